@@ -1,0 +1,196 @@
+/**
+ * Call identity: what makes two calls "the same call" across executions.
+ *
+ * An execution index (EI) is the parent call's EI plus one frame `[hash(identity), occurrence]`.
+ * The identity of a call is:
+ *   - the source service name;
+ *   - the HTTP method;
+ *   - the callee: its logical service name when the service map knows its host:port, otherwise the URL
+ *     without scheme and host (`5001/movies/42`), as the original does, so identities survive a move
+ *     between hosts;
+ *   - the path, normalised: route templates (`/movies/:id`) replace matching paths, ignored query
+ *     parameters are dropped;
+ *   - the application stack signature (below).
+ *
+ * Stack signature rules: the frames of the stack at the moment the call starts, innermost first, keeping
+ * only application frames. Each kept frame is `relative/file.ts:functionName`, where the file is
+ * source-mapped when a source map is loaded and made relative to the nearest directory holding a
+ * package.json; anonymous functions are named by the position where they are defined (`<anonymous>@line:column`). Dropped:
+ * line numbers of named functions (so edits elsewhere in a file do not change identities), frames in
+ * node_modules, Node's own frames (`node:`), native frames, this instrumentation's frames, and V8's
+ * `async Promise.all (index n)` frames (the index is a timing artefact, not an identity). Clients that
+ * break the async stack before calling http.request (axios runs its adapter from a promise chain) leave
+ * only the frames that remain; their calls are then told apart by method, callee, path and occurrence.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { findSourceMap } from 'node:module';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const INSTRUMENTATION_DIR = dirname(fileURLToPath(import.meta.url));
+
+export interface StackInfo {
+  signature: string[];
+  callsite: { file: string; line: string };
+}
+
+export interface IdentityInput {
+  source: string;
+  method: string;
+  /** Logical callee name, or undefined when the service map does not know it. */
+  calleeName: string | undefined;
+  /** The original's host-stripped form of the URL (`5001/path?q`). */
+  strippedUrl: string;
+  path: string;
+  signature: string[];
+}
+
+type CallSite = NodeJS.CallSite & {
+  isPromiseAll?: () => boolean;
+  getEnclosingLineNumber?: () => number | null;
+  getEnclosingColumnNumber?: () => number | null;
+};
+
+const packageRootCache = new Map<string, string>();
+const mappedCache = new Map<string, { file: string; line: number; column: number }>();
+
+function packageRoot(dir: string): string {
+  const cached = packageRootCache.get(dir);
+  if (cached !== undefined) return cached;
+  let d = dir;
+  for (;;) {
+    if (existsSync(resolve(d, 'package.json'))) break;
+    const parent = dirname(d);
+    if (parent === d) {
+      d = dir;
+      break;
+    }
+    d = parent;
+  }
+  packageRootCache.set(dir, d);
+  return d;
+}
+
+function toPath(fileName: string): string {
+  return fileName.startsWith('file://') ? fileURLToPath(fileName) : fileName;
+}
+
+/** Maps a generated position to its source position through a loaded source map, if any. */
+function mapPosition(file: string, line: number, column: number): { file: string; line: number; column: number } {
+  const key = `${file}:${line}:${column}`;
+  const cached = mappedCache.get(key);
+  if (cached) return cached;
+  let result = { file, line, column };
+  try {
+    const map = findSourceMap(file);
+    const entry = map?.findEntry(line - 1, column - 1) as
+      | { originalSource?: string; originalLine?: number; originalColumn?: number }
+      | undefined;
+    if (entry && entry.originalSource) {
+      const src = entry.originalSource.startsWith('file://')
+        ? fileURLToPath(entry.originalSource)
+        : isAbsolute(entry.originalSource)
+          ? entry.originalSource
+          : resolve(dirname(file), entry.originalSource);
+      result = { file: src, line: (entry.originalLine ?? line - 1) + 1, column: (entry.originalColumn ?? column - 1) + 1 };
+    }
+  } catch {
+    /* no usable source map: keep the generated position */
+  }
+  mappedCache.set(key, result);
+  return result;
+}
+
+function isApplicationFrame(site: CallSite, file: string | null | undefined): file is string {
+  if (!file) return false;
+  if (site.isPromiseAll?.()) return false;
+  if (file.startsWith('node:') || file.startsWith('internal/')) return false;
+  if (file.includes('/node_modules/') || file.includes('\\node_modules\\')) return false;
+  return !toPath(file).startsWith(INSTRUMENTATION_DIR);
+}
+
+/** An anonymous function is named by where it is defined (its enclosing position), source-mapped. */
+function anonymousName(site: CallSite, file: string): string {
+  const line = site.getEnclosingLineNumber?.() ?? site.getLineNumber() ?? 0;
+  const column = site.getEnclosingColumnNumber?.() ?? site.getColumnNumber() ?? 0;
+  const pos = mapPosition(file, line, column);
+  return `<anonymous>@${pos.line}:${pos.column}`;
+}
+
+/** Captures the application stack of a call; `below` is the outermost instrumentation function. */
+export function captureStack(below: Function): StackInfo {
+  const previousPrepare = Error.prepareStackTrace;
+  const previousLimit = Error.stackTraceLimit;
+  const holder: { stack?: unknown } = {};
+  try {
+    Error.prepareStackTrace = (_error, sites) => sites;
+    Error.stackTraceLimit = 64;
+    Error.captureStackTrace(holder, below);
+    void holder.stack; // formats now, with our prepareStackTrace
+  } finally {
+    Error.prepareStackTrace = previousPrepare;
+    Error.stackTraceLimit = previousLimit;
+  }
+  const sites = (Array.isArray(holder.stack) ? holder.stack : []) as CallSite[];
+  const signature: string[] = [];
+  let callsite = { file: '', line: '' };
+  for (const site of sites) {
+    const fileName = site.getFileName();
+    if (!isApplicationFrame(site, fileName)) continue;
+    const pos = mapPosition(toPath(fileName), site.getLineNumber() ?? 0, site.getColumnNumber() ?? 0);
+    const rel = relative(packageRoot(dirname(pos.file)), pos.file).split('\\').join('/');
+    const name = site.getFunctionName() || site.getMethodName() || anonymousName(site, toPath(fileName));
+    signature.push(`${rel}:${name}`);
+    if (signature.length === 1) callsite = { file: rel, line: String(pos.line) };
+  }
+  return { signature, callsite };
+}
+
+/** The original's URL form: drop `http://`, then keep what follows the first remaining colon. */
+export function stripHost(url: string): string {
+  const u = url.replaceAll('http://', '');
+  const i = u.indexOf(':');
+  return i >= 0 ? u.slice(i + 1) : u;
+}
+
+/** Applies route templates and drops ignored query parameters. */
+export function normalizePath(path: string, templates: readonly RegExp[], templateNames: readonly string[], ignoredQuery: ReadonlySet<string>): string {
+  const q = path.indexOf('?');
+  let pathname = q >= 0 ? path.slice(0, q) : path;
+  let query = q >= 0 ? path.slice(q + 1) : '';
+  for (let i = 0; i < templates.length; i++) {
+    if (templates[i].test(pathname)) {
+      pathname = templateNames[i];
+      break;
+    }
+  }
+  if (query && ignoredQuery.size > 0) {
+    query = query
+      .split('&')
+      .filter((kv) => !ignoredQuery.has(decodeURIComponent(kv.split('=')[0])))
+      .join('&');
+  }
+  return query ? `${pathname}?${query}` : pathname;
+}
+
+/** `/movies/:id` → a RegExp matching `/movies/<anything but a slash>`. */
+export function templateToRegExp(template: string): RegExp {
+  const pattern = template
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${pattern}$`);
+}
+
+export function identityHash(input: IdentityInput): string {
+  const callee = input.calleeName !== undefined ? `${input.calleeName}${input.path}` : input.strippedUrl;
+  return createHash('md5')
+    .update(JSON.stringify([input.source, input.method, callee, input.signature]))
+    .digest('hex');
+}
+
+/** md5 of the stack signature: the `full_traceback` field of create messages. */
+export function signatureHash(signature: readonly string[]): string {
+  return createHash('md5').update(signature.join('\n')).digest('hex');
+}

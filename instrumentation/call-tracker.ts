@@ -1,0 +1,289 @@
+/**
+ * The part every client shares: when an outbound call starts, give it its identity (execution index),
+ * vector clock and headers, ask the orchestrator for a decision, and report the outcome when it ends.
+ *
+ * Everything a callee needs in its headers is computed synchronously when the call starts, so no header
+ * waits for the orchestrator: generated ids are assigned here, unique across the whole run (a random
+ * per-process slot times 2^21 plus a counter; the orchestrator's own ids live in slot 0).
+ */
+import { randomInt } from 'node:crypto';
+import { captureStack, identityHash, normalizePath, signatureHash, stripHost, templateToRegExp, type StackInfo } from './call-identity.js';
+import { currentContext, type RequestContext } from './context.js';
+import { decisionFrom, type Decision } from './faults.js';
+import { OrchestratorClient } from './orchestrator-client.js';
+import {
+  HEADERS,
+  PATHS,
+  serializeEi,
+  serializeVclock,
+  type CreateMessage,
+  type EiFrame,
+  type ExceptionRecord,
+  type InvocationCompleteMessage,
+  type ReturnValue,
+  type VClock,
+} from './protocol.js';
+import type { VisibleTimeout } from './timeouts.js';
+import { DEFAULTS, type InstrumentationConfig } from './types.js';
+
+export type ClientModule = 'node.http' | 'node.fetch' | 'node.undici';
+
+export interface CallStart {
+  module: ClientModule;
+  method: string;
+  /** Full URL, e.g. `http://127.0.0.1:5001/movies/1?x=y`. */
+  url: string;
+  host: string;
+  port: number;
+  /** Path and query. */
+  path: string;
+  /** The application stack, when captured earlier (fetch captures it before undici dispatches). */
+  stack?: StackInfo;
+  /** Otherwise: the outermost instrumentation function, below which the stack is captured. */
+  below?: Function;
+  timeout?: VisibleTimeout;
+}
+
+export type CallOutcome = { returnValue: ReturnValue; target?: string } | { exception: ExceptionRecord };
+
+const SLOT_SIZE = 2 ** 21;
+
+class GeneratedIds {
+  private slot = randomInt(1, 2 ** 32);
+  private next = 0;
+
+  take(): number {
+    if (this.next === SLOT_SIZE) {
+      this.slot = randomInt(1, 2 ** 32);
+      this.next = 0;
+    }
+    return this.slot * SLOT_SIZE + this.next++;
+  }
+}
+
+/** One outbound call in flight. */
+export interface OutboundCall {
+  /** False for the functional test's own calls: headers only, never a fault. */
+  readonly tracked: boolean;
+  /** Headers to add to the real request. */
+  readonly headers: Record<string, string>;
+  /** Set once the decision injects an exception fault: the outcome to report for it. */
+  readonly injectedRecord: ExceptionRecord | undefined;
+  /** Sends the create message (the caller may delay it to see a timeout set just after the call). */
+  requestDecision(): Promise<Decision>;
+  readonly timeout: VisibleTimeout | undefined;
+  setTimeout(timeout: VisibleTimeout): void;
+  complete(outcome: CallOutcome): void;
+}
+
+const PASS: Decision = {};
+
+/** A call in the functional test's process: it carries the execution id, nothing else happens. */
+class PropagatedCall implements OutboundCall {
+  readonly tracked = false;
+  readonly timeout = undefined;
+  readonly injectedRecord = undefined;
+  readonly headers: Record<string, string>;
+  constructor(headers: Record<string, string>) {
+    this.headers = headers;
+  }
+  requestDecision(): Promise<Decision> {
+    return Promise.resolve(PASS);
+  }
+  setTimeout(): void {}
+  complete(): void {}
+}
+
+class TrackedCall implements OutboundCall {
+  readonly tracked = true;
+  injectedRecord: ExceptionRecord | undefined;
+  private decision?: Promise<Decision>;
+  private completed = false;
+  private decisionTimedOut = false;
+  private refused?: string;
+
+  private readonly client: OrchestratorClient;
+  private readonly message: CreateMessage;
+  readonly headers: Record<string, string>;
+  timeout: VisibleTimeout | undefined;
+
+  constructor(client: OrchestratorClient, message: CreateMessage, headers: Record<string, string>, timeout: VisibleTimeout | undefined) {
+    this.client = client;
+    this.message = message;
+    this.headers = headers;
+    this.timeout = timeout;
+  }
+
+  setTimeout(timeout: VisibleTimeout): void {
+    if (!this.decision) this.timeout = timeout;
+  }
+
+  requestDecision(): Promise<Decision> {
+    if (!this.decision) {
+      if (this.timeout) this.message.metadata = { timeout: this.timeout.ms / 1000 };
+      this.decision = this.client.decide(this.message).then((answer) => {
+        if (!answer) this.decisionTimedOut = true;
+        const decision = decisionFrom(answer);
+        // The original reports an injected exception by its catalogue name, whatever the client made of it.
+        if (decision.fault && decision.fault.kind !== 'status') this.injectedRecord = { name: answer!.forced_exception!.name, metadata: {} };
+        this.refused = decision.refused;
+        if (decision.refused) process.emitWarning(`filibuster: fault not injected: ${decision.refused}`);
+        return decision;
+      });
+    }
+    return this.decision;
+  }
+
+  complete(outcome: CallOutcome): void {
+    if (this.completed) return;
+    this.completed = true;
+    const update: InvocationCompleteMessage = {
+      instrumentation_type: 'invocation_complete',
+      generated_id: this.message.generated_id as unknown as number,
+      execution_index: this.message.execution_index,
+      vclock: this.message.vclock,
+      execution_id: this.message.execution_id,
+    };
+    if ('exception' in outcome) update.exception = outcome.exception;
+    else {
+      update.return_value = outcome.returnValue;
+      if (outcome.target) update.target_service_name = outcome.target;
+    }
+    if (this.decisionTimedOut) update.decision_timeout = true;
+    if (this.refused) update.fault_refused = this.refused;
+    this.client.send(PATHS.update, update);
+  }
+}
+
+export class CallTracker {
+  readonly serviceName: string;
+  readonly client?: OrchestratorClient;
+  private readonly ids = new GeneratedIds();
+  private readonly templates: RegExp[];
+  private readonly templateNames: string[];
+  private readonly ignoredQuery: Set<string>;
+
+  readonly config: InstrumentationConfig;
+
+  constructor(config: InstrumentationConfig) {
+    this.config = config;
+    this.serviceName = config.serviceName;
+    if (config.orchestratorUrl && !config.propagateOnly) {
+      this.client = new OrchestratorClient(
+        config.orchestratorUrl,
+        config.decisionTimeoutMs ?? DEFAULTS.decisionTimeoutMs,
+        config.breakerCooldownMs ?? DEFAULTS.breakerCooldownMs,
+        process.env.FILIBUSTER_TOKEN,
+      );
+    }
+    this.templateNames = config.pathTemplates ?? [];
+    this.templates = this.templateNames.map(templateToRegExp);
+    this.ignoredQuery = new Set(config.ignoredQueryParams ?? []);
+  }
+
+  /** The context of calls made outside any request (the functional test's process in propagate-only mode). */
+  defaultContext?: RequestContext;
+
+  /** Called synchronously when a call starts; undefined when the call is to be left alone. */
+  begin(start: CallStart): OutboundCall | undefined {
+    const ctx = currentContext() ?? this.defaultContext;
+    if (!ctx || ctx.suppressed) {
+      if (!ctx) this.reportBackground(start);
+      return undefined;
+    }
+    if (ctx.propagateOnly) return this.propagated(ctx);
+    if (!this.client || this.client.disabled) return undefined;
+    return this.tracked(ctx, start, this.client);
+  }
+
+  private propagated(ctx: RequestContext): OutboundCall | undefined {
+    if (!ctx.executionId) return undefined;
+    const sequence = ctx.state.nextSibling++;
+    return new PropagatedCall({ [HEADERS.execution]: ctx.executionId, [HEADERS.rootSequence]: String(sequence) });
+  }
+
+  private tracked(ctx: RequestContext, start: CallStart, client: OrchestratorClient): OutboundCall {
+    const stack = start.stack ?? captureStack(start.below ?? this.begin);
+    const mapKey = `${start.host}:${start.port}`;
+    const calleeName = this.config.serviceMap?.[mapKey];
+    const path = normalizePath(start.path, this.templates, this.templateNames, this.ignoredQuery);
+    const strippedUrl = stripHost(start.url);
+    const hash = identityHash({
+      source: this.serviceName,
+      method: start.method,
+      calleeName,
+      strippedUrl: calleeName === undefined ? stripHost(start.url.replace(start.path, path)) : strippedUrl,
+      path,
+      signature: stack.signature,
+    });
+
+    // Occurrence counter: per inbound request in every service; --ei-compat restarts it for every call
+    // made in a downstream service, as the original does.
+    let occurrence = 1;
+    if (!(this.config.eiCompat && ctx.inboundEi)) {
+      occurrence = (ctx.state.counters.get(hash) ?? 0) + 1;
+      ctx.state.counters.set(hash, occurrence);
+    }
+    const ei: EiFrame[] = [...(ctx.inboundEi ?? []), [hash, occurrence]];
+    const eiText = serializeEi(ei);
+
+    const clock = ctx.state.clock;
+    clock[this.serviceName] = (clock[this.serviceName] ?? 0) + 1;
+    const vclock: VClock = { ...clock };
+    const generatedId = this.ids.take();
+
+    const message: CreateMessage & { generated_id: number } = {
+      instrumentation_type: 'invocation',
+      source_service_name: this.serviceName,
+      module: start.module,
+      method: start.method,
+      args: [strippedUrl],
+      kwargs: {},
+      callsite_file: stack.callsite.file,
+      callsite_line: stack.callsite.line,
+      full_traceback: signatureHash(stack.signature),
+      metadata: {},
+      vclock,
+      origin_vclock: ctx.originVclock,
+      execution_index: eiText,
+      execution_id: ctx.executionId,
+      generated_id: generatedId,
+      parent_generated_id: ctx.inboundGeneratedId ?? null,
+      sibling_sequence: ctx.state.nextSibling++,
+      callee: calleeName ?? `${start.host}:${start.port}`,
+    };
+    if (ctx.rootSequence !== undefined && !ctx.inboundEi) message.root_sequence = ctx.rootSequence;
+
+    const vclockText = serializeVclock(vclock);
+    const headers: Record<string, string> = {
+      [HEADERS.generatedId]: String(generatedId),
+      [HEADERS.vclock]: vclockText,
+      [HEADERS.originVclock]: vclockText,
+      [HEADERS.executionIndex]: eiText,
+      [HEADERS.requestId]: ctx.requestId,
+    };
+    if (ctx.executionId) headers[HEADERS.execution] = ctx.executionId;
+    return new TrackedCall(client, message, headers, start.timeout);
+  }
+
+  private reportBackground(start: CallStart): void {
+    if (!this.client || this.client.disabled) return;
+    this.client.send(PATHS.background, {
+      source_service_name: this.serviceName,
+      module: start.module,
+      method: start.method,
+      url: stripHost(start.url),
+    });
+  }
+}
+
+/** Names an error the way the catalogue names faults, so natural and injected failures compare equal. */
+export function exceptionRecord(err: unknown): ExceptionRecord {
+  const e = err as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  if (e?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
+    return { name: 'node.Timeout', metadata: {} };
+  }
+  if (code) return { name: `node.${code}`, metadata: {} };
+  return { name: `node.${typeof e?.name === 'string' ? e.name : 'Error'}`, metadata: {} };
+}

@@ -1,0 +1,39 @@
+/**
+ * Error factories for injected faults. Each produces the object a real failure produces, field for field,
+ * so that application code cannot tell an injected fault from the real one.
+ */
+import { constants } from 'node:os';
+
+const errnos = constants.errno as Record<string, number>;
+
+/**
+ * A system error as libuv reports it through `net`: `connect ECONNREFUSED 127.0.0.1:5001`, with errno,
+ * code, syscall, address and port set in that order (Node's exceptionWithHostPort).
+ */
+export function systemError(code: string, syscall: string, address?: string, port?: number): NodeJS.ErrnoException {
+  const where = address !== undefined ? ` ${address}${port !== undefined ? `:${port}` : ''}` : '';
+  const err = new Error(`${syscall} ${code}${where}`) as NodeJS.ErrnoException & { address?: string; port?: number };
+  err.errno = -(errnos[code] ?? 0);
+  err.code = code;
+  err.syscall = syscall;
+  if (address !== undefined) err.address = address;
+  if (port !== undefined) err.port = port;
+  return err;
+}
+
+/**
+ * An undici error, branded the way undici brands its own (Symbol.for('undici.error.<CODE>')) so that
+ * `instanceof errors.HeadersTimeoutError` holds against any copy of undici.
+ */
+export function undiciError(name: string, code: string, message: string): Error {
+  const err = new Error(message) as Error & { code: string };
+  err.name = name;
+  err.code = code;
+  Object.defineProperty(err, Symbol.for('undici.error.UND_ERR'), { value: true });
+  Object.defineProperty(err, Symbol.for(`undici.error.${code}`), { value: true });
+  return err;
+}
+
+export function headersTimeoutError(): Error {
+  return undiciError('HeadersTimeoutError', 'UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error');
+}

@@ -1,0 +1,72 @@
+/**
+ * Turns the orchestrator's decision (the original's `forced_exception` / `failure_metadata`) into a fault
+ * the clients can deliver. The exception names are the Node entries of the default catalogue.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { CreateResponse } from './protocol.js';
+
+export const FAULT_NAMES = {
+  refused: 'node.ECONNREFUSED',
+  reset: 'node.ECONNRESET',
+  timeout: 'node.Timeout',
+} as const;
+
+export type Fault =
+  | { kind: 'refused' }
+  | { kind: 'reset' }
+  | { kind: 'timeout' }
+  | { kind: 'status'; status: number; body: Buffer; contentType: string; headers: Record<string, string> };
+
+export interface Decision {
+  fault?: Fault;
+  /** A fault this instrumentation cannot deliver (reported, never silently ignored). */
+  refused?: string;
+}
+
+const EXCEPTIONS: Record<string, Fault['kind']> = {
+  [FAULT_NAMES.refused]: 'refused',
+  [FAULT_NAMES.reset]: 'reset',
+  [FAULT_NAMES.timeout]: 'timeout',
+};
+
+export function decisionFrom(response: CreateResponse | undefined): Decision {
+  if (!response) return {};
+  const fe = response.forced_exception;
+  if (fe) {
+    const kind = EXCEPTIONS[fe.name];
+    if (!kind) return { refused: `unknown exception fault ${JSON.stringify(fe.name)}` };
+    // The original's abort:false (perform the call, then raise anyway) and forced sleeps have no faithful
+    // equivalent for calls whose headers are written before the decision arrives; refused, never faked.
+    if (fe.metadata?.abort === false) return { refused: `${fe.name} with abort:false is not supported by Node clients` };
+    if (fe.metadata?.sleep !== undefined) return { refused: `${fe.name} with a forced sleep is not supported by Node clients` };
+    return { fault: { kind } as Fault };
+  }
+  const rv = response.failure_metadata?.return_value;
+  if (rv) {
+    const status = Number(rv.status_code);
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      return { refused: `invalid status code ${JSON.stringify(rv.status_code)}` };
+    }
+    // The original's injected response: text/html with an empty body; a catalogue may give another body.
+    const body = Buffer.from(typeof rv.body === 'string' ? rv.body : '');
+    const contentType = typeof rv.content_type === 'string' ? rv.content_type : 'text/html';
+    const headers = (rv.headers && typeof rv.headers === 'object' ? rv.headers : {}) as Record<string, string>;
+    return { fault: { kind: 'status', status, body, contentType, headers } };
+  }
+  if (response.failure_metadata?.exception) {
+    return { refused: 'gRPC status faults do not apply to HTTP calls' };
+  }
+  return {};
+}
+
+/** The raw bytes of an injected HTTP response, with the headers a real server sends. */
+export function responseHead(fault: Extract<Fault, { kind: 'status' }>): { statusText: string; headers: [string, string][] } {
+  const headers: [string, string][] = [
+    ['Content-Type', fault.contentType],
+    ['Content-Length', String(fault.body.length)],
+    ['Date', new Date().toUTCString()],
+    ['Connection', 'close'],
+  ];
+  for (const [k, v] of Object.entries(fault.headers)) headers.push([k, String(v)]);
+  return { statusText: STATUS_CODES[fault.status] ?? 'Unknown', headers };
+}

@@ -1,0 +1,292 @@
+/**
+ * Instrumentation of node:http and node:https, in the shape of OpenTelemetry's HttpInstrumentation:
+ * outgoing calls through `request`/`get` (so axios, got, node-fetch and superagent too) and incoming
+ * requests on any `http.Server`/`https.Server` (express, fastify, koa, plain).
+ *
+ * Built-ins are patched directly from a preload and published to ESM importers with
+ * `syncBuiltinESMExports()`; no module-loader hook is needed.
+ *
+ * Outgoing: the request keeps the caller's agent. The agent handed to Node is a stand-in (inheriting from
+ * the real one) whose `addRequest` waits for the orchestrator's decision, then either hands the request to
+ * the real agent (keep-alive and pooling untouched) or gives it a FaultSocket.
+ */
+import { createHash } from 'node:crypto';
+import { errorMonitor } from 'node:events';
+import http, { type ClientRequest, type IncomingMessage, type RequestOptions, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { syncBuiltinESMExports } from 'node:module';
+import { urlToHttpOptions } from 'node:url';
+import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
+import { contextFromHeaders, storage } from './context.js';
+import { FaultSocket } from './fault-socket.js';
+import type { Fault } from './faults.js';
+import { HEADERS, PATHS, type RequestReceivedMessage } from './protocol.js';
+
+const kCall = Symbol('filibuster.call');
+const kPatched = Symbol('filibuster.patched');
+
+type RequestFn = (this: unknown, options: Options, callback?: (res: IncomingMessage) => void) => ClientRequest;
+type Options = RequestOptions & { _defaultAgent?: http.Agent; createConnection?: Function | any };
+
+interface Originals {
+  httpRequest: typeof http.request;
+  httpGet: typeof http.get;
+  httpsRequest: typeof https.request;
+  httpsGet: typeof https.get;
+  httpEmit: typeof http.Server.prototype.emit;
+  httpsEmit: typeof https.Server.prototype.emit;
+  setTimeout: ClientRequest['setTimeout'];
+}
+
+export class HttpInstrumentation {
+  private originals?: Originals;
+
+  private readonly tracker: CallTracker;
+
+  constructor(tracker: CallTracker) {
+    this.tracker = tracker;
+  }
+
+  enable(): void {
+    if ((http as unknown as Record<symbol, boolean>)[kPatched]) return;
+    (http as unknown as Record<symbol, boolean>)[kPatched] = true;
+    this.originals = {
+      httpRequest: http.request,
+      httpGet: http.get,
+      httpsRequest: https.request,
+      httpsGet: https.get,
+      httpEmit: http.Server.prototype.emit,
+      httpsEmit: https.Server.prototype.emit,
+      setTimeout: http.ClientRequest.prototype.setTimeout,
+    };
+    this._patchOutgoing(http, this.originals.httpRequest as unknown as RequestFn, 'http:');
+    this._patchOutgoing(https, this.originals.httpsRequest as unknown as RequestFn, 'https:');
+    this._patchSetTimeout(this.originals.setTimeout);
+    if (!this.tracker.config.propagateOnly) {
+      this._patchIncoming(http.Server.prototype, this.originals.httpEmit);
+      this._patchIncoming(https.Server.prototype as unknown as http.Server, this.originals.httpsEmit);
+    }
+    syncBuiltinESMExports();
+  }
+
+  disable(): void {
+    const o = this.originals;
+    if (!o) return;
+    http.request = o.httpRequest;
+    http.get = o.httpGet;
+    https.request = o.httpsRequest;
+    https.get = o.httpsGet;
+    http.Server.prototype.emit = o.httpEmit;
+    https.Server.prototype.emit = o.httpsEmit;
+    http.ClientRequest.prototype.setTimeout = o.setTimeout;
+    delete (http as unknown as Record<symbol, boolean>)[kPatched];
+    this.originals = undefined;
+    syncBuiltinESMExports();
+  }
+
+  private _patchOutgoing(module: typeof http | typeof https, original: RequestFn, protocol: 'http:' | 'https:'): void {
+    const tracker = this.tracker;
+    const patched = function request(this: unknown, ...args: unknown[]): ClientRequest {
+      const { options, callback } = normalizeArgs(args, protocol, module);
+      if (options.socketPath) return original.call(this, options, callback);
+      return outgoingRequest(tracker, original, this, options, callback, patched);
+    };
+    module.request = patched as unknown as typeof http.request;
+    // `get` is re-implemented so that it goes through the patched request (as OpenTelemetry does).
+    module.get = function get(...args: unknown[]): ClientRequest {
+      const req = (patched as (...a: unknown[]) => ClientRequest)(...args);
+      req.end();
+      return req;
+    } as typeof http.get;
+  }
+
+  /** Records `req.setTimeout(ms)`: it makes a timeout visible, hence a timeout fault applicable. */
+  private _patchSetTimeout(original: ClientRequest['setTimeout']): void {
+    http.ClientRequest.prototype.setTimeout = function setTimeout(this: ClientRequest, msecs: number, callback?: () => void) {
+      const call = (this as unknown as Record<symbol, OutboundCall | undefined>)[kCall];
+      if (call && typeof msecs === 'number' && msecs > 0) call.setTimeout({ ms: msecs });
+      return original.call(this, msecs, callback);
+    };
+  }
+
+  private _patchIncoming(proto: http.Server, original: typeof http.Server.prototype.emit): void {
+    const tracker = this.tracker;
+    proto.emit = function emit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+      const forward = original as (this: http.Server, ...a: unknown[]) => boolean;
+      if (event !== 'request') return forward.call(this, event, ...args);
+      const req = args[0] as IncomingMessage;
+      const res = args[1] as ServerResponse;
+      const ctx = contextFromHeaders(req.headers);
+      const run = () => storage.run(ctx, () => forward.call(this, event, ...args));
+      if (ctx.inboundEi && ctx.inboundGeneratedId !== undefined && tracker.client && !tracker.client.disabled) {
+        const received: RequestReceivedMessage = {
+          instrumentation_type: 'request_received',
+          generated_id: String(ctx.inboundGeneratedId),
+          execution_index: headerText(req, HEADERS.executionIndex),
+          target_service_name: tracker.serviceName,
+        };
+        if (ctx.executionId) received.execution_id = ctx.executionId;
+        tracker.client.send(PATHS.update, received);
+        res.setHeader(HEADERS.servedBy, tracker.serviceName);
+      }
+      // The original's abort:false faults ask the callee to sleep before it handles the request.
+      const sleep = Number(headerText(req, HEADERS.forcedSleep));
+      if (sleep > 0) {
+        setTimeout(run, sleep * 1000);
+        return true;
+      }
+      return run();
+    };
+  }
+}
+
+function headerText(req: IncomingMessage, name: string): string {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : (v ?? '');
+}
+
+/** Normalises `(url | string | options, [options], [callback])` into one options object (a copy). */
+function normalizeArgs(args: unknown[], protocol: string, module: typeof http | typeof https): { options: Options; callback?: (res: IncomingMessage) => void } {
+  const [a, b, c] = args;
+  let options: Options;
+  let callback: ((res: IncomingMessage) => void) | undefined;
+  if (typeof a === 'string' || a instanceof URL) {
+    options = urlToHttpOptions(typeof a === 'string' ? new URL(a) : a) as Options;
+    if (typeof b === 'function') callback = b as typeof callback;
+    else {
+      if (b && typeof b === 'object') options = { ...options, ...(b as Options) };
+      callback = c as typeof callback;
+    }
+  } else {
+    options = { ...((a as Options) ?? {}) };
+    callback = b as typeof callback;
+  }
+  if (!options.protocol) options.protocol = protocol;
+  if (!options._defaultAgent && module === https) options._defaultAgent = https.globalAgent;
+  return { options, callback };
+}
+
+function withHeaders(headers: RequestOptions['headers'], add: Record<string, string>): RequestOptions['headers'] {
+  if (Array.isArray(headers)) {
+    const out = headers.slice() as unknown[];
+    for (const [k, v] of Object.entries(add)) {
+      if (Array.isArray(out[0])) out.push([k, v]);
+      else out.push(k, v);
+    }
+    return out as RequestOptions['headers'];
+  }
+  return { ...(headers ?? {}), ...add };
+}
+
+function outgoingRequest(
+  tracker: CallTracker,
+  original: RequestFn,
+  self: unknown,
+  options: Options,
+  callback: ((res: IncomingMessage) => void) | undefined,
+  below: Function,
+): ClientRequest {
+  const host = String(options.hostname ?? options.host ?? 'localhost');
+  const defaultPort = options.defaultPort ?? (options.protocol === 'https:' ? 443 : 80);
+  const port = Number(options.port ?? defaultPort);
+  const path = options.path ?? '/';
+  const method = (options.method ?? 'GET').toUpperCase();
+  const call = tracker.begin({
+    module: 'node.http',
+    method,
+    url: `${options.protocol}//${host}:${port}${path}`,
+    host,
+    port,
+    path,
+    below,
+    timeout: typeof options.timeout === 'number' && options.timeout > 0 ? { ms: options.timeout } : undefined,
+  });
+  if (!call) return original.call(self, options, callback);
+  options.headers = withHeaders(options.headers, call.headers);
+  if (!call.tracked) return original.call(self, options, callback);
+
+  // Wait a tick so that a timeout set right after the call (axios does req.setTimeout) is seen.
+  const deliver = (onFault: (fault: Fault) => void, pass: () => void) =>
+    process.nextTick(() => {
+      call.requestDecision().then((decision) => (decision.fault ? onFault(decision.fault) : pass()), pass);
+    });
+
+  if (options.agent === undefined && typeof options.createConnection === 'function') {
+    const create = options.createConnection;
+    options.createConnection = function createConnection(
+      this: ClientRequest,
+      opts: unknown,
+      oncreate: (err: Error | null, socket?: unknown) => void,
+    ) {
+      deliver(
+        (fault) => oncreate(null, faultSocket(this, fault, host, port)),
+        () => {
+          const socket = create.call(this, opts, oncreate);
+          if (socket) oncreate(null, socket);
+        },
+      );
+      return undefined;
+    };
+  } else {
+    const realAgent = agentFor(options);
+    const standIn = Object.create(realAgent) as http.Agent & { addRequest: Function };
+    standIn.addRequest = (r: ClientRequest, opts: unknown) =>
+      deliver(
+        (fault) => (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port)),
+        () => (realAgent as unknown as { addRequest: Function }).addRequest(r, opts),
+      );
+    options.agent = standIn;
+  }
+
+  const req = original.call(self, options, callback);
+  (req as unknown as Record<symbol, OutboundCall>)[kCall] = call;
+  observe(req, call);
+  return req;
+}
+
+/** The agent Node would have used for these options. */
+function agentFor(options: Options): http.Agent {
+  const fallback = options._defaultAgent ?? (options.protocol === 'https:' ? https.globalAgent : http.globalAgent);
+  if (options.agent === false) return new (fallback.constructor as typeof http.Agent)();
+  return (options.agent as http.Agent | undefined) ?? fallback;
+}
+
+function faultSocket(req: ClientRequest, fault: Fault, host: string, port: number): FaultSocket {
+  const socket = new FaultSocket(fault, host, port);
+  // An agent would have applied the request's timeout to its socket; we stand in for it.
+  const timeout = (req as unknown as { timeout?: number }).timeout;
+  if (timeout) socket.setTimeout(timeout);
+  return socket;
+}
+
+/** Reports the call's outcome: status and body hash of the response, or the error. Passive only. */
+function observe(req: ClientRequest, call: OutboundCall): void {
+  let responded = false;
+  req.prependListener('response', (res: IncomingMessage) => {
+    responded = true;
+    const hash = createHash('md5');
+    const target = res.headers[HEADERS.servedBy];
+    const finish = () =>
+      call.complete({
+        returnValue: {
+          __class__: 'Response',
+          status_code: String(res.statusCode),
+          text: hash.digest('hex'),
+          content_type: String(res.headers['content-type'] ?? ''),
+        },
+        target: typeof target === 'string' ? target : undefined,
+      });
+    // Tee the body as Node's parser pushes it, without changing the stream's flow.
+    const push = res.push;
+    res.push = function (chunk: unknown, encoding?: BufferEncoding) {
+      if (chunk === null) finish();
+      else if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) hash.update(chunk);
+      return push.call(this, chunk, encoding);
+    };
+    res.once('close', finish);
+  });
+  req.on(errorMonitor, (err: Error) => call.complete({ exception: call.injectedRecord ?? exceptionRecord(err) }));
+  req.once('close', () => {
+    if (!responded) call.complete({ exception: call.injectedRecord ?? { name: 'node.Aborted', metadata: {} } });
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * The wire protocol between instrumentation and orchestrator: message shapes, header names and the
+ * execution-index text format. This is the one module both sides import.
+ *
+ * It is the original Filibuster protocol (PUT /filibuster/create, POST /filibuster/update, ...) so that
+ * the original Python instrumentation can be driven by our orchestrator. Our additions are optional
+ * fields that old clients never send; the most important is `execution_id`, which attributes every
+ * message to the execution it belongs to.
+ */
+
+export type VClock = Record<string, number>;
+
+/** One frame of an execution index: [hash of the call's identity, occurrence counter]. */
+export type EiFrame = [string, number];
+
+export const HEADERS = {
+  generatedId: 'x-filibuster-generated-id',
+  vclock: 'x-filibuster-vclock',
+  originVclock: 'x-filibuster-origin-vclock',
+  executionIndex: 'x-filibuster-execution-index',
+  requestId: 'x-filibuster-request-id',
+  forcedSleep: 'x-filibuster-forced-sleep',
+  /** Ours: the execution this request belongs to. */
+  execution: 'x-filibuster-execution',
+  /** Ours: order of the functional test's own requests within an execution. */
+  rootSequence: 'x-filibuster-root-sequence',
+  /** Ours, on responses: the service that answered (lets the caller name the callee without a race). */
+  servedBy: 'x-filibuster-served-by',
+} as const;
+
+export const PATHS = {
+  create: '/filibuster/create',
+  update: '/filibuster/update',
+  newTestExecution: '/filibuster/new-test-execution/',
+  faultInjected: '/filibuster/fault-injected',
+  faultInjectedOnService: '/filibuster/fault-injected/service/',
+  faultInjectedOnMethod: '/filibuster/fault-injected/method/',
+  healthCheck: '/health-check',
+  /** Ours: calls made outside any inbound request (timers, start-up); reported, never faulted. */
+  background: '/filibuster/background-call',
+} as const;
+
+/**
+ * The original's EI text: JSON of the frame list with Python's default separators
+ * (comma + space), e.g. `[["68ae...", 1], ["02bc...", 2]]`. Counters are not serialized.
+ */
+export function serializeEi(frames: readonly EiFrame[]): string {
+  let out = '[';
+  for (let i = 0; i < frames.length; i++) {
+    if (i > 0) out += ', ';
+    out += `[${JSON.stringify(frames[i][0])}, ${frames[i][1]}]`;
+  }
+  return out + ']';
+}
+
+/** Parses an EI text; returns undefined when it is not a list of [string, positive int] frames. */
+export function parseEi(text: string): EiFrame[] | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value)) return undefined;
+  for (const frame of value) {
+    if (!Array.isArray(frame) || frame.length !== 2) return undefined;
+    if (typeof frame[0] !== 'string' || !Number.isInteger(frame[1]) || frame[1] < 1) return undefined;
+  }
+  return value as EiFrame[];
+}
+
+/** The original's vclock text is Python's json.dumps: `{"a": 1, "b": 2}`. */
+export function serializeVclock(clock: VClock): string {
+  const keys = Object.keys(clock);
+  return '{' + keys.map((k) => `${JSON.stringify(k)}: ${clock[k]}`).join(', ') + '}';
+}
+
+/** What a caller injects instead of an exception, as in the original's analysis file. */
+export interface ForcedException {
+  name: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface FailureMetadata {
+  return_value?: { status_code: string; [key: string]: unknown };
+  exception?: { name?: string; metadata?: Record<string, unknown> };
+}
+
+/** Body of PUT /filibuster/create (`instrumentation_type: "invocation"`). */
+export interface CreateMessage {
+  instrumentation_type: 'invocation';
+  source_service_name: string;
+  module: string;
+  method: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  callsite_file: string;
+  callsite_line: string;
+  full_traceback: string;
+  metadata: Record<string, unknown>;
+  vclock: VClock;
+  origin_vclock: VClock;
+  execution_index: string;
+  // --- ours, optional on the wire ---
+  execution_id?: string;
+  /** generated_id of the inbound call this call was made while serving (null at the root). */
+  parent_generated_id?: number | null;
+  /** Order of this call among the calls started while serving the same inbound request. */
+  sibling_sequence?: number;
+  /** Order of the functional test's request that started this call tree (root calls only). */
+  root_sequence?: number;
+  /** Human-readable callee (logical service name or host:port), for reports. */
+  callee?: string;
+  /** Ours: assigned by the caller, unique across the run (the orchestrator's own ids stay below 2^21). */
+  generated_id?: number;
+}
+
+/** The create response: a fault decision. */
+export interface CreateResponse {
+  generated_id: number;
+  execution_index: string;
+  forced_exception?: ForcedException;
+  failure_metadata?: FailureMetadata;
+  args?: unknown[];
+}
+
+export interface ReturnValue {
+  __class__: string;
+  status_code: string;
+  /** md5 hex of the response body, as the original. */
+  text?: string;
+  /** Ours: the response's content type (compared by --strict-reduction). */
+  content_type?: string;
+}
+
+export interface ExceptionRecord {
+  name: string;
+  metadata: Record<string, unknown>;
+}
+
+/** Body of POST /filibuster/update. */
+export type UpdateMessage = RequestReceivedMessage | InvocationCompleteMessage;
+
+export interface RequestReceivedMessage {
+  instrumentation_type: 'request_received';
+  generated_id: string | number;
+  execution_index: string;
+  target_service_name: string;
+  execution_id?: string;
+}
+
+export interface InvocationCompleteMessage {
+  instrumentation_type: 'invocation_complete';
+  generated_id: number | string;
+  execution_index: string;
+  vclock?: VClock;
+  return_value?: ReturnValue;
+  exception?: ExceptionRecord;
+  execution_id?: string;
+  /** Ours: the callee named itself in a response header. */
+  target_service_name?: string;
+  /** Ours: the decision did not arrive in time, so the call ran without its planned fault. */
+  decision_timeout?: boolean;
+  /** Ours: the decision named a fault this instrumentation cannot deliver; the call ran without it. */
+  fault_refused?: string;
+}
+
+/** Ours: a call made outside any inbound request. */
+export interface BackgroundCallMessage {
+  source_service_name: string;
+  module: string;
+  method: string;
+  url: string;
+  execution_id?: string;
+}
+
+/** Ours: GET /filibuster/fault-injected answers this; `result` is the original's field. */
+export interface FaultInjectedResponse {
+  result: boolean;
+}

@@ -1,0 +1,300 @@
+/**
+ * Instrumentation of undici: global `fetch` and npm `undici` (request, stream, fetch) through the global
+ * dispatcher, in the shape of OpenTelemetry's UndiciInstrumentation.
+ *
+ * Diagnostics channels can observe undici but not change what it does, so the global dispatcher is
+ * wrapped instead: the wrapper holds a call until the orchestrator decides, then passes it on or drives
+ * the caller's handler itself (onError with the real error shape, or a synthetic response), so undici
+ * produces `TypeError: fetch failed` with the right cause, or a genuine Response.
+ *
+ * `fetch` is wrapped only to capture what is lost by the time undici dispatches: the caller's stack and
+ * the request's signal (a visible timeout, see timeouts.ts).
+ *
+ * Not covered (documented): a dispatcher passed explicitly (`fetch(url, { dispatcher })`, `new Pool()`),
+ * and a `setGlobalDispatcher()` made by the application after the instrumentation started.
+ */
+import { createHash } from 'node:crypto';
+import { captureStack } from './call-identity.js';
+import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
+import { currentContext, storage } from './context.js';
+import { headersTimeoutError, systemError } from './errors.js';
+import { responseHead, type Fault } from './faults.js';
+import { HEADERS } from './protocol.js';
+import { patchAbortSignal, timeoutOfSignal, type VisibleTimeout } from './timeouts.js';
+
+const DISPATCHER_SLOTS = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')];
+const kWrapped = Symbol('filibuster.wrapped');
+
+interface Dispatcher {
+  dispatch(opts: DispatchOptions, handler: Handler): boolean;
+  [key: string | symbol]: unknown;
+}
+
+interface DispatchOptions {
+  origin?: string | URL;
+  path: string;
+  method: string;
+  headers?: unknown;
+  headersTimeout?: number;
+  bodyTimeout?: number;
+  [key: string]: unknown;
+}
+
+type Handler = Record<string, ((...args: any[]) => unknown) | unknown>;
+
+type GlobalSlots = Record<symbol, Dispatcher | undefined>;
+
+export class UndiciInstrumentation {
+  private originalFetch?: typeof fetch;
+  private originalDispatchers = new Map<symbol, Dispatcher>();
+
+  private readonly tracker: CallTracker;
+
+  constructor(tracker: CallTracker) {
+    this.tracker = tracker;
+  }
+
+  enable(): void {
+    if (this.originalFetch) return;
+    patchAbortSignal();
+    // Node 20 loads its bundled undici lazily; touching Response makes it install its global Agent now.
+    void (globalThis as { Response?: unknown }).Response;
+    const slots = globalThis as unknown as GlobalSlots;
+    for (const slot of DISPATCHER_SLOTS) {
+      const inner = slots[slot];
+      if (inner && !inner[kWrapped]) {
+        this.originalDispatchers.set(slot, inner);
+        slots[slot] = this._wrapDispatcher(inner);
+      }
+    }
+    this.originalFetch = globalThis.fetch;
+    globalThis.fetch = this._patchFetch(this.originalFetch);
+  }
+
+  disable(): void {
+    if (!this.originalFetch) return;
+    globalThis.fetch = this.originalFetch;
+    const slots = globalThis as unknown as GlobalSlots;
+    for (const [slot, inner] of this.originalDispatchers) slots[slot] = inner;
+    this.originalDispatchers.clear();
+    this.originalFetch = undefined;
+  }
+
+  private _patchFetch(original: typeof fetch): typeof fetch {
+    return function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+      const ctx = currentContext();
+      if (!ctx || ctx.propagateOnly || ctx.suppressed) return original(input, init);
+      const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+      const pendingFetch = { ...captureStack(fetch), timeout: timeoutOfSignal(signal) };
+      return storage.run({ ...ctx, pendingFetch: { stackSignature: pendingFetch.signature, callsite: pendingFetch.callsite, timeout: pendingFetch.timeout } }, () =>
+        original(input, init),
+      );
+    };
+  }
+
+  private _wrapDispatcher(inner: Dispatcher): Dispatcher {
+    const tracker = this.tracker;
+    const wrapper: Dispatcher = Object.create(inner);
+    wrapper[kWrapped] = true;
+    wrapper.dispatch = function dispatch(opts: DispatchOptions, handler: Handler): boolean {
+      const origin = new URL(String(opts.origin));
+      const port = Number(origin.port || (origin.protocol === 'https:' ? 443 : 80));
+      const pending = currentContext()?.pendingFetch;
+      const timeout: VisibleTimeout | undefined =
+        pending?.timeout ?? explicitTimeout(opts.headersTimeout) ?? explicitTimeout(opts.bodyTimeout);
+      const call = tracker.begin({
+        module: pending ? 'node.fetch' : 'node.undici',
+        method: String(opts.method).toUpperCase(),
+        url: `${origin.protocol}//${origin.hostname}:${port}${opts.path}`,
+        host: origin.hostname,
+        port,
+        path: opts.path,
+        stack: pending ? { signature: pending.stackSignature, callsite: pending.callsite } : undefined,
+        below: dispatch,
+        timeout,
+      });
+      if (!call) return inner.dispatch(opts, handler);
+      const withOurs = { ...opts, headers: withHeaders(opts.headers, call.headers) };
+      if (!call.tracked) return inner.dispatch(withOurs, handler);
+      const observed = observeHandler(handler, call);
+      call.requestDecision().then(
+        (decision) => {
+          if (decision.fault) deliverFault(decision.fault, observed, call.timeout, origin.hostname, port);
+          else inner.dispatch(withOurs, observed);
+        },
+        () => inner.dispatch(withOurs, observed),
+      );
+      return true;
+    };
+    return wrapper;
+  }
+}
+
+function explicitTimeout(ms: unknown): VisibleTimeout | undefined {
+  return typeof ms === 'number' && ms > 0 ? { ms } : undefined;
+}
+
+/** Adds our headers to undici's header forms (object, flat array, array of pairs, iterable), as a copy. */
+function withHeaders(headers: unknown, add: Record<string, string>): unknown {
+  if (headers == null) return { ...add };
+  if (Array.isArray(headers)) {
+    const out = headers.slice();
+    for (const [k, v] of Object.entries(add)) {
+      if (Array.isArray(out[0])) out.push([k, v]);
+      else out.push(k, v);
+    }
+    return out;
+  }
+  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    return [...(headers as Iterable<[string, string]>), ...Object.entries(add)];
+  }
+  return { ...(headers as Record<string, string>), ...add };
+}
+
+function isNewApi(handler: Handler): boolean {
+  return typeof handler.onRequestStart === 'function' || typeof handler.onResponseStart === 'function';
+}
+
+function headerFromRaw(raw: unknown, name: string): string | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (String(raw[i]).toLowerCase() === name) return String(raw[i + 1]);
+  }
+  return undefined;
+}
+
+/** Wraps a handler to report the call's outcome, forwarding every callback unchanged. */
+function observeHandler(handler: Handler, call: OutboundCall): Handler {
+  const hash = createHash('md5');
+  let status: number | undefined;
+  let contentType = '';
+  let target: string | undefined;
+  const finish = () =>
+    status === undefined
+      ? undefined
+      : call.complete({
+          returnValue: { __class__: 'Response', status_code: String(status), text: hash.digest('hex'), content_type: contentType },
+          target,
+        });
+  const fail = (err: unknown) => call.complete({ exception: call.injectedRecord ?? exceptionRecord(err) });
+  const overrides: Record<string, (...args: any[]) => unknown> = {
+    onHeaders: (statusCode: number, raw: unknown, ...rest: unknown[]) => {
+      if (statusCode >= 200) {
+        status = statusCode;
+        contentType = headerFromRaw(raw, 'content-type') ?? '';
+        target = headerFromRaw(raw, HEADERS.servedBy);
+      }
+      return (handler.onHeaders as Function).call(handler, statusCode, raw, ...rest);
+    },
+    onData: (chunk: Buffer) => {
+      hash.update(chunk);
+      return (handler.onData as Function).call(handler, chunk);
+    },
+    onComplete: (trailers: unknown) => {
+      finish();
+      return (handler.onComplete as Function).call(handler, trailers);
+    },
+    onError: (err: unknown) => {
+      fail(err);
+      return (handler.onError as Function).call(handler, err);
+    },
+    onResponseStart: (controller: unknown, statusCode: number, headers: Record<string, unknown>, ...rest: unknown[]) => {
+      if (statusCode >= 200) {
+        status = statusCode;
+        contentType = String(headers?.['content-type'] ?? '');
+        const served = headers?.[HEADERS.servedBy];
+        target = typeof served === 'string' ? served : undefined;
+      }
+      return (handler.onResponseStart as Function).call(handler, controller, statusCode, headers, ...rest);
+    },
+    onResponseData: (controller: unknown, chunk: Buffer) => {
+      hash.update(chunk);
+      return (handler.onResponseData as Function).call(handler, controller, chunk);
+    },
+    onResponseEnd: (controller: unknown, trailers: unknown) => {
+      finish();
+      return (handler.onResponseEnd as Function).call(handler, controller, trailers);
+    },
+    onResponseError: (controller: unknown, err: unknown) => {
+      fail(err);
+      return (handler.onResponseError as Function).call(handler, controller, err);
+    },
+  };
+  return new Proxy(handler, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string' && prop in overrides && typeof target[prop] === 'function') return overrides[prop];
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Drives the handler as undici would for a real failure or a real response. Always asynchronous. */
+function deliverFault(fault: Fault, handler: Handler, timeout: VisibleTimeout | undefined, host: string, port: number): void {
+  const modern = isNewApi(handler);
+  let aborted = false;
+  const fail = (err: unknown) => {
+    if (modern) (handler.onResponseError as Function)?.call(handler, controller, err);
+    else (handler.onError as Function)?.call(handler, err);
+  };
+  const abort = (reason?: unknown) => {
+    if (aborted) return;
+    aborted = true;
+    fail(reason ?? new DOMException('This operation was aborted', 'AbortError'));
+  };
+  const controller = {
+    abort,
+    pause() {},
+    resume() {},
+    get aborted() {
+      return aborted;
+    },
+    get paused() {
+      return false;
+    },
+    reason: null,
+  };
+  const connect = () => {
+    if (modern) (handler.onRequestStart as Function)?.call(handler, controller, {});
+    else (handler.onConnect as Function)?.call(handler, abort, null);
+  };
+
+  switch (fault.kind) {
+    case 'refused':
+      fail(systemError('ECONNREFUSED', 'connect', host, port));
+      return;
+    case 'reset':
+      connect();
+      if (!aborted) fail(systemError('ECONNRESET', 'read'));
+      return;
+    case 'timeout':
+      connect();
+      // Fire the caller's own timeout: its signal aborts (fetch rejects with its TimeoutError), or
+      // undici's headers timeout error for an explicit headersTimeout.
+      if (timeout?.fire) timeout.fire();
+      else if (!aborted) {
+        aborted = true;
+        fail(headersTimeoutError());
+      }
+      return;
+    case 'status': {
+      connect();
+      if (aborted) return;
+      const { statusText, headers } = responseHead(fault);
+      if (modern) {
+        const headerObject: Record<string, string> = {};
+        for (const [k, v] of headers) headerObject[k.toLowerCase()] = v;
+        (handler.onResponseStart as Function)?.call(handler, controller, fault.status, headerObject, statusText);
+        if (fault.body.length) (handler.onResponseData as Function)?.call(handler, controller, fault.body);
+        (handler.onResponseEnd as Function)?.call(handler, controller, {});
+      } else {
+        const raw: Buffer[] = [];
+        for (const [k, v] of headers) raw.push(Buffer.from(k.toLowerCase()), Buffer.from(v));
+        (handler.onHeaders as Function)?.call(handler, fault.status, raw, () => {}, statusText);
+        if (fault.body.length) (handler.onData as Function)?.call(handler, fault.body);
+        (handler.onComplete as Function)?.call(handler, []);
+      }
+      return;
+    }
+  }
+}

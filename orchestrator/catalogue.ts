@@ -1,0 +1,179 @@
+/**
+ * FaultCatalogue: which faults apply to a call, from an analysis file in the original's format.
+ *
+ * Each top-level entry has a `pattern` (a regex matched at the start of `<module>.<method>`, as Python's
+ * re.match), `exceptions` (injected at the caller; `restrictions` names a metadata key the call must
+ * have, e.g. "timeout") and/or `errors` (responses injected for calls to instrumented callees whose name
+ * matches `service_name`). Entries apply in file order; per call, every exception fault comes before
+ * every error fault.
+ */
+import { readFileSync } from 'node:fs';
+import type { FailureMetadata, ForcedException } from '../instrumentation/protocol.js';
+import { DEFAULT_CATALOGUE } from './default-catalogue.js';
+
+export class CatalogueError extends Error {}
+
+interface ExceptionSpec {
+  name: string;
+  metadata?: Record<string, unknown>;
+  restrictions?: string;
+}
+
+interface Entry {
+  name: string;
+  pattern: RegExp;
+  exceptions: ExceptionSpec[];
+  errors: { serviceName: RegExp; types: FailureMetadata[] }[];
+}
+
+export interface CallShape {
+  module: string;
+  method: string;
+  metadata: Record<string, unknown>;
+}
+
+/** The only `@expr` forms the original evaluates. */
+const EXPRESSIONS: Record<string, (timeout: number) => number> = {
+  "@expr(metadata['timeout']-1)": (t) => t - 1,
+  "@expr(metadata['timeout']+1)": (t) => t + 1,
+  "@expr(metadata['timeout'])": (t) => t,
+};
+
+const NODE_SAMPLES = ['node.http.GET', 'node.fetch.GET', 'node.undici.GET'];
+
+function fail(source: string, place: string, problem: string): never {
+  throw new CatalogueError(`${source}: ${place}: ${problem}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Python's re syntax, as far as analysis files use it, is JavaScript's; anchored at the start only. */
+function compile(pattern: unknown, source: string, place: string): RegExp {
+  if (typeof pattern !== 'string') fail(source, place, 'pattern must be a string');
+  try {
+    return new RegExp(`^(?:${pattern})`);
+  } catch (err) {
+    fail(source, place, `pattern is not a valid regular expression (${(err as Error).message})`);
+  }
+}
+
+export class FaultCatalogue {
+  private readonly entries: Entry[];
+  private readonly byCall = new Map<string, Entry[]>();
+
+  private constructor(entries: Entry[]) {
+    this.entries = entries;
+  }
+
+  static default(): FaultCatalogue {
+    return FaultCatalogue.fromJson(DEFAULT_CATALOGUE, 'default catalogue');
+  }
+
+  static fromFile(path: string): FaultCatalogue {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new CatalogueError(`${path}: cannot read the analysis file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new CatalogueError(`${path}: not valid JSON (${(err as Error).message})`);
+    }
+    return FaultCatalogue.fromJson(json, path);
+  }
+
+  static fromJson(json: unknown, source: string): FaultCatalogue {
+    if (!isObject(json)) fail(source, 'top level', 'must be an object of entries');
+    const entries: Entry[] = [];
+    for (const [name, raw] of Object.entries(json)) {
+      const place = `entry ${JSON.stringify(name)}`;
+      if (!isObject(raw)) fail(source, place, 'must be an object');
+      const pattern = compile(raw.pattern, source, place);
+      const appliesToNode = NODE_SAMPLES.some((s) => pattern.test(s));
+      const exceptions: ExceptionSpec[] = [];
+      if (raw.exceptions !== undefined) {
+        if (!Array.isArray(raw.exceptions)) fail(source, place, '"exceptions" must be a list');
+        raw.exceptions.forEach((e, i) => {
+          const where = `${place}, exceptions[${i}]`;
+          if (!isObject(e) || typeof e.name !== 'string') fail(source, where, 'must be an object with a string "name"');
+          if (e.metadata !== undefined && !isObject(e.metadata)) fail(source, where, '"metadata" must be an object');
+          if (e.restrictions !== undefined && typeof e.restrictions !== 'string') fail(source, where, '"restrictions" must be a string');
+          for (const [k, v] of Object.entries(e.metadata ?? {})) {
+            if (typeof v === 'string' && v.startsWith('@expr') && !(v in EXPRESSIONS)) {
+              fail(source, `${where}, metadata.${k}`, `unsupported expression ${JSON.stringify(v)} (supported: ${Object.keys(EXPRESSIONS).join(', ')})`);
+            }
+          }
+          const md = (e.metadata ?? {}) as Record<string, unknown>;
+          if (appliesToNode && (md.abort === false || md.sleep !== undefined)) {
+            fail(source, where, 'abort:false and sleep are not supported for Node clients (node.http/fetch/undici); restrict the pattern to Python modules');
+          }
+          exceptions.push({ name: e.name, metadata: e.metadata as Record<string, unknown> | undefined, restrictions: e.restrictions as string | undefined });
+        });
+      }
+      const errors: Entry['errors'] = [];
+      if (raw.errors !== undefined) {
+        if (!Array.isArray(raw.errors)) fail(source, place, '"errors" must be a list');
+        raw.errors.forEach((e, i) => {
+          const where = `${place}, errors[${i}]`;
+          if (!isObject(e)) fail(source, where, 'must be an object');
+          if (!Array.isArray(e.types)) fail(source, where, '"types" must be a list');
+          e.types.forEach((t, j) => {
+            if (!isObject(t) || (!isObject(t.return_value) && !isObject(t.exception))) {
+              fail(source, `${where}, types[${j}]`, 'must have a "return_value" or an "exception" object');
+            }
+            if (isObject(t.return_value) && typeof t.return_value.status_code !== 'string') {
+              fail(source, `${where}, types[${j}]`, 'return_value.status_code must be a string, as in the original ("503")');
+            }
+          });
+          errors.push({ serviceName: compile(e.service_name, source, `${where}, service_name`), types: e.types as FailureMetadata[] });
+        });
+      }
+      entries.push({ name, pattern, exceptions, errors });
+    }
+    return new FaultCatalogue(entries);
+  }
+
+  private matching(module: string, method: string): Entry[] {
+    const key = `${module}.${method}`;
+    let found = this.byCall.get(key);
+    if (!found) {
+      found = this.entries.filter((e) => e.pattern.test(key));
+      this.byCall.set(key, found);
+    }
+    return found;
+  }
+
+  /** Exception faults for a call, in file order, honouring restrictions and evaluating `@expr`. */
+  exceptionFaults(call: CallShape): ForcedException[] {
+    const out: ForcedException[] = [];
+    for (const entry of this.matching(call.module, call.method)) {
+      for (const spec of entry.exceptions) {
+        if (spec.restrictions !== undefined && call.metadata[spec.restrictions] == null) continue;
+        const metadata: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(spec.metadata ?? {})) {
+          const expr = typeof v === 'string' ? EXPRESSIONS[v] : undefined;
+          metadata[k] = expr ? expr(Number(call.metadata.timeout)) : v;
+        }
+        out.push({ name: spec.name, metadata });
+      }
+    }
+    return out;
+  }
+
+  /** Error faults for a call to the instrumented callee `target`, in file order. */
+  errorFaults(call: CallShape, target: string): FailureMetadata[] {
+    const out: FailureMetadata[] = [];
+    for (const entry of this.matching(call.module, call.method)) {
+      for (const group of entry.errors) {
+        if (!group.serviceName.test(target)) continue;
+        for (const t of group.types) out.push(structuredClone(t));
+      }
+    }
+    return out;
+  }
+}

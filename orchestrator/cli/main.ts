@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * The `filibuster` command.
+ *
+ *   filibuster [run] --functional-test CMD | --test-module path[#export] [--services services.json] ...
+ *   filibuster analyze ...     (static analysis; see `filibuster analyze --help`)
+ *   filibuster coverage ...    (coverage report; see `filibuster coverage --help`)
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
+
+function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | undefined {
+  if (!pairs || pairs.length === 0) return undefined;
+  const env: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new UsageError(`--service-env expects KEY=VALUE, got ${JSON.stringify(p)}`);
+    env[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return env;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const parser = yargs(argv)
+    .scriptName('filibuster')
+    .usage('$0 [run] --functional-test CMD | --test-module path[#export] [options]')
+    .command(
+      ['run', '$0'],
+      'explore every combination of faults the functional test can reach',
+      (y) =>
+        y
+          .option('functional-test', { type: 'string', describe: 'shell command that runs the functional test once (exit 0 = pass)' })
+          .option('test-module', { type: 'string', describe: 'JS module whose exported async function (ctx) is the test; imported once, called per execution' })
+          .option('services', { type: 'string', describe: 'services configuration (JSON): how to start and health-check each service' })
+          .option('analysis-file', { type: 'string', describe: 'fault catalogue in the original analysis-file format (default: the built-in catalogue)' })
+          .option('counterexample-file', { type: 'string', describe: 'replay exactly the fault set of this counterexample' })
+          .option('only-initial-execution', { type: 'boolean', default: false, describe: 'run the fault-free execution only' })
+          .option('disable-dynamic-reduction', { type: 'boolean', default: false, describe: 'run every scheduled execution (no pruning)' })
+          .option('strict-reduction', { type: 'boolean', default: false, describe: 'dynamic reduction also compares response bodies and content types' })
+          .option('ei-compat', { type: 'boolean', default: false, describe: "the original's execution-index counters (repeated calls in downstream services share one identity)" })
+          .option('max-tests', { type: 'number', describe: 'stop after N executions, the fault-free and pruned ones included (as the original NUM_TESTS)' })
+          .option('timeout', { type: 'number', describe: 'per-execution timeout in seconds (default: 30, or 10 s above the longest caller timeout seen)' })
+          .option('port', { type: 'number', default: 5005, describe: 'orchestrator port (0 = any free port)' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'orchestrator address' })
+          .option('fail-fast', { type: 'boolean', default: false, describe: 'stop at the first failing execution (the original stop point)' })
+          .option('output-dir', { type: 'string', default: '.filibuster', describe: 'where results, counterexamples and logs go' })
+          .option('service-env', { type: 'string', array: true, describe: 'KEY=VALUE added to every started service (e.g. a bug switch)' })
+          .option('verbose', { type: 'boolean', default: false, describe: 'one line per execution, also on a terminal' }),
+      async (a) => {
+        const args: RunArgs = {
+          functionalTest: a.functionalTest,
+          testModule: a.testModule,
+          services: a.services,
+          analysisFile: a.analysisFile,
+          counterexampleFile: a.counterexampleFile,
+          onlyInitialExecution: a.onlyInitialExecution,
+          disableDynamicReduction: a.disableDynamicReduction,
+          strictReduction: a.strictReduction,
+          eiCompat: a.eiCompat,
+          maxTests: a.maxTests,
+          timeout: a.timeout,
+          port: a.port,
+          host: a.host,
+          failFast: a.failFast,
+          outputDir: a.outputDir,
+          verbose: a.verbose,
+          serviceEnv: parseEnvPairs(a.serviceEnv as string[] | undefined),
+        };
+        exitCode = (await runExploration(args)).exitCode;
+      },
+    )
+    .command('analyze', 'derive the fault catalogue from the services\' source (not available yet)', {}, () => {
+      process.stderr.write('filibuster analyze: the static analyser is not available in this version yet.\n');
+      exitCode = EXIT.usage;
+    })
+    .command('coverage', 'render coverage of an exploration (not available yet)', {}, () => {
+      process.stderr.write('filibuster coverage: coverage reports are not available in this version yet.\n');
+      exitCode = EXIT.usage;
+    })
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .help();
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    const { message, exitCode: code } = classifyError(err);
+    process.stderr.write(`filibuster: ${message}\n`);
+    return code;
+  }
+  return exitCode;
+}
+
+main(hideBin(process.argv)).then((code) => {
+  process.exitCode = code;
+});

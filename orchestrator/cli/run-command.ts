@@ -1,0 +1,107 @@
+/**
+ * `filibuster run` (the default command): options, exploration, summary, exit code.
+ *
+ * Exit codes: 0 every execution passed; 1 failures found (a failing, crashing or hanging execution,
+ * including the fault-free one); 2 usage error (bad flags or input files, a test that cannot be started);
+ * 3 infrastructure error (a service that never became healthy, the port in use), or inconclusive
+ * executions that could not be judged.
+ */
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { CatalogueError, FaultCatalogue } from '../catalogue.js';
+import { CounterexampleError, readCounterexample, type LoadedCounterexample, type TestSpec } from '../counterexample.js';
+import { explore, type ExplorationOutcome } from '../exploration.js';
+import { ConfigError } from '../runner/service-config.js';
+import { ServiceError } from '../runner/services.js';
+import { TestSetupError } from '../runner/test-runner.js';
+import { createReporter, summary } from './reporter.js';
+
+export const EXIT = { ok: 0, failures: 1, usage: 2, infrastructure: 3 } as const;
+
+export interface RunArgs {
+  functionalTest?: string;
+  testModule?: string;
+  services?: string;
+  analysisFile?: string;
+  counterexampleFile?: string;
+  onlyInitialExecution: boolean;
+  disableDynamicReduction: boolean;
+  strictReduction: boolean;
+  eiCompat: boolean;
+  maxTests?: number;
+  timeout?: number;
+  port: number;
+  host: string;
+  failFast: boolean;
+  outputDir: string;
+  verbose: boolean;
+  serviceEnv?: Record<string, string>;
+}
+
+export class UsageError extends Error {}
+
+export function exitCodeOf(outcome: ExplorationOutcome): number {
+  const c = outcome.results.counts;
+  if (c.failed + c.crashed + c.hung > 0) return EXIT.failures;
+  if (c.inconclusive > 0) return EXIT.infrastructure;
+  return EXIT.ok;
+}
+
+function testSpec(args: RunArgs, counterexample?: LoadedCounterexample): TestSpec {
+  if (args.functionalTest && args.testModule) throw new UsageError('give --functional-test or --test-module, not both');
+  if (args.functionalTest) return { kind: 'command', value: args.functionalTest };
+  if (args.testModule) return { kind: 'module', value: args.testModule };
+  if (counterexample?.test) return counterexample.test;
+  throw new UsageError('no functional test: give --functional-test CMD or --test-module path[#export]');
+}
+
+export function replayCommand(args: RunArgs, test: TestSpec, counterexample: string): string {
+  const rel = (p: string) => relative(process.cwd(), isAbsolute(p) ? p : resolve(p)) || '.';
+  const parts = ['npx filibuster'];
+  parts.push(test.kind === 'module' ? `--test-module ${rel(test.value)}` : `--functional-test ${JSON.stringify(test.value)}`);
+  if (args.services) parts.push(`--services ${rel(args.services)}`);
+  if (args.analysisFile) parts.push(`--analysis-file ${rel(args.analysisFile)}`);
+  if (args.eiCompat) parts.push('--ei-compat');
+  parts.push(`--counterexample-file ${rel(join(args.outputDir, counterexample))}`);
+  return parts.join(' ');
+}
+
+/** Runs an exploration from CLI arguments; returns the outcome and the exit code. Throws UsageError etc. */
+export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = process.stdout): Promise<{ outcome: ExplorationOutcome; exitCode: number }> {
+  const counterexample = args.counterexampleFile ? readCounterexample(args.counterexampleFile) : undefined;
+  const test = testSpec(args, counterexample);
+  const catalogue = args.analysisFile ? FaultCatalogue.fromFile(args.analysisFile) : FaultCatalogue.default();
+  const servicesConfig = args.services ?? counterexample?.servicesConfig;
+  const reporter = createReporter(process.stderr, args.verbose);
+  const outcome = await explore({
+    test,
+    servicesConfig,
+    catalogue,
+    counterexample,
+    onlyInitialExecution: args.onlyInitialExecution,
+    dynamicReduction: !args.disableDynamicReduction,
+    strictReduction: args.strictReduction,
+    eiCompat: args.eiCompat,
+    failFast: args.failFast,
+    maxTests: args.maxTests,
+    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
+    port: args.port,
+    host: args.host,
+    outputDir: args.outputDir,
+    serviceEnv: args.serviceEnv,
+    onExecution: (r, s) => reporter.execution(r, s),
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
+  reporter.done();
+  out.write(summary(outcome, (ce) => replayCommand({ ...args, services: servicesConfig }, test, ce)) + '\n');
+  return { outcome, exitCode: exitCodeOf(outcome) };
+}
+
+/** Maps an error to its message and exit code. */
+export function classifyError(err: unknown): { message: string; exitCode: number } {
+  const message = (err as Error)?.message ?? String(err);
+  if (err instanceof UsageError || err instanceof CatalogueError || err instanceof ConfigError || err instanceof CounterexampleError || err instanceof TestSetupError) {
+    return { message, exitCode: EXIT.usage };
+  }
+  if (err instanceof ServiceError) return { message, exitCode: EXIT.infrastructure };
+  return { message: `internal error: ${(err as Error)?.stack ?? message}`, exitCode: EXIT.infrastructure };
+}

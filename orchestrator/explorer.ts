@@ -1,0 +1,110 @@
+/**
+ * Explorer: the original's systematic search, made independent of message timing.
+ *
+ * When an execution ends, its calls are walked in canonical order; every call that is new (not in the
+ * scheduled prefix, by canonical key) and not already failing gets one child execution per applicable
+ * fault: the prefix up to and including the call, and the parent's failures plus the new one, sorted by
+ * execution index. Per call, exception faults come before error faults (error faults need an
+ * instrumented callee). Children go on a stack; the most recently pushed runs first (depth-first). That
+ * is the original's order whenever calls are sequential.
+ *
+ * Deduplication is the original's, on hashed keys: a child is dropped when an identical one is on the
+ * stack, or when an execution already run had exactly that log and those failures. Before a child runs,
+ * dynamic reduction may prune it (reduction.ts); a pruned child generates nothing.
+ */
+import type { FaultCatalogue } from './catalogue.js';
+import { ReductionIndex } from './reduction.js';
+import {
+  executionKey,
+  prefixHashes,
+  sortFailures,
+  stableJson,
+  type Call,
+  type Failure,
+  type ScheduledExecution,
+} from './model.js';
+
+export interface ExplorerOptions {
+  dynamicReduction: boolean;
+  strictReduction: boolean;
+}
+
+export type NextStep = { kind: 'run'; execution: ScheduledExecution } | { kind: 'pruned'; execution: ScheduledExecution };
+
+export class Explorer {
+  private readonly catalogue: FaultCatalogue;
+  private readonly options: ExplorerOptions;
+  private readonly stack: ScheduledExecution[] = [];
+  /** Keys of the executions on the stack, with multiplicity. */
+  private readonly onStack = new Map<string, number>();
+  /** Keys (full log + failures) of the executions already run. */
+  private readonly ranKeys = new Set<string>();
+  private readonly reduction: ReductionIndex;
+  ranCount = 0;
+  prunedCount = 0;
+
+  constructor(catalogue: FaultCatalogue, options: ExplorerOptions) {
+    this.catalogue = catalogue;
+    this.options = options;
+    this.reduction = new ReductionIndex(options.strictReduction);
+  }
+
+  get pendingCount(): number {
+    return this.stack.length;
+  }
+
+  /** Pops the next execution; pruned ones are returned as such (and generate nothing). */
+  next(): NextStep | undefined {
+    const execution = this.stack.pop();
+    if (!execution) return undefined;
+    const n = this.onStack.get(execution.key)! - 1;
+    if (n === 0) this.onStack.delete(execution.key);
+    else this.onStack.set(execution.key, n);
+    if (this.options.dynamicReduction && this.reduction.shouldPrune(execution)) {
+      this.prunedCount++;
+      return { kind: 'pruned', execution };
+    }
+    return { kind: 'run', execution };
+  }
+
+  /**
+   * Records a finished execution and schedules its children. `scheduled` is what was planned (undefined
+   * for the fault-free execution); `calls` is what happened, in canonical order. `generate: false` records
+   * without exploring further (a replayed counterexample).
+   */
+  complete(number: number, scheduled: ScheduledExecution | undefined, calls: Call[], generate = true): void {
+    this.ranCount++;
+    const failures = scheduled?.failures ?? [];
+    const hashes = prefixHashes(calls);
+    this.ranKeys.add(executionKey(hashes.length ? hashes[hashes.length - 1] : '', failures));
+    this.reduction.add(calls);
+    if (!generate) return;
+
+    const inPrefix = new Set(scheduled ? scheduled.prefix.map((c) => c.key) : []);
+    const failing = new Set(failures.map((f) => f.execution_index));
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i];
+      if (inPrefix.has(call.key) || failing.has(call.ei)) continue;
+      const added = new Set<string>();
+      for (const fault of this.faultsFor(call)) {
+        const childFailures = sortFailures([...failures, { execution_index: call.ei, ...fault, args: call.args }]);
+        const key = executionKey(hashes[i], childFailures);
+        if (added.has(key) || this.onStack.has(key) || this.ranKeys.has(key)) continue;
+        added.add(key);
+        this.onStack.set(key, 1);
+        this.stack.push({ key, prefix: calls.slice(0, i + 1), failures: childFailures, discoveredBy: number });
+      }
+    }
+  }
+
+  private *faultsFor(call: Call): Iterable<Pick<Failure, 'forced_exception' | 'failure_metadata'>> {
+    for (const forced_exception of this.catalogue.exceptionFaults(call)) yield { forced_exception };
+    if (call.target === undefined) return;
+    for (const failure_metadata of this.catalogue.errorFaults(call, call.target)) yield { failure_metadata };
+  }
+
+  /** A digest of the search state: equal digests, equal futures (used to show bad input changes nothing). */
+  digest(): string {
+    return stableJson([this.ranCount, this.prunedCount, this.stack.map((s) => s.key), [...this.ranKeys].sort()]);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The explorer's data: recorded calls, planned failures and test executions, with canonical keys.
+ *
+ * A call's canonical key stands for the original's 13-field log-entry equality: its position in the
+ * canonical order (which is what `generated_id` means in a sequential run), execution index, module,
+ * method, args, kwargs, metadata, source service, vector clocks and call site. Two entries are equal
+ * iff their keys are equal; no field is ever compared by scanning lists.
+ */
+import { createHash } from 'node:crypto';
+import type { ExceptionRecord, FailureMetadata, ForcedException, ReturnValue, VClock } from '../instrumentation/protocol.js';
+
+/** A planned failure, as the original's filtered failure record. */
+export interface Failure {
+  execution_index: string;
+  forced_exception?: ForcedException;
+  failure_metadata?: FailureMetadata;
+  args: unknown[];
+}
+
+/** One call of a finished execution, in canonical order. */
+export interface Call {
+  /** Position in the canonical order (0-based). */
+  position: number;
+  key: string;
+  generatedId: number;
+  ei: string;
+  parentEi: string;
+  module: string;
+  method: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  source: string;
+  callee?: string;
+  target?: string;
+  vclock: VClock;
+  originVclock: VClock;
+  callsiteFile: string;
+  callsiteLine: string;
+  fullTraceback: string;
+  returnValue?: ReturnValue;
+  exception?: ExceptionRecord;
+  /** The planned failure with this call's EI, if any (the original's `fault_injection`). */
+  failure?: Failure;
+}
+
+export interface ScheduledExecution {
+  key: string;
+  /** The discovering execution's calls up to and including the faulted one. */
+  prefix: readonly Call[];
+  failures: Failure[];
+  /** 1-based number of the execution whose run discovered it. */
+  discoveredBy: number;
+}
+
+export function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+/** JSON with object keys sorted, so equal values always give equal text. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value as object).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function callKey(c: Omit<Call, 'key'>): string {
+  return md5(
+    stableJson([
+      c.position,
+      c.ei,
+      c.module,
+      c.method,
+      c.args,
+      c.kwargs,
+      c.metadata,
+      c.source,
+      c.vclock,
+      c.originVclock,
+      c.callsiteFile,
+      c.callsiteLine,
+      c.fullTraceback,
+    ]),
+  );
+}
+
+export function failureKey(f: Failure): string {
+  return stableJson(f);
+}
+
+/** The original sorts a failure list by execution-index text. */
+export function sortFailures(failures: Failure[]): Failure[] {
+  return failures.sort((a, b) => (a.execution_index < b.execution_index ? -1 : a.execution_index > b.execution_index ? 1 : 0));
+}
+
+/** Rolling hashes of a call list's prefixes: prefixHashes[i] identifies calls[0..i]. */
+export function prefixHashes(calls: readonly Call[]): string[] {
+  const out: string[] = [];
+  let h = '';
+  for (const c of calls) {
+    h = md5(h + c.key);
+    out.push(h);
+  }
+  return out;
+}
+
+export function executionKey(prefixHash: string, failures: readonly Failure[]): string {
+  return md5(prefixHash + '|' + failures.map(failureKey).join('|'));
+}
+
+/** "503 on users → bookings", "node.ECONNREFUSED on foo → bar": a fault in words. */
+export function describeFailure(f: Failure, call?: Pick<Call, 'source' | 'target' | 'callee' | 'method' | 'args'>): string {
+  const what = f.forced_exception
+    ? f.forced_exception.name
+    : f.failure_metadata?.return_value
+      ? f.failure_metadata.return_value.status_code
+      : `status ${stableJson(f.failure_metadata?.exception?.metadata ?? {})}`;
+  if (!call) return `${what} on ${f.execution_index}`;
+  // args[0] is the original's host-stripped URL ("5001/movies/1", or "//host:443/x" for https): show the path.
+  const url = String(call.args[0] ?? '');
+  const slash = url.indexOf('/', url.startsWith('//') ? 2 : 0);
+  const path = slash >= 0 ? url.slice(slash) : url;
+  return `${what} on ${call.source} → ${call.target ?? call.callee ?? url} (${call.method} ${path})`;
+}

@@ -1,0 +1,179 @@
+/**
+ * ServiceManager: starts the services of a configuration with the instrumentation preloaded, waits until
+ * each answers its health check, notices crashes, restarts, and stops them all (also on Ctrl-C).
+ * Each service's output goes to `<output>/logs/<name>.log`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, stopTree, Tail } from './process-tree.js';
+import type { ServiceSpec, ServicesConfig } from './service-config.js';
+
+const REGISTER = fileURLToPath(new URL('../../instrumentation/register.js', import.meta.url));
+
+export class ServiceError extends Error {}
+
+export interface ServiceEndpoint {
+  name: string;
+  url: string;
+  port: number;
+}
+
+interface Running {
+  spec: ServiceSpec;
+  port: number;
+  child?: ChildProcess;
+  log?: WriteStream;
+  tail: Tail;
+  exit?: string;
+}
+
+export interface ServiceOptions {
+  orchestratorUrl: string;
+  logDir: string;
+  eiCompat: boolean;
+  /** Extra environment for every service (e.g. a bug switch). */
+  env?: Record<string, string>;
+}
+
+function interpolate(text: string, vars: Record<string, string>, where: string): string {
+  return text.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
+    if (!(name in vars)) throw new ServiceError(`${where}: unknown variable \${${name}} (known: ${Object.keys(vars).join(', ')})`);
+    return vars[name];
+  });
+}
+
+export class ServiceManager {
+  private readonly config: ServicesConfig;
+  private readonly options: ServiceOptions;
+  private readonly running = new Map<string, Running>();
+  private vars: Record<string, string> = {};
+
+  constructor(config: ServicesConfig, options: ServiceOptions) {
+    this.config = config;
+    this.options = options;
+  }
+
+  endpoints(): Record<string, ServiceEndpoint> {
+    const out: Record<string, ServiceEndpoint> = {};
+    for (const r of this.running.values()) out[r.spec.name] = { name: r.spec.name, url: this.urlOf(r), port: r.port };
+    return out;
+  }
+
+  private urlOf(r: Running): string {
+    return r.spec.url ?? `http://127.0.0.1:${r.port}`;
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.options.logDir, { recursive: true });
+    this.vars = { 'orchestrator.url': this.options.orchestratorUrl };
+    for (const spec of this.config.services) {
+      const port = spec.url || spec.port ? spec.port : await freePort();
+      const r: Running = { spec, port, tail: new Tail() };
+      this.running.set(spec.name, r);
+      this.vars[`${spec.name}.port`] = String(port);
+      this.vars[`${spec.name}.url`] = this.urlOf(r);
+    }
+    for (const r of this.running.values()) await this.launch(r);
+  }
+
+  private serviceMap(): string {
+    const map: Record<string, string> = {};
+    for (const r of this.running.values()) {
+      const u = new URL(this.urlOf(r));
+      map[`${u.hostname}:${r.port}`] = r.spec.name;
+      if (u.hostname === '127.0.0.1') map[`localhost:${r.port}`] = r.spec.name;
+    }
+    return JSON.stringify(map);
+  }
+
+  private async launch(r: Running): Promise<void> {
+    const { spec } = r;
+    if (spec.command) {
+      const where = `service ${spec.name}`;
+      const command = interpolate(spec.command, this.vars, where);
+      const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env, PORT: String(r.port), HOST: '127.0.0.1' };
+      for (const [k, v] of Object.entries(spec.env)) env[k] = interpolate(v, this.vars, `${where}, env ${k}`);
+      if (spec.instrument) {
+        env.FILIBUSTER_URL = this.options.orchestratorUrl;
+        env.FILIBUSTER_SERVICE_NAME = spec.name;
+        env.FILIBUSTER_SERVICE_MAP = this.serviceMap();
+        if (this.options.eiCompat) env.FILIBUSTER_EI_COMPAT = '1';
+        if (this.config.pathTemplates.length) env.FILIBUSTER_PATH_TEMPLATES = this.config.pathTemplates.join(',');
+        if (this.config.ignoredQueryParams.length) env.FILIBUSTER_IGNORED_QUERY_PARAMS = this.config.ignoredQueryParams.join(',');
+        env.NODE_OPTIONS = `--import "${REGISTER}" --enable-source-maps ${process.env.NODE_OPTIONS ?? ''}`.trim();
+      } else {
+        delete env.FILIBUSTER_URL;
+      }
+      r.log?.end();
+      r.log = createWriteStream(join(this.options.logDir, `${spec.name}.log`), { flags: 'a' });
+      r.exit = undefined;
+      const child = spawn('/bin/sh', ['-c', command], { cwd: spec.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      r.child = child;
+      for (const stream of [child.stdout!, child.stderr!]) {
+        stream.on('data', (chunk: Buffer) => {
+          r.tail.push(chunk);
+          r.log?.write(chunk);
+        });
+      }
+      child.on('exit', (code, signal) => {
+        r.exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      });
+    }
+    await this.waitHealthy(r);
+  }
+
+  private async waitHealthy(r: Running): Promise<void> {
+    const deadline = Date.now() + r.spec.startTimeoutMs;
+    const url = new URL(r.spec.health, this.urlOf(r)).toString();
+    for (;;) {
+      if (r.exit) {
+        throw new ServiceError(`service ${r.spec.name} ${r.exit} before answering its health check; last lines of its log:\n${r.tail.lines(15)}`);
+      }
+      if (await healthy(url)) return;
+      if (Date.now() > deadline) {
+        throw new ServiceError(
+          `service ${r.spec.name} did not answer 200 on ${url} within ${r.spec.startTimeoutMs} ms; last lines of its log:\n${r.tail.lines(15) || '(no output)'}`,
+        );
+      }
+      await new Promise((res) => setTimeout(res, 25));
+    }
+  }
+
+  /** Services that exited since they were started: name → how, with the log tail. */
+  crashed(): { name: string; how: string; logTail: string }[] {
+    const out: { name: string; how: string; logTail: string }[] = [];
+    for (const r of this.running.values()) if (r.child && r.exit) out.push({ name: r.spec.name, how: r.exit, logTail: r.tail.lines(20) });
+    return out;
+  }
+
+  /** Starts a crashed service again and waits for its health check. */
+  async restart(name: string): Promise<void> {
+    const r = this.running.get(name);
+    if (!r) return;
+    if (r.child) await stopTree(r.child);
+    await this.launch(r);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.running.values()].map(async (r) => {
+        if (r.child) await stopTree(r.child);
+        r.log?.end();
+      }),
+    );
+  }
+}
+
+function healthy(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 1000, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,194 @@
+/**
+ * Test runners: run the functional test once per execution.
+ *
+ * - SpawnTestRunner (`--functional-test CMD`): any command, in a shell, once per execution, in its own
+ *   process group; exit code 0 = pass. Node processes get the propagate-only preload, so the test's own
+ *   requests carry the execution id.
+ * - ModuleTestRunner (`--test-module path[#export]`): imports the module once, in a long-lived worker
+ *   process, and calls its exported `async function (ctx)` per execution; a throw is a failure. No process
+ *   start per execution, which is what makes exploration fast.
+ *
+ * Both kill the whole process tree when an execution exceeds its timeout (verdict "hang").
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { killTree, Tail } from './process-tree.js';
+import type { ServiceEndpoint } from './services.js';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+const PROPAGATE = fileURLToPath(new URL('../../instrumentation/propagate.js', import.meta.url));
+const WORKER = fileURLToPath(new URL('./test-worker.js', import.meta.url));
+
+export type TestVerdict = 'pass' | 'fail' | 'hang';
+
+export interface TestOutcome {
+  verdict: TestVerdict;
+  durationMs: number;
+  /** Assertion message, exit status, or what timed out. */
+  detail?: string;
+  output?: string;
+}
+
+export interface TestRunner {
+  readonly description: string;
+  run(executionId: string, timeoutMs: number): Promise<TestOutcome>;
+  close(): Promise<void>;
+}
+
+export class TestSetupError extends Error {}
+
+interface RunnerContext {
+  orchestratorUrl: string;
+  services: Record<string, ServiceEndpoint>;
+}
+
+function servicesEnv(ctx: RunnerContext): Record<string, string> {
+  const env: Record<string, string> = { FILIBUSTER_URL: ctx.orchestratorUrl, FILIBUSTER_SERVICES: JSON.stringify(ctx.services) };
+  for (const s of Object.values(ctx.services)) env[`FILIBUSTER_SERVICE_${s.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`] = s.url;
+  return env;
+}
+
+export class SpawnTestRunner implements TestRunner {
+  readonly description: string;
+  private readonly command: string;
+  private readonly ctx: RunnerContext;
+  private current?: ChildProcess;
+
+  constructor(command: string, ctx: RunnerContext) {
+    this.command = command;
+    this.ctx = ctx;
+    this.description = command;
+  }
+
+  run(executionId: string, timeoutMs: number): Promise<TestOutcome> {
+    const started = performance.now();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...servicesEnv(this.ctx),
+      FILIBUSTER_EXECUTION_ID: executionId,
+      NODE_OPTIONS: `--import "${PROPAGATE}" ${process.env.NODE_OPTIONS ?? ''}`.trim(),
+    };
+    const child = spawn('/bin/sh', ['-c', this.command], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.current = child;
+    const tail = new Tail(8192);
+    child.stdout!.on('data', (c: Buffer) => tail.push(c));
+    child.stderr!.on('data', (c: Buffer) => tail.push(c));
+    return new Promise((resolve) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killTree(child);
+      }, timeoutMs);
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        killTree(child); // anything the test left behind in its group
+        this.current = undefined;
+        const durationMs = performance.now() - started;
+        const output = tail.toString();
+        if (timedOut) return resolve({ verdict: 'hang', durationMs, detail: `the test did not finish within ${timeoutMs} ms`, output });
+        if (code === 0) return resolve({ verdict: 'pass', durationMs, output });
+        const detail = code === 127 ? `the test command was not found (exit 127): ${this.command}` : signal ? `killed by ${signal}` : `exit code ${code}`;
+        resolve({ verdict: 'fail', durationMs, detail: lastLine(output) ? `${detail}: ${lastLine(output)}` : detail, output });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.current) killTree(this.current);
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trimEnd().split('\n').pop()?.slice(0, 300) ?? '';
+}
+
+/** `path/to/test.js#exportName` → module path and export (default export when none). */
+export function parseTestModule(spec: string): { path: string; exportName: string } {
+  const hash = spec.lastIndexOf('#');
+  return hash > 0 ? { path: resolvePath(spec.slice(0, hash)), exportName: spec.slice(hash + 1) } : { path: resolvePath(spec), exportName: 'default' };
+}
+
+export class ModuleTestRunner implements TestRunner {
+  readonly description: string;
+  private readonly path: string;
+  private readonly exportName: string;
+  private readonly ctx: RunnerContext;
+  private worker?: ChildProcess;
+  private ready?: Promise<void>;
+  private tail = new Tail(8192);
+  private waiting?: (reply: WorkerReply) => void;
+
+  constructor(spec: string, ctx: RunnerContext) {
+    const { path, exportName } = parseTestModule(spec);
+    this.path = path;
+    this.exportName = exportName;
+    this.ctx = ctx;
+    this.description = spec;
+  }
+
+  private start(): Promise<void> {
+    const worker = fork(WORKER, [], {
+      env: { ...process.env, ...servicesEnv(this.ctx) },
+      execArgv: ['--enable-source-maps'],
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.worker = worker;
+    this.tail = new Tail(8192);
+    worker.stdout!.on('data', (c: Buffer) => this.tail.push(c));
+    worker.stderr!.on('data', (c: Buffer) => this.tail.push(c));
+    worker.on('message', (m: WorkerReply) => this.waiting?.(m));
+    worker.on('exit', (code, signal) => {
+      if (this.worker === worker) {
+        this.worker = undefined;
+        this.ready = undefined;
+      }
+      this.waiting?.({ type: 'exit', detail: signal ? `the test worker was killed by ${signal}` : `the test worker exited with code ${code}` });
+    });
+    const request: WorkerRequest = { type: 'load', path: this.path, exportName: this.exportName, services: this.ctx.services };
+    return new Promise<void>((resolve, reject) => {
+      this.waiting = (reply) => {
+        this.waiting = undefined;
+        if (reply.type === 'loaded') resolve();
+        else {
+          killTree(worker);
+          reject(new TestSetupError(`cannot load the test module ${this.description}: ${'detail' in reply ? reply.detail : reply.type}\n${this.tail.lines(10)}`.trimEnd()));
+        }
+      };
+      worker.send(request);
+    });
+  }
+
+  async run(executionId: string, timeoutMs: number): Promise<TestOutcome> {
+    if (!this.ready) this.ready = this.start();
+    await this.ready;
+    const worker = this.worker!;
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        killTree(worker);
+        this.worker = undefined;
+        this.ready = undefined;
+        resolve({ verdict: 'hang', durationMs: performance.now() - started, detail: `the test did not finish within ${timeoutMs} ms`, output: this.tail.toString() });
+      }, timeoutMs);
+      this.waiting = (reply) => {
+        clearTimeout(timer);
+        this.waiting = undefined;
+        const durationMs = performance.now() - started;
+        if (reply.type === 'passed') resolve({ verdict: 'pass', durationMs });
+        else if (reply.type === 'failed') resolve({ verdict: 'fail', durationMs, detail: reply.detail, output: reply.stack });
+        else resolve({ verdict: 'fail', durationMs, detail: 'detail' in reply ? reply.detail : 'the test worker stopped', output: this.tail.toString() });
+      };
+      const request: WorkerRequest = { type: 'run', executionId };
+      worker.send(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.worker) killTree(this.worker);
+    this.worker = undefined;
+  }
+}

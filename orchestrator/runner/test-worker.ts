@@ -1,0 +1,58 @@
+/**
+ * The long-lived worker of the ModuleTestRunner: imports the test module once, then calls its function
+ * once per execution, inside that execution's context (propagate-only: the test's requests carry the
+ * execution id and are never faulted).
+ */
+import { pathToFileURL } from 'node:url';
+import { instrument, runInExecution } from '../../instrumentation/index.js';
+import type { TestContext, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+type TestFunction = (ctx: TestContext) => unknown;
+
+let test: TestFunction | undefined;
+let services: TestContext['services'] = {};
+const orchestratorUrl = process.env.FILIBUSTER_URL ?? '';
+
+instrument({ serviceName: 'functional-test', orchestratorUrl, propagateOnly: true });
+
+function reply(message: WorkerReply): void {
+  process.send?.(message);
+}
+
+function describe(err: unknown): { detail: string; stack?: string } {
+  if (err instanceof Error) return { detail: `${err.name}: ${err.message}`, stack: err.stack };
+  return { detail: `threw ${String(err)}` };
+}
+
+async function load(path: string, exportName: string): Promise<void> {
+  try {
+    const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    const fn = mod[exportName];
+    if (typeof fn !== 'function') {
+      const available = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+      reply({ type: 'load-failed', detail: `it has no exported function "${exportName}" (functions exported: ${available.join(', ') || 'none'})` });
+      return;
+    }
+    test = fn as TestFunction;
+    reply({ type: 'loaded' });
+  } catch (err) {
+    reply({ type: 'load-failed', detail: describe(err).detail });
+  }
+}
+
+async function run(executionId: string): Promise<void> {
+  try {
+    await runInExecution(executionId, () => test!({ executionId, services, orchestratorUrl }));
+    reply({ type: 'passed' });
+  } catch (err) {
+    reply({ type: 'failed', ...describe(err) });
+  }
+}
+
+process.on('message', (message: WorkerRequest) => {
+  if (message.type === 'load') {
+    services = message.services;
+    void load(message.path, message.exportName);
+  } else if (message.type === 'run') void run(message.executionId);
+});
+process.on('disconnect', () => process.exit(0));

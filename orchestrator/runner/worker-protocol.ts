@@ -1,0 +1,21 @@
+/** Messages between the ModuleTestRunner and its worker process (over the IPC channel). */
+import type { ServiceEndpoint } from './services.js';
+
+export type WorkerRequest =
+  | { type: 'load'; path: string; exportName: string; services: Record<string, ServiceEndpoint> }
+  | { type: 'run'; executionId: string };
+
+export type WorkerReply =
+  | { type: 'loaded' }
+  | { type: 'load-failed'; detail: string }
+  | { type: 'passed' }
+  | { type: 'failed'; detail: string; stack?: string }
+  | { type: 'exit'; detail: string };
+
+/** What a test module's exported function receives. */
+export interface TestContext {
+  executionId: string;
+  /** The services of the configuration: name → { url, port }. */
+  services: Record<string, ServiceEndpoint>;
+  orchestratorUrl: string;
+}

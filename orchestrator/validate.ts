@@ -1,0 +1,117 @@
+/**
+ * Validation of every protocol message. A malformed message gets a 400 with the reason and changes no
+ * state; these functions return either the typed message or that reason.
+ */
+import {
+  parseEi,
+  type CreateMessage,
+  type InvocationCompleteMessage,
+  type RequestReceivedMessage,
+} from '../instrumentation/protocol.js';
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Generated ids the orchestrator assigns itself (for clients that do not) stay below this. */
+export const ORCHESTRATOR_ID_LIMIT = 2 ** 21;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isClock(v: unknown): boolean {
+  return isObject(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n));
+}
+
+function bad<T>(reason: string): Checked<T> {
+  return { ok: false, reason };
+}
+
+/** A generated id: an integer, or (Python's request_received) its decimal text. */
+export function generatedIdOf(v: unknown): number | undefined {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+function checkOptionalIds(body: Record<string, unknown>): string | undefined {
+  if (body.execution_id !== undefined && (typeof body.execution_id !== 'string' || body.execution_id.length === 0 || body.execution_id.length > 100)) {
+    return 'execution_id must be a non-empty string';
+  }
+  return undefined;
+}
+
+export function checkCreate(body: unknown): Checked<CreateMessage> {
+  if (!isObject(body)) return bad('the body must be a JSON object');
+  if (body.instrumentation_type !== 'invocation') return bad('instrumentation_type must be "invocation"');
+  for (const f of ['source_service_name', 'module', 'method', 'execution_index'] as const) {
+    if (typeof body[f] !== 'string' || (body[f] as string).length === 0) return bad(`${f} must be a non-empty string`);
+  }
+  if (!parseEi(body.execution_index as string)) return bad('execution_index must be the JSON text of a list of [hash, count] frames');
+  if (!Array.isArray(body.args)) return bad('args must be a list');
+  for (const f of ['kwargs', 'metadata'] as const) if (body[f] !== undefined && !isObject(body[f])) return bad(`${f} must be an object`);
+  for (const f of ['callsite_file', 'callsite_line', 'full_traceback', 'callee'] as const) {
+    if (body[f] !== undefined && body[f] !== null && typeof body[f] !== 'string') return bad(`${f} must be a string`);
+  }
+  if (!isClock(body.vclock)) return bad('vclock must be an object of numbers');
+  if (body.origin_vclock !== undefined && !isClock(body.origin_vclock)) return bad('origin_vclock must be an object of numbers');
+  const idProblem = checkOptionalIds(body);
+  if (idProblem) return bad(idProblem);
+  if (body.generated_id !== undefined) {
+    const id = generatedIdOf(body.generated_id);
+    if (id === undefined || typeof body.generated_id !== 'number' || id < ORCHESTRATOR_ID_LIMIT) {
+      return bad(`generated_id, when the caller assigns it, must be an integer of at least ${ORCHESTRATOR_ID_LIMIT}`);
+    }
+  }
+  if (body.parent_generated_id !== undefined && body.parent_generated_id !== null && generatedIdOf(body.parent_generated_id) === undefined) {
+    return bad('parent_generated_id must be an integer or null');
+  }
+  for (const f of ['sibling_sequence', 'root_sequence'] as const) {
+    if (body[f] !== undefined && !(Number.isSafeInteger(body[f]) && (body[f] as number) >= 0)) return bad(`${f} must be a non-negative integer`);
+  }
+  return {
+    ok: true,
+    value: {
+      ...(body as unknown as CreateMessage),
+      kwargs: (body.kwargs as Record<string, unknown>) ?? {},
+      metadata: (body.metadata as Record<string, unknown>) ?? {},
+      origin_vclock: (body.origin_vclock as Record<string, number>) ?? {},
+    },
+  };
+}
+
+export function checkUpdate(body: unknown): Checked<(RequestReceivedMessage | InvocationCompleteMessage) & { gid: number }> {
+  if (!isObject(body)) return bad('the body must be a JSON object');
+  const gid = generatedIdOf(body.generated_id);
+  if (gid === undefined) return bad('generated_id must be a non-negative integer (or its decimal text)');
+  if (typeof body.execution_index !== 'string' || !parseEi(body.execution_index)) {
+    return bad('execution_index must be the JSON text of a list of [hash, count] frames');
+  }
+  const idProblem = checkOptionalIds(body);
+  if (idProblem) return bad(idProblem);
+  if (body.instrumentation_type === 'request_received') {
+    if (typeof body.target_service_name !== 'string' || body.target_service_name.length === 0) {
+      return bad('target_service_name must be a non-empty string');
+    }
+    return { ok: true, value: { ...(body as unknown as RequestReceivedMessage), gid } };
+  }
+  if (body.instrumentation_type === 'invocation_complete') {
+    if (body.vclock !== undefined && !isClock(body.vclock)) return bad('vclock must be an object of numbers');
+    const rv = body.return_value;
+    if (rv !== undefined && rv !== null && !(isObject(rv) && typeof rv.status_code === 'string')) {
+      return bad('return_value must be an object with a string status_code');
+    }
+    const ex = body.exception;
+    if (ex !== undefined && ex !== null && !(isObject(ex) && typeof ex.name === 'string' && (ex.metadata === undefined || isObject(ex.metadata)))) {
+      return bad('exception must be an object with a string name and an object metadata');
+    }
+    for (const f of ['target_service_name', 'fault_refused'] as const) {
+      if (body[f] !== undefined && typeof body[f] !== 'string') return bad(`${f} must be a string`);
+    }
+    if (body.decision_timeout !== undefined && typeof body.decision_timeout !== 'boolean') return bad('decision_timeout must be a boolean');
+    const value = { ...(body as unknown as InvocationCompleteMessage), gid };
+    if (value.return_value === null) delete value.return_value;
+    if (value.exception === null) delete value.exception;
+    else if (value.exception && value.exception.metadata === undefined) value.exception = { ...value.exception, metadata: {} };
+    return { ok: true, value };
+  }
+  return bad('instrumentation_type must be "request_received" or "invocation_complete"');
+}
