@@ -1,0 +1,23 @@
+/** Builds services configurations for the chain fixture (test/fixtures/chain/service.ts). */
+import { join } from 'node:path';
+import { DIST, tempDir, writeJson } from './helpers.js';
+
+export interface FixtureCall {
+  to: string;
+  attempts?: number;
+  onFailure: 'fallback' | 'propagate';
+}
+
+export const SERVICE = join(DIST, 'test/fixtures/chain/service.js');
+export const TEST_MODULE = join(DIST, 'test/fixtures/chain/test-module.js');
+
+/** `topology` maps each service to the calls its /work makes; leaves first is not required. */
+export function chainConfig(topology: Record<string, FixtureCall[]>): string {
+  const services: Record<string, unknown> = {};
+  // Start callees before callers (reverse of the order given, which lists the entry service first).
+  for (const name of Object.keys(topology).reverse()) {
+    const plan = { calls: topology[name].map((c) => ({ url: `\${${c.to}.url}/work`, attempts: c.attempts, onFailure: c.onFailure })) };
+    services[name] = { command: `"${process.execPath}" "${SERVICE}"`, env: { PLAN: JSON.stringify(plan) } };
+  }
+  return writeJson(tempDir(), 'services.json', { services });
+}

@@ -1,0 +1,62 @@
+/** Shared helpers for the project's own tests. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FaultCatalogue } from '../orchestrator/catalogue.js';
+import { explore, type ExplorationOptions, type ExplorationOutcome } from '../orchestrator/exploration.js';
+
+/** The package root (dist/test/helpers.js → ../../). */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DIST = join(ROOT, 'dist');
+export const CLI = join(DIST, 'orchestrator/cli/main.js');
+
+export function tempDir(prefix = 'filibuster-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeJson(dir: string, name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(value, null, 2));
+  return path;
+}
+
+/** Runs an exploration with test defaults (any free port, a temporary output directory). */
+export function run(options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test'>): Promise<ExplorationOutcome> {
+  return explore({
+    catalogue: FaultCatalogue.default(),
+    onlyInitialExecution: false,
+    dynamicReduction: true,
+    strictReduction: false,
+    eiCompat: false,
+    failFast: false,
+    port: 0,
+    host: '127.0.0.1',
+    outputDir: tempDir(),
+    ...options,
+  });
+}
+
+/** The executed fault sets, in order, as readable strings ("ran:503 on foo → bar (GET /bar)"). */
+export function faultSets(outcome: ExplorationOutcome): string[] {
+  return outcome.results.executions.map((e) => `${e.status}:${e.faults.map((f) => f.description).join(' + ') || 'no fault'}`);
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the `filibuster` CLI as a real child process. */
+export function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
