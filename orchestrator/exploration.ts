@@ -11,7 +11,7 @@ import { describeFailure, type Call, type Failure, type ScheduledExecution } fro
 import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults, type Verdict } from './results.js';
 import { loadServicesConfig } from './runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from './runner/services.js';
-import { ModuleTestRunner, SpawnTestRunner, type TestOutcome, type TestRunner } from './runner/test-runner.js';
+import { ModuleTestRunner, SpawnTestRunner, TestSetupError, type TestOutcome, type TestRunner } from './runner/test-runner.js';
 import { startServer, type OrchestratorServer } from './server.js';
 import { Session } from './session.js';
 
@@ -191,6 +191,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       [],
       false,
     );
+    if (initial.outcome.setupProblem) throw new TestSetupError(initial.outcome.setupProblem);
     if (initial.verdict !== 'pass') {
       complete = false;
       stopReason = `the test fails without any fault (${initial.verdict}${initial.detail ? `: ${initial.detail}` : ''}); nothing was explored`;

@@ -28,6 +28,8 @@ export interface TestOutcome {
   /** Assertion message, exit status, or what timed out. */
   detail?: string;
   output?: string;
+  /** The test could not be started at all (e.g. the command does not exist): a usage problem. */
+  setupProblem?: string;
 }
 
 export interface TestRunner {
@@ -88,7 +90,11 @@ export class SpawnTestRunner implements TestRunner {
         const output = tail.toString();
         if (timedOut) return resolve({ verdict: 'hang', durationMs, detail: `the test did not finish within ${timeoutMs} ms`, output });
         if (code === 0) return resolve({ verdict: 'pass', durationMs, output });
-        const detail = code === 127 ? `the test command was not found (exit 127): ${this.command}` : signal ? `killed by ${signal}` : `exit code ${code}`;
+        if (code === 127) {
+          const problem = `the test command was not found (the shell exited 127): ${this.command}`;
+          return resolve({ verdict: 'fail', durationMs, detail: `${problem}: ${lastLine(output)}`, output, setupProblem: problem });
+        }
+        const detail = signal ? `killed by ${signal}` : `exit code ${code}`;
         resolve({ verdict: 'fail', durationMs, detail: lastLine(output) ? `${detail}: ${lastLine(output)}` : detail, output });
       });
     });
@@ -139,12 +145,14 @@ export class ModuleTestRunner implements TestRunner {
     this.tail = new Tail(8192);
     worker.stdout!.on('data', (c: Buffer) => this.tail.push(c));
     worker.stderr!.on('data', (c: Buffer) => this.tail.push(c));
-    worker.on('message', (m: WorkerReply) => this.waiting?.(m));
+    // Only the current worker speaks: a worker killed after a hang may report its exit later.
+    worker.on('message', (m: WorkerReply) => {
+      if (this.worker === worker) this.waiting?.(m);
+    });
     worker.on('exit', (code, signal) => {
-      if (this.worker === worker) {
-        this.worker = undefined;
-        this.ready = undefined;
-      }
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.ready = undefined;
       this.waiting?.({ type: 'exit', detail: signal ? `the test worker was killed by ${signal}` : `the test worker exited with code ${code}` });
     });
     const request: WorkerRequest = { type: 'load', path: this.path, exportName: this.exportName, services: this.ctx.services };
