@@ -165,6 +165,16 @@ export class FaultCatalogue {
     return out;
   }
 
+  /**
+   * True when some error fault that may apply to this call compares more than a status code (extra
+   * return_value keys, or a gRPC-style exception): dynamic reduction then needs the calls' full outcomes.
+   */
+  hasRichErrors(call: Pick<CallShape, 'module' | 'method'>): boolean {
+    return this.matching(call.module, call.method).some((e) =>
+      e.errors.some((g) => g.types.some((t) => t.exception !== undefined || Object.keys(t.return_value ?? {}).some((k) => k !== 'status_code'))),
+    );
+  }
+
   /** Error faults for a call to the instrumented callee `target`, in file order. */
   errorFaults(call: CallShape, target: string): FailureMetadata[] {
     const out: FailureMetadata[] = [];

@@ -51,7 +51,16 @@ export interface ExplorationOutcome {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const SETTLE_GRACE_MS = 2_000;
 
-export class SetupError extends Error {}
+/** The first call of the scheduled prefix that the execution did not make (same canonical key). */
+function firstMissing(prefix: readonly Call[], calls: readonly Call[]): Call | undefined {
+  if (prefix.length === 0) return undefined;
+  const made = new Set(calls.map((c) => c.key));
+  return prefix.find((c) => !made.has(c.key));
+}
+
+function describeCall(c: Call): string {
+  return `#${c.position} ${c.source} → ${c.target ?? c.callee ?? String(c.args[0])} ${c.method} ${String(c.args[0] ?? '')} ${c.ei}`;
+}
 
 function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
   const byEi = new Map(calls.map((c) => [c.ei, c]));
@@ -113,7 +122,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     const ctx = { orchestratorUrl: server.url, services: endpoints };
     runner = options.test.kind === 'module' ? new ModuleTestRunner(options.test.value, ctx) : new SpawnTestRunner(options.test.value, ctx);
 
-    const runOnce = async (failures: readonly Failure[]): Promise<{ outcome: TestOutcome; calls: Call[]; verdict: Verdict; detail?: string; id: string }> => {
+    const runOnce = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<{ outcome: TestOutcome; calls: Call[]; verdict: Verdict; detail?: string; id: string }> => {
       number++;
       const id = `${runId}-${number}`;
       const execution = session.begin(number, id, failures);
@@ -135,6 +144,8 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         const unhit = execution.unhitFailures();
         if (unhit.length > 0) problems.push(`planned fault not injected (its call did not happen): ${unhit.map((f) => describeFailure(f)).join(', ')}`);
         if (!quiet) problems.push(`${execution.pending} call(s) did not complete within ${SETTLE_GRACE_MS} ms of the test's end`);
+        const diverged = firstMissing(prefix, calls);
+        if (diverged) problems.push(`non-determinism: the scheduled prefix was not reproduced; first differing call: ${describeCall(diverged)}`);
         if (problems.length > 0) {
           verdict = 'inconclusive';
           detail = problems.join('; ');
@@ -222,15 +233,16 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       const step = explorer.next();
       if (!step) break;
       const te: ScheduledExecution = step.execution;
+      const prefix = te.prefix;
       if (step.kind === 'pruned') {
         number++;
-        record({ number, status: 'pruned', faults: faultEntries(te.failures, te.prefix) }, [], te.failures, false);
+        record({ number, status: 'pruned', faults: faultEntries(te.failures, prefix) }, [], te.failures, false);
         continue;
       }
-      const run = await runOnce(te.failures);
+      const run = await runOnce(te.failures, prefix);
       explorer.complete(number, te, run.calls);
       record(
-        { number, id: run.id, status: 'ran', faults: faultEntries(te.failures, run.calls.length ? run.calls : te.prefix), verdict: run.verdict, detail: run.detail, duration_ms: Math.round(run.outcome.durationMs), calls: run.calls.length },
+        { number, id: run.id, status: 'ran', faults: faultEntries(te.failures, run.calls.length ? run.calls : prefix), verdict: run.verdict, detail: run.detail, duration_ms: Math.round(run.outcome.durationMs), calls: run.calls.length },
         run.calls,
         te.failures,
         true,

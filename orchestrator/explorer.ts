@@ -19,9 +19,9 @@ import {
   prefixHashes,
   sortFailures,
   stableJson,
+  ScheduledExecution,
   type Call,
   type Failure,
-  type ScheduledExecution,
 } from './model.js';
 
 export interface ExplorerOptions {
@@ -35,8 +35,8 @@ export class Explorer {
   private readonly catalogue: FaultCatalogue;
   private readonly options: ExplorerOptions;
   private readonly stack: ScheduledExecution[] = [];
-  /** Keys of the executions on the stack, with multiplicity. */
-  private readonly onStack = new Map<string, number>();
+  /** Keys of the executions on the stack (a key is never pushed twice while on it). */
+  private readonly onStack = new Set<string>();
   /** Keys (full log + failures) of the executions already run. */
   private readonly ranKeys = new Set<string>();
   private readonly reduction: ReductionIndex;
@@ -46,7 +46,7 @@ export class Explorer {
   constructor(catalogue: FaultCatalogue, options: ExplorerOptions) {
     this.catalogue = catalogue;
     this.options = options;
-    this.reduction = new ReductionIndex(options.strictReduction);
+    this.reduction = new ReductionIndex(options.strictReduction, (c) => catalogue.hasRichErrors(c));
   }
 
   get pendingCount(): number {
@@ -57,9 +57,7 @@ export class Explorer {
   next(): NextStep | undefined {
     const execution = this.stack.pop();
     if (!execution) return undefined;
-    const n = this.onStack.get(execution.key)! - 1;
-    if (n === 0) this.onStack.delete(execution.key);
-    else this.onStack.set(execution.key, n);
+    this.onStack.delete(execution.key);
     if (this.options.dynamicReduction && this.reduction.shouldPrune(execution)) {
       this.prunedCount++;
       return { kind: 'pruned', execution };
@@ -91,8 +89,8 @@ export class Explorer {
         const key = executionKey(hashes[i], childFailures);
         if (added.has(key) || this.onStack.has(key) || this.ranKeys.has(key)) continue;
         added.add(key);
-        this.onStack.set(key, 1);
-        this.stack.push({ key, prefix: calls.slice(0, i + 1), failures: childFailures, discoveredBy: number });
+        this.onStack.add(key);
+        this.stack.push(new ScheduledExecution(key, calls, i + 1, childFailures, number));
       }
     }
   }

@@ -44,13 +44,27 @@ export interface Call {
   failure?: Failure;
 }
 
-export interface ScheduledExecution {
-  key: string;
-  /** The discovering execution's calls up to and including the faulted one. */
-  prefix: readonly Call[];
-  failures: Failure[];
+/** A scheduled execution. Its prefix is a view on the discovering execution's calls, not a copy. */
+export class ScheduledExecution {
+  readonly key: string;
+  readonly failures: Failure[];
   /** 1-based number of the execution whose run discovered it. */
-  discoveredBy: number;
+  readonly discoveredBy: number;
+  private readonly source: readonly Call[];
+  private readonly length: number;
+
+  constructor(key: string, source: readonly Call[], length: number, failures: Failure[], discoveredBy: number) {
+    this.key = key;
+    this.source = source;
+    this.length = length;
+    this.failures = failures;
+    this.discoveredBy = discoveredBy;
+  }
+
+  /** The discovering execution's calls up to and including the faulted one. */
+  get prefix(): readonly Call[] {
+    return this.source.slice(0, this.length);
+  }
 }
 
 export function md5(text: string): string {

@@ -32,11 +32,16 @@ export class ReductionIndex {
   private readonly exceptions = new Map<string, number[]>();
   /** ei|status (and ei|status|body|type in strict mode) → runs. */
   private readonly statuses = new Map<string, number[]>();
-  /** Runs, for the rare outcomes that need a look at the records (extra return_value keys, gRPC). */
+  /**
+   * Per run, the calls whose faults need more than a status code compared (extra return_value keys,
+   * gRPC-style exceptions); empty for most catalogues, so memory stays small.
+   */
   private readonly runs: Map<string, Call[]>[] = [];
+  private readonly keepRecord: (c: Call) => boolean;
 
-  constructor(strict: boolean) {
+  constructor(strict: boolean, keepRecord: (c: Call) => boolean = () => true) {
     this.strict = strict;
+    this.keepRecord = keepRecord;
   }
 
   get size(): number {
@@ -48,9 +53,11 @@ export class ReductionIndex {
     const run = this.runs.length;
     const byEi = new Map<string, Call[]>();
     for (const c of calls) {
-      const list = byEi.get(c.ei);
-      if (list) list.push(c);
-      else byEi.set(c.ei, [c]);
+      if (this.keepRecord(c)) {
+        const list = byEi.get(c.ei);
+        if (list) list.push(c);
+        else byEi.set(c.ei, [c]);
+      }
       if (!c.failure) append(this.unfaulted, c.key, run);
       if (c.failure?.forced_exception) append(this.exceptions, `${c.ei}|${exceptionSig(c.failure.forced_exception)}`, run);
       else if (c.exception) append(this.exceptions, `${c.ei}|${exceptionSig(c.exception)}`, run);

@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: prints one table per benchmark, with the machine noted. The only place where speed is
+ * claimed. Run with `node --expose-gc` for steadier heap figures.
+ */
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FaultCatalogue } from '../orchestrator/catalogue.js';
+import { explore } from '../orchestrator/exploration.js';
+import { engineScaling } from './engine.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? (Number.isInteger(c) || c >= 100 ? c.toFixed(0) : c.toFixed(2)) : c)))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
+  return cells.map((r) => r.map((c, i) => String(c).padStart(widths[i])).join('  ')).join('\n');
+}
+
+async function tutorial(): Promise<(string | number)[][]> {
+  const rows: (string | number)[][] = [];
+  const test = join(ROOT, 'dist/functional-tests/foo-bar-baz.js');
+  for (const [mode, spec] of [
+    ['test module', { kind: 'module' as const, value: test }],
+    ['spawn', { kind: 'command' as const, value: `"${process.execPath}" "${test}"` }],
+  ] as const) {
+    const outcome = await explore({
+      test: spec,
+      servicesConfig: join(ROOT, 'corpus/foo-bar-baz/services.json'),
+      catalogue: FaultCatalogue.default(),
+      onlyInitialExecution: false,
+      dynamicReduction: true,
+      strictReduction: false,
+      eiCompat: false,
+      failFast: false,
+      port: 0,
+      host: '127.0.0.1',
+      outputDir: mkdtempSync(join(tmpdir(), 'filibuster-bench-')),
+      serviceEnv: { TUTORIAL_FIXED: '1' },
+    });
+    const ran = outcome.results.executions.filter((e) => e.status === 'ran');
+    const testMs = ran.reduce((s, e) => s + (e.duration_ms ?? 0), 0);
+    rows.push([mode, ran.length, outcome.results.counts.pruned, outcome.results.wall_ms, testMs / ran.length]);
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log('Tutorial exploration (foo → bar → baz, fixed variant; wall time includes service start-up)');
+  console.log(table(['mode', 'ran', 'pruned', 'wall ms', 'test ms/execution'], await tutorial()));
+  console.log('\nEngine scaling (explorer alone, simulated 10-call fan-out app, dynamic reduction on)');
+  const rows = engineScaling(10, [100, 1_000, 10_000, 100_000]);
+  console.log(table(['executions', 'seconds', 'executions/s', 'µs/execution', 'heap MB'], rows.map((r) => [r.executions, r.seconds, r.perSecond, r.usPerExecution, r.heapMb])));
+}
+
+void main();
