@@ -7,12 +7,23 @@ import { constants } from 'node:os';
 const errnos = constants.errno as Record<string, number>;
 
 /**
+ * Node builds network errors from internal subclasses of Error whose `constructor` reads as Error
+ * (ExceptionWithHostPort, ErrnoException): the prototype chain is Error → Error → Object. Ours too.
+ */
+class SystemError extends Error {
+  // @ts-expect-error: a getter in place of the constructor property, as Node's own classes do
+  get ['constructor']() {
+    return Error;
+  }
+}
+
+/**
  * A system error as libuv reports it through `net`: `connect ECONNREFUSED 127.0.0.1:5001`, with errno,
  * code, syscall, address and port set in that order (Node's exceptionWithHostPort).
  */
 export function systemError(code: string, syscall: string, address?: string, port?: number): NodeJS.ErrnoException {
   const where = address !== undefined ? ` ${address}${port !== undefined ? `:${port}` : ''}` : '';
-  const err = new Error(`${syscall} ${code}${where}`) as NodeJS.ErrnoException & { address?: string; port?: number };
+  const err = new SystemError(`${syscall} ${code}${where}`) as NodeJS.ErrnoException & { address?: string; port?: number };
   err.errno = -(errnos[code] ?? 0);
   err.code = code;
   err.syscall = syscall;

@@ -266,7 +266,11 @@ function observe(req: ClientRequest, call: OutboundCall): void {
     responded = true;
     const hash = createHash('md5');
     const target = res.headers[HEADERS.servedBy];
-    const finish = () =>
+    let finished = false;
+    // The body's end and the response's close both finish the call; the first one counts.
+    const finish = () => {
+      if (finished) return;
+      finished = true;
       call.complete({
         returnValue: {
           __class__: 'Response',
@@ -276,6 +280,7 @@ function observe(req: ClientRequest, call: OutboundCall): void {
         },
         target: typeof target === 'string' ? target : undefined,
       });
+    };
     // Tee the body as Node's parser pushes it, without changing the stream's flow.
     const push = res.push;
     res.push = function (chunk: unknown, encoding?: BufferEncoding) {

@@ -9,8 +9,11 @@
  * | client                                   | visible timeout                                   | fired by                                      |
  * |------------------------------------------|---------------------------------------------------|-----------------------------------------------|
  * | http.request / https.request             | `timeout` option, or `req.setTimeout(ms)` called  | the socket emits `'timeout'`                   |
- * |   (axios `timeout`, got `timeout.socket`,| synchronously after the request was created       |                                               |
- * |   superagent `.timeout()`)               |                                                   |                                               |
+ * |   (got `timeout.socket`, superagent      | synchronously after the request was created       |                                               |
+ * |   `.timeout()`, axios `timeout` with     |                                                   |                                               |
+ * |   `maxRedirects: 0`)                     |                                                   |                                               |
+ * | axios `timeout` with redirects on (its   | none: follow-redirects runs its own timer and     | —                                             |
+ * |   default: follow-redirects)             | never calls req.setTimeout                        |                                               |
  * | node-fetch                               | none (v3 has no timeout option)                   | —                                             |
  * | got `timeout.request` / `lookup` / ...   | none (got runs its own timers)                    | —                                             |
  * | global fetch                             | `signal` made by `AbortSignal.timeout(ms)`, or by | that signal aborts with its own TimeoutError  |
