@@ -13,11 +13,13 @@ export class FaultSocket extends Duplex {
   readonly remotePort: number;
   private acted = false;
   private readonly fault: Fault;
+  private readonly fireTimeout?: () => void;
   timeout = 0;
 
-  constructor(fault: Fault, host: string, port: number) {
+  constructor(fault: Fault, host: string, port: number, fireTimeout?: () => void) {
     super();
     this.fault = fault;
+    this.fireTimeout = fireTimeout;
     this.remoteAddress = host;
     this.remotePort = port;
     setImmediate(() => this.connect());
@@ -59,9 +61,10 @@ export class FaultSocket extends Duplex {
         this.destroy(systemError('ECONNRESET', 'read'));
         return;
       case 'timeout':
-        // The client's own timeout path: the socket reports idleness and the client reacts as it would
-        // after its configured delay (axios: "timeout of 10000ms exceeded").
-        this.emit('timeout');
+        // The client's own timeout path: its own timer fires now, or the socket reports idleness; the
+        // client reacts as it would after its configured delay (axios: "timeout of 10000ms exceeded").
+        if (this.fireTimeout) this.fireTimeout();
+        else this.emit('timeout');
         return;
       case 'status': {
         const { statusText, headers } = responseHead(fault);

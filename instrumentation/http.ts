@@ -19,6 +19,7 @@ import { urlToHttpOptions } from 'node:url';
 import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
 import { contextFromHeaders, storage } from './context.js';
 import { FaultSocket } from './fault-socket.js';
+import { hookFollowRedirects } from './follow-redirects.js';
 import type { Fault } from './faults.js';
 import { HEADERS, PATHS, type RequestReceivedMessage } from './protocol.js';
 
@@ -62,6 +63,7 @@ export class HttpInstrumentation {
     this._patchOutgoing(http, this.originals.httpRequest as unknown as RequestFn, 'http:');
     this._patchOutgoing(https, this.originals.httpsRequest as unknown as RequestFn, 'https:');
     this._patchSetTimeout(this.originals.setTimeout);
+    hookFollowRedirects(kCall);
     if (!this.tracker.config.propagateOnly) {
       this._patchIncoming(http.Server.prototype, this.originals.httpEmit);
       this._patchIncoming(https.Server.prototype as unknown as http.Server, this.originals.httpsEmit);
@@ -219,7 +221,7 @@ function outgoingRequest(
       oncreate: (err: Error | null, socket?: unknown) => void,
     ) {
       deliver(
-        (fault) => oncreate(null, faultSocket(this, fault, host, port)),
+        (fault) => oncreate(null, faultSocket(this, fault, host, port, call)),
         () => {
           const socket = create.call(this, opts, oncreate);
           if (socket) oncreate(null, socket);
@@ -232,7 +234,7 @@ function outgoingRequest(
     const standIn = Object.create(realAgent) as http.Agent & { addRequest: Function };
     standIn.addRequest = (r: ClientRequest, opts: unknown) =>
       deliver(
-        (fault) => (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port)),
+        (fault) => (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port, call)),
         () => (realAgent as unknown as { addRequest: Function }).addRequest(r, opts),
       );
     options.agent = standIn;
@@ -251,8 +253,10 @@ function agentFor(options: Options): http.Agent {
   return (options.agent as http.Agent | undefined) ?? fallback;
 }
 
-function faultSocket(req: ClientRequest, fault: Fault, host: string, port: number): FaultSocket {
-  const socket = new FaultSocket(fault, host, port);
+function faultSocket(req: ClientRequest, fault: Fault, host: string, port: number, call: OutboundCall): FaultSocket {
+  // A timeout kept by the client itself (follow-redirects) is fired through the client; otherwise the
+  // socket reports idleness and Node's request turns it into 'timeout'.
+  const socket = new FaultSocket(fault, host, port, call.timeout?.fire);
   // An agent would have applied the request's timeout to its socket; we stand in for it.
   const timeout = (req as unknown as { timeout?: number }).timeout;
   if (timeout) socket.setTimeout(timeout);

@@ -12,8 +12,8 @@
  * |   (got `timeout.socket`, superagent      | synchronously after the request was created       |                                               |
  * |   `.timeout()`, axios `timeout` with     |                                                   |                                               |
  * |   `maxRedirects: 0`)                     |                                                   |                                               |
- * | axios `timeout` with redirects on (its   | none: follow-redirects runs its own timer and     | —                                             |
- * |   default: follow-redirects)             | never calls req.setTimeout                        |                                               |
+ * | axios `timeout` (default transport:      | RedirectableRequest.setTimeout(ms), hooked when   | follow-redirects' own `'timeout'` event        |
+ * |   follow-redirects)                      | follow-redirects loads (follow-redirects.ts)      |                                               |
  * | node-fetch                               | none (v3 has no timeout option)                   | —                                             |
  * | got `timeout.request` / `lookup` / ...   | none (got runs its own timers)                    | —                                             |
  * | global fetch                             | `signal` made by `AbortSignal.timeout(ms)`, or by | that signal aborts with its own TimeoutError  |
