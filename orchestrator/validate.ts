@@ -22,6 +22,26 @@ function isClock(v: unknown): boolean {
   return isObject(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n));
 }
 
+/** Nesting allowed in free-form fields: deeper values are rejected before anything walks them recursively. */
+export const MAX_DEPTH = 32;
+
+/** True when `value` nests objects/arrays deeper than `limit` (checked without recursion). */
+function tooDeep(value: unknown, limit = MAX_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function deepField(body: Record<string, unknown>, fields: readonly string[]): string | undefined {
+  const field = fields.find((f) => tooDeep(body[f]));
+  return field && `${field} is nested more than ${MAX_DEPTH} levels deep`;
+}
+
 function bad<T>(reason: string): Checked<T> {
   return { ok: false, reason };
 }
@@ -47,6 +67,8 @@ export function checkCreate(body: unknown): Checked<CreateMessage> {
   }
   if (!parseEi(body.execution_index as string)) return bad('execution_index must be the JSON text of a list of [hash, count] frames');
   if (!Array.isArray(body.args)) return bad('args must be a list');
+  const deep = deepField(body, ['args', 'kwargs', 'metadata', 'vclock', 'origin_vclock']);
+  if (deep) return bad(deep);
   for (const f of ['kwargs', 'metadata'] as const) if (body[f] !== undefined && !isObject(body[f])) return bad(`${f} must be an object`);
   for (const f of ['callsite_file', 'callsite_line', 'full_traceback', 'callee'] as const) {
     if (body[f] !== undefined && body[f] !== null && typeof body[f] !== 'string') return bad(`${f} must be a string`);
@@ -94,6 +116,8 @@ export function checkUpdate(body: unknown): Checked<(RequestReceivedMessage | In
     return { ok: true, value: { ...(body as unknown as RequestReceivedMessage), gid } };
   }
   if (body.instrumentation_type === 'invocation_complete') {
+    const deep = deepField(body, ['return_value', 'exception', 'vclock']);
+    if (deep) return bad(deep);
     if (body.vclock !== undefined && !isClock(body.vclock)) return bad('vclock must be an object of numbers');
     const rv = body.return_value;
     if (rv !== undefined && rv !== null && !(isObject(rv) && typeof rv.status_code === 'string')) {
