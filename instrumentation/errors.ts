@@ -33,18 +33,35 @@ export function systemError(code: string, syscall: string, address?: string, por
 }
 
 /**
- * An undici error, branded the way undici brands its own (Symbol.for('undici.error.<CODE>')) so that
- * `instanceof errors.HeadersTimeoutError` holds against any copy of undici.
+ * undici's own error classes, mirrored: the same class names up the chain (HeadersTimeoutError →
+ * UndiciError → Error), the same fields set in the same order, and the brands undici checks in its
+ * `Symbol.hasInstance` (Symbol.for('undici.error.<CODE>')), so `instanceof errors.HeadersTimeoutError`
+ * holds against any copy of undici.
  */
-export function undiciError(name: string, code: string, message: string): Error {
-  const err = new Error(message) as Error & { code: string };
-  err.name = name;
-  err.code = code;
-  Object.defineProperty(err, Symbol.for('undici.error.UND_ERR'), { value: true });
-  Object.defineProperty(err, Symbol.for(`undici.error.${code}`), { value: true });
-  return err;
+class UndiciError extends Error {
+  code: string;
+  constructor(message?: string) {
+    super(message);
+    this.name = 'UndiciError';
+    this.code = 'UND_ERR';
+  }
+  get [Symbol.for('undici.error.UND_ERR')]() {
+    return true;
+  }
+}
+
+class HeadersTimeoutError extends UndiciError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'HeadersTimeoutError';
+    this.message = message || 'Headers Timeout Error';
+    this.code = 'UND_ERR_HEADERS_TIMEOUT';
+  }
+  get [Symbol.for('undici.error.UND_ERR_HEADERS_TIMEOUT')]() {
+    return true;
+  }
 }
 
 export function headersTimeoutError(): Error {
-  return undiciError('HeadersTimeoutError', 'UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error');
+  return new HeadersTimeoutError();
 }

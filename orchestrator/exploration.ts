@@ -296,6 +296,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       },
       complete: complete && explorer.pendingCount === 0,
       stop_reason: stopReason,
+      background_calls: session.backgroundCalls,
       executions,
     };
     const resultsPath = writer.writeJson('results.json', results);

@@ -13,6 +13,7 @@
  *   "counts": { "ran", "pruned", "passed", "failed", "crashed", "hung", "inconclusive", "not_explored" },
  *   "complete": true when every reachable execution was run or pruned,
  *   "stop_reason": why the run ended,
+ *   "background_calls": calls made outside any inbound request (timers, start-up): reported, never faulted,
  *   "executions": [{
  *     "number": 1-based, in the order of the original's numbering (pruned ones included),
  *     "id": execution id on the wire (absent for pruned),
@@ -68,6 +69,7 @@ export interface RunResults {
   };
   complete: boolean;
   stop_reason: string;
+  background_calls: string[];
   executions: ExecutionResult[];
 }
 

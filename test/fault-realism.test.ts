@@ -35,11 +35,11 @@ import type { Failure } from '../orchestrator/model.js';
 const CLIENT_SCRIPT = fileURLToPath(new URL('./fixtures/realism/client.js', import.meta.url));
 const REGISTER = new URL('../instrumentation/register.js', import.meta.url).href;
 
-type Client = 'fetch' | 'http' | 'axios' | 'axios-native' | 'got' | 'node-fetch';
+type Client = 'fetch' | 'http' | 'axios' | 'axios-native' | 'got' | 'node-fetch' | 'undici';
 type Scenario = 'refused' | 'reset' | 'timeout' | '503';
 
 /** axios-native: axios with `maxRedirects: 0` (no follow-redirects in between; see the client script). */
-const CLIENTS: Client[] = ['fetch', 'http', 'axios', 'axios-native', 'got', 'node-fetch'];
+const CLIENTS: Client[] = ['fetch', 'http', 'axios', 'axios-native', 'got', 'node-fetch', 'undici'];
 const SCENARIOS: Scenario[] = ['refused', 'reset', 'timeout', '503'];
 
 /** Combinations that cannot be compared, and why. */
