@@ -41,6 +41,8 @@ export interface ExplorationOptions {
 
 export interface ExplorationOutcome {
   results: RunResults;
+  /** Stopped by SIGINT/SIGTERM. */
+  interrupted: boolean;
   resultsPath: string;
   /** For a replay: whether every fault of the counterexample was injected. */
   allFaultsHit?: boolean;
@@ -93,8 +95,11 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
   let timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let number = 0;
   let interrupted = false;
+  // Ctrl-C / SIGTERM: abort the execution in flight (it is not recorded), then stop everything and write
+  // the results. A second signal gets Node's default behaviour.
   const onSignal = () => {
     interrupted = true;
+    void runner?.close();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -196,6 +201,11 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
 
     // The fault-free execution.
     const initial = await runOnce([]);
+    if (interrupted) {
+      complete = false;
+      stopReason = 'interrupted';
+      return finish();
+    }
     record(
       { number, id: initial.id, status: 'ran', faults: [], verdict: initial.verdict, detail: initial.detail, duration_ms: Math.round(initial.outcome.durationMs), calls: initial.calls.length },
       initial.calls,
@@ -240,6 +250,11 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         continue;
       }
       const run = await runOnce(te.failures, prefix);
+      if (interrupted) {
+        complete = false;
+        stopReason = 'interrupted';
+        break;
+      }
       explorer.complete(number, te, run.calls);
       record(
         { number, id: run.id, status: 'ran', faults: faultEntries(te.failures, run.calls.length ? run.calls : prefix), verdict: run.verdict, detail: run.detail, duration_ms: Math.round(run.outcome.durationMs), calls: run.calls.length },
@@ -300,6 +315,6 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       executions,
     };
     const resultsPath = writer.writeJson('results.json', results);
-    return { results, resultsPath, allFaultsHit, failing };
+    return { results, resultsPath, allFaultsHit, failing, interrupted };
   }
 }

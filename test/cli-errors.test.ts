@@ -3,7 +3,8 @@
  * keeps every execution finished before the problem.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, DIST, ROOT, tempDir, writeJson } from './helpers.js';
@@ -108,4 +109,44 @@ test('a test that fails without any fault: nothing explored, said so', async () 
   const r = await cli(['--test-module', TEST_MODULE, '--services', config, ...base(tempDir())]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /the test fails without any fault \(fail: AssertionError/);
+});
+
+test('Ctrl-C: the execution in flight is abandoned, services stopped, results of finished executions written', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const marker = `filibuster-interrupt-${process.pid}-${Date.now()}`;
+  const child = spawn(process.execPath, [
+    join(DIST, 'orchestrator/cli/main.js'),
+    '--test-module', `${join(DIST, 'test/fixtures/hang-test.js')}#hangsUnderFault`,
+    '--services', SERVICES,
+    '--timeout', '600',
+    '--service-env', `INTERRUPT_MARKER=${marker}`,
+    ...base(dir),
+  ]);
+  let stdout = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', () => {});
+  // Execution 1 passes; execution 2 hangs (for up to 600 s). Interrupt once the first is journaled.
+  const journal = join(dir, 'journal.jsonl');
+  while (!(existsSync(journal) && readFileSync(journal, 'utf8').trim().split('\n').filter(Boolean).length >= 1)) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 200)); // let execution 2 start hanging
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 130, stdout);
+  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+  assert.equal(results.stop_reason, 'interrupted');
+  assert.equal(results.complete, false);
+  assert.deepEqual(results.executions.map((e: { verdict: string }) => e.verdict), ['pass']);
+  // No process started for this run is left (the services carry the marker in their environment).
+  const survivors = readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/environ`, 'latin1').includes(marker);
+      } catch {
+        return false;
+      }
+    });
+  assert.deepEqual(survivors, []);
 });

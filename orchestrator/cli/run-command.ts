@@ -4,7 +4,7 @@
  * Exit codes: 0 every execution passed; 1 failures found (a failing, crashing or hanging execution,
  * including the fault-free one); 2 usage error (bad flags or input files, a test that cannot be started);
  * 3 infrastructure error (a service that never became healthy, the port in use), or inconclusive
- * executions that could not be judged.
+ * executions that could not be judged; 130 interrupted (Ctrl-C), after writing the results.
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CatalogueError, FaultCatalogue } from '../catalogue.js';
@@ -15,7 +15,7 @@ import { ServiceError } from '../runner/services.js';
 import { TestSetupError } from '../runner/test-runner.js';
 import { createReporter, summary } from './reporter.js';
 
-export const EXIT = { ok: 0, failures: 1, usage: 2, infrastructure: 3 } as const;
+export const EXIT = { ok: 0, failures: 1, usage: 2, infrastructure: 3, interrupted: 130 } as const;
 
 export interface RunArgs {
   functionalTest?: string;
@@ -41,6 +41,7 @@ export class UsageError extends Error {}
 
 export function exitCodeOf(outcome: ExplorationOutcome): number {
   const c = outcome.results.counts;
+  if (outcome.interrupted) return EXIT.interrupted;
   if (c.failed + c.crashed + c.hung > 0) return EXIT.failures;
   if (c.inconclusive > 0) return EXIT.infrastructure;
   return EXIT.ok;

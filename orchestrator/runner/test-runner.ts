@@ -195,8 +195,12 @@ export class ModuleTestRunner implements TestRunner {
     });
   }
 
+  /** Kills the worker; an execution in flight ends at once (as a failure its caller discards). */
   async close(): Promise<void> {
-    if (this.worker) killTree(this.worker);
+    const worker = this.worker;
     this.worker = undefined;
+    this.ready = undefined;
+    if (worker) killTree(worker);
+    this.waiting?.({ type: 'exit', detail: 'the test runner was closed' });
   }
 }
