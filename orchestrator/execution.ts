@@ -14,7 +14,6 @@ import type {
   CreateResponse,
   InvocationCompleteMessage,
   RequestReceivedMessage,
-  VClock,
 } from '../instrumentation/protocol.js';
 import { callKey, stableJson, type Call, type Failure } from './model.js';
 
@@ -40,7 +39,6 @@ export class Execution {
   private quietWaiters: (() => void)[] = [];
   readonly hitEis = new Set<string>();
   readonly problems: string[] = [];
-  readonly background: string[] = [];
 
   constructor(number: number, id: string, failures: readonly Failure[]) {
     this.number = number;
@@ -203,4 +201,3 @@ export function parentEi(ei: string): string {
   return i < 0 ? '[]' : ei.slice(0, i) + ']';
 }
 
-export type { VClock };

@@ -8,12 +8,13 @@ import type { FaultCatalogue } from './catalogue.js';
 import { buildCounterexample, type LoadedCounterexample, type TestSpec } from './counterexample.js';
 import { Explorer } from './explorer.js';
 import { describeFailure, type Call, type Failure, type ScheduledExecution } from './model.js';
-import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults, type Verdict } from './results.js';
+import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults } from './results.js';
 import { loadServicesConfig } from './runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from './runner/services.js';
 import { ModuleTestRunner, SpawnTestRunner, TestSetupError, type TestOutcome, type TestRunner } from './runner/test-runner.js';
 import { startServer, type OrchestratorServer } from './server.js';
 import { Session } from './session.js';
+import { judge, type Judgement } from './verdict.js';
 
 export interface ExplorationOptions {
   test: TestSpec;
@@ -52,17 +53,6 @@ export interface ExplorationOutcome {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const SETTLE_GRACE_MS = 2_000;
-
-/** The first call of the scheduled prefix that the execution did not make (same canonical key). */
-function firstMissing(prefix: readonly Call[], calls: readonly Call[]): Call | undefined {
-  if (prefix.length === 0) return undefined;
-  const made = new Set(calls.map((c) => c.key));
-  return prefix.find((c) => !made.has(c.key));
-}
-
-function describeCall(c: Call): string {
-  return `#${c.position} ${c.source} → ${c.target ?? c.callee ?? String(c.args[0])} ${c.method} ${String(c.args[0] ?? '')} ${c.ei}`;
-}
 
 function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
   const byEi = new Map(calls.map((c) => [c.ei, c]));
@@ -127,7 +117,13 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     const ctx = { orchestratorUrl: server.url, services: endpoints };
     runner = options.test.kind === 'module' ? new ModuleTestRunner(options.test.value, ctx) : new SpawnTestRunner(options.test.value, ctx);
 
-    const runOnce = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<{ outcome: TestOutcome; calls: Call[]; verdict: Verdict; detail?: string; id: string }> => {
+    interface Run {
+      id: string;
+      outcome: TestOutcome;
+      calls: Call[];
+      judgement: Judgement;
+    }
+    const runOnce = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Run> => {
       number++;
       const id = `${runId}-${number}`;
       const execution = session.begin(number, id, failures);
@@ -137,27 +133,23 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
       const calls = execution.finish();
       session.end(execution, calls);
-      let verdict: Verdict = outcome.verdict;
-      let detail = outcome.detail;
       const crashed = services?.crashed() ?? [];
-      if (crashed.length > 0) {
-        verdict = 'crash';
-        detail = crashed.map((c) => `service ${c.name} ${c.how}; last lines of its log:\n${c.logTail}`).join('\n');
-        for (const c of crashed) await services!.restart(c.name);
-      } else if (verdict === 'pass') {
-        const problems = [...execution.problems];
-        const unhit = execution.unhitFailures();
-        if (unhit.length > 0) problems.push(`planned fault not injected (its call did not happen): ${unhit.map((f) => describeFailure(f)).join(', ')}`);
-        if (!quiet) problems.push(`${execution.pending} call(s) did not complete within ${SETTLE_GRACE_MS} ms of the test's end`);
-        const diverged = firstMissing(prefix, calls);
-        if (diverged) problems.push(`non-determinism: the scheduled prefix was not reproduced; first differing call: ${describeCall(diverged)}`);
-        if (problems.length > 0) {
-          verdict = 'inconclusive';
-          detail = problems.join('; ');
-        }
-      }
-      return { outcome, calls, verdict, detail, id };
+      const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
+      for (const c of crashed) await services!.restart(c.name);
+      return { id, outcome, calls, judgement };
     };
+
+    /** The result line of an execution that ran. */
+    const ranResult = (run: Run, faults: FaultEntry[]): ExecutionResult => ({
+      number,
+      id: run.id,
+      status: 'ran',
+      faults,
+      verdict: run.judgement.verdict,
+      detail: run.judgement.detail,
+      duration_ms: Math.round(run.outcome.durationMs),
+      calls: run.calls.length,
+    });
 
     const record = (result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean) => {
       if (result.verdict && result.verdict !== 'pass' && result.verdict !== 'inconclusive' && scheduled) {
@@ -188,13 +180,8 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       const run = await runOnce(ce.failures);
       const hit = new Set(run.calls.filter((c) => c.failure).map((c) => c.ei));
       allFaultsHit = ce.failures.every((f) => hit.has(f.execution_index));
-      explorer.complete(run.calls.length, undefined, run.calls, false);
-      record(
-        { number, id: run.id, status: 'ran', faults: faultEntries(ce.failures, run.calls), verdict: run.verdict, detail: run.detail, duration_ms: Math.round(run.outcome.durationMs), calls: run.calls.length },
-        run.calls,
-        ce.failures,
-        true,
-      );
+      explorer.complete(number, undefined, run.calls, false);
+      record(ranResult(run, faultEntries(ce.failures, run.calls)), run.calls, ce.failures, true);
       stopReason = 'replayed the counterexample';
       return finish();
     }
@@ -206,16 +193,12 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       stopReason = 'interrupted';
       return finish();
     }
-    record(
-      { number, id: initial.id, status: 'ran', faults: [], verdict: initial.verdict, detail: initial.detail, duration_ms: Math.round(initial.outcome.durationMs), calls: initial.calls.length },
-      initial.calls,
-      [],
-      false,
-    );
+    record(ranResult(initial, []), initial.calls, [], false);
     if (initial.outcome.setupProblem) throw new TestSetupError(initial.outcome.setupProblem);
-    if (initial.verdict !== 'pass') {
+    if (initial.judgement.verdict !== 'pass') {
+      const { verdict, detail } = initial.judgement;
       complete = false;
-      stopReason = `the test fails without any fault (${initial.verdict}${initial.detail ? `: ${initial.detail}` : ''}); nothing was explored`;
+      stopReason = `the test fails without any fault (${verdict}${detail ? `: ${detail}` : ''}); nothing was explored`;
       return finish();
     }
     explorer.complete(number, undefined, initial.calls);
@@ -256,13 +239,9 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         break;
       }
       explorer.complete(number, te, run.calls);
-      record(
-        { number, id: run.id, status: 'ran', faults: faultEntries(te.failures, run.calls.length ? run.calls : prefix), verdict: run.verdict, detail: run.detail, duration_ms: Math.round(run.outcome.durationMs), calls: run.calls.length },
-        run.calls,
-        te.failures,
-        true,
-      );
-      if (options.failFast && run.verdict !== 'pass' && run.verdict !== 'inconclusive') {
+      const result = ranResult(run, faultEntries(te.failures, run.calls.length ? run.calls : prefix));
+      record(result, run.calls, te.failures, true);
+      if (options.failFast && result.verdict !== 'pass' && result.verdict !== 'inconclusive') {
         complete = explorer.pendingCount === 0;
         stopReason = `--fail-fast: execution ${number} failed`;
         break;

@@ -44,10 +44,6 @@ export class ReductionIndex {
     this.keepRecord = keepRecord;
   }
 
-  get size(): number {
-    return this.runs.length;
-  }
-
   /** Adds a finished execution; its calls carry their planned failure, if any. */
   add(calls: readonly Call[]): void {
     const run = this.runs.length;

@@ -1,0 +1,52 @@
+/**
+ * The verdict of one execution, from what the test reported and what the orchestrator saw (DESIGN §8):
+ * a crashed service makes it "crash" whatever the test said; a passing test is only a "pass" when every
+ * planned fault was injected, every decision arrived, every call completed and the scheduled prefix was
+ * reproduced; otherwise it is "inconclusive", never "passed without its fault".
+ */
+import type { Execution } from './execution.js';
+import { describeFailure, type Call } from './model.js';
+import type { Verdict } from './results.js';
+import type { TestOutcome } from './runner/test-runner.js';
+
+export interface Judgement {
+  verdict: Verdict;
+  detail?: string;
+}
+
+export interface Observations {
+  outcome: TestOutcome;
+  execution: Execution;
+  calls: readonly Call[];
+  /** The scheduled prefix (empty for the fault-free execution and replays). */
+  prefix: readonly Call[];
+  /** Every call completed before the grace period ran out. */
+  quiet: boolean;
+  graceMs: number;
+  crashed: readonly { name: string; how: string; logTail: string }[];
+}
+
+/** The first call of the scheduled prefix that the execution did not make (same canonical key). */
+export function firstMissing(prefix: readonly Call[], calls: readonly Call[]): Call | undefined {
+  if (prefix.length === 0) return undefined;
+  const made = new Set(calls.map((c) => c.key));
+  return prefix.find((c) => !made.has(c.key));
+}
+
+function describeCall(c: Call): string {
+  return `#${c.position} ${c.source} → ${c.target ?? c.callee ?? String(c.args[0])} ${c.method} ${String(c.args[0] ?? '')} ${c.ei}`;
+}
+
+export function judge(o: Observations): Judgement {
+  if (o.crashed.length > 0) {
+    return { verdict: 'crash', detail: o.crashed.map((c) => `service ${c.name} ${c.how}; last lines of its log:\n${c.logTail}`).join('\n') };
+  }
+  if (o.outcome.verdict !== 'pass') return { verdict: o.outcome.verdict, detail: o.outcome.detail };
+  const problems = [...o.execution.problems];
+  const unhit = o.execution.unhitFailures();
+  if (unhit.length > 0) problems.push(`planned fault not injected (its call did not happen): ${unhit.map((f) => describeFailure(f)).join(', ')}`);
+  if (!o.quiet) problems.push(`${o.execution.pending} call(s) did not complete within ${o.graceMs} ms of the test's end`);
+  const diverged = firstMissing(o.prefix, o.calls);
+  if (diverged) problems.push(`non-determinism: the scheduled prefix was not reproduced; first differing call: ${describeCall(diverged)}`);
+  return problems.length > 0 ? { verdict: 'inconclusive', detail: problems.join('; ') } : { verdict: 'pass', detail: o.outcome.detail };
+}
