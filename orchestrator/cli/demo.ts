@@ -3,7 +3,8 @@
  * tells a newcomer what happened. Extra flags after `--` go to the exploration (e.g. --output-dir).
  *
  * Exits 0 when the tutorial behaves as expected: the buggy variant's bug is found (execution 11,
- * connection refused on foo → bar) and its counterexample replays; the fixed variant passes everywhere.
+ * connection refused on foo → bar) and its counterexample, replayed, fails the same way; the fixed
+ * variant passes everywhere.
  */
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
@@ -57,13 +58,20 @@ async function main(): Promise<number> {
     say('Unexpected: the tutorial bug (a connection error on foo → bar) was not found; see the summary above.');
     return 1;
   }
+  const counterexample = join(outputDir, bug.result.counterexample!);
   say(`Found the bug at execution ${bug.result.number}: ${bug.result.faults[0].description}.`);
   say(`foo answered 500 instead of 503: the connection error escaped its handler.`);
-  say(`The counterexample is ${rel(join(outputDir, bug.result.counterexample!))}. Replay exactly that fault set with:`);
+  say(`The counterexample is ${rel(counterexample)}. Replaying exactly that fault set:\n`);
+  const replay = await runExploration({ ...args, counterexampleFile: counterexample, outputDir: join(outputDir, 'replay') });
+  const replayed = replay.outcome.results.executions[0];
+  const reproduced = replayed?.verdict === 'fail' && replay.outcome.allFaultsHit === true;
+  say('');
+  say(reproduced ? `Replayed: the same failure (${replayed.detail?.split('\n')[0]}).` : 'Unexpected: the replay did not reproduce the failure; see above.');
+  say('Replay it yourself with:');
   say(`  ${replayCommand(args, { kind: 'module', value: args.testModule! }, bug.result.counterexample!)}`);
   say('Explore the fixed variant with:');
   say('  npm run demo:fixed');
-  return 0;
+  return reproduced ? 0 : 1;
 }
 
 main().then(
