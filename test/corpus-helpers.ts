@@ -1,0 +1,43 @@
+/** Exploring a corpus application from a test: its services config, its test module, a catalogue. */
+import { join } from 'node:path';
+import { FaultCatalogue } from '../orchestrator/catalogue.js';
+import type { ExplorationOutcome } from '../orchestrator/exploration.js';
+import { DIST, ROOT, run } from './helpers.js';
+
+export type CatalogueChoice = 'static' | 'status-only' | 'default';
+
+export interface AppRun {
+  app: string;
+  /** The test module's export (functional-tests/<app>.js), default export when omitted. */
+  testExport?: string;
+  /** The functional test file when it is not named after the app. */
+  testFile?: string;
+  catalogue: CatalogueChoice;
+  dynamicReduction: boolean;
+  serviceEnv?: Record<string, string>;
+  failFast?: boolean;
+}
+
+export function catalogueFor(app: string, choice: CatalogueChoice): FaultCatalogue {
+  if (choice === 'default') return FaultCatalogue.default();
+  if (choice === 'status-only') return FaultCatalogue.fromFile(join(ROOT, 'corpus/status-only.json'));
+  return FaultCatalogue.fromFile(join(ROOT, 'corpus', app, 'analysis-static.json'));
+}
+
+export function exploreApp(r: AppRun): Promise<ExplorationOutcome> {
+  const file = join(DIST, 'functional-tests', `${r.testFile ?? r.app}.js`);
+  return run({
+    test: { kind: 'module', value: r.testExport ? `${file}#${r.testExport}` : file },
+    servicesConfig: join(ROOT, 'corpus', r.app, 'services.json'),
+    catalogue: catalogueFor(r.app, r.catalogue),
+    dynamicReduction: r.dynamicReduction,
+    serviceEnv: r.serviceEnv,
+    failFast: r.failFast ?? false,
+  });
+}
+
+/** ran / pruned / failing, for one-line assertions. */
+export function counts(outcome: ExplorationOutcome): { ran: number; pruned: number; failing: number } {
+  const c = outcome.results.counts;
+  return { ran: c.ran, pruned: c.pruned, failing: c.failed + c.crashed + c.hung + c.inconclusive };
+}
