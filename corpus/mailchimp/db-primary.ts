@@ -1,0 +1,4 @@
+/** db-primary (mailchimp): see db.ts. */
+import { startDatabase } from './db.js';
+
+startDatabase();

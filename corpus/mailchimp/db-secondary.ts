@@ -1,0 +1,4 @@
+/** db-secondary (mailchimp): see db.ts. */
+import { startDatabase } from './db.js';
+
+startDatabase();
