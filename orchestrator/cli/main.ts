@@ -8,6 +8,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from './corpus-command.js';
 import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
 
 function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | undefined {
@@ -69,6 +70,25 @@ async function main(argv: string[]): Promise<number> {
           serviceEnv: parseEnvPairs(a.serviceEnv as string[] | undefined),
         };
         exitCode = (await runExploration(args)).exitCode;
+      },
+    )
+    .command(
+      'corpus [apps..]',
+      'explore corpus applications and compare with the published figures',
+      (y) =>
+        y
+          .positional('apps', { type: 'string', array: true, describe: 'applications (default: all)' })
+          .option('catalogue', { choices: ['static', 'status-only', 'default'] as const, default: 'static' as const, describe: 'fault catalogue' })
+          .option('without-reduction', { type: 'boolean', default: true, describe: 'also explore without dynamic reduction' })
+          .option('output-dir', { type: 'string', default: '.filibuster/corpus' })
+          .option('json', { type: 'boolean', default: false, describe: 'write corpus-results.json in the output directory' }),
+      async (a) => {
+        const rows = await runCorpus((a.apps as string[] | undefined) ?? [], a.catalogue as CorpusCatalogue, a.withoutReduction, a.outputDir, (row) =>
+          process.stderr.write(`${row.app} (${row.test}): ${row.ranWithReduction} ran, ${row.prunedWithReduction} pruned\n`),
+        );
+        process.stdout.write(corpusTable(rows) + '\n');
+        if (a.json) process.stdout.write(`Written: ${writeCorpusJson(a.outputDir, rows)}\n`);
+        exitCode = rows.some((r) => r.failing > 0) ? EXIT.failures : EXIT.ok;
       },
     )
     .command('analyze', 'derive the fault catalogue from the services\' source (not available yet)', {}, () => {
