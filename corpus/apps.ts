@@ -26,10 +26,13 @@ export const CORPUS_APPS: CorpusApp[] = [
   { name: 'cinema-1', tests: single('user bookings'), published: { staticWithoutReduction: 9, staticWithReduction: 9, statusOnlyWithReduction: 9 } },
   { name: 'cinema-2', tests: single('user bookings'), published: { staticWithoutReduction: 10, staticWithReduction: 9, statusOnlyWithReduction: 8 } },
   { name: 'cinema-3', tests: single('user bookings'), published: { staticWithoutReduction: 91, staticWithReduction: 37, statusOnlyWithReduction: 27 } },
+  { name: 'cinema-4', tests: single('user bookings'), published: { staticWithoutReduction: 34, staticWithReduction: 21, statusOnlyWithReduction: 8 } },
   { name: 'cinema-5', tests: single('user bookings'), published: { staticWithoutReduction: 25, staticWithReduction: 25, statusOnlyWithReduction: 25 } },
   { name: 'cinema-6', tests: single('user bookings'), published: { staticWithoutReduction: 41, staticWithReduction: 41, statusOnlyWithReduction: 41 } },
   { name: 'cinema-7', tests: single('user bookings'), published: { staticWithoutReduction: 45, staticWithReduction: 45, statusOnlyWithReduction: 45 } },
   { name: 'cinema-8', tests: single('user bookings'), published: { staticWithoutReduction: 21, staticWithReduction: 21, statusOnlyWithReduction: 21 } },
+  // cinema-12 fails under a connection error on users → bookings (its bug): no count is published.
+  { name: 'cinema-12', tests: single('user bookings'), published: {} },
   { name: 'audible', tests: single('get audiobook'), published: { staticWithoutReduction: 69, staticWithReduction: 31, statusOnlyWithReduction: 30 } },
   { name: 'expedia', tests: single('get reviews'), published: { staticWithoutReduction: 17, staticWithReduction: 17, statusOnlyWithReduction: 21 } },
   {
