@@ -124,6 +124,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       judgement: Judgement;
     }
     const runOnce = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Run> => {
+      await services?.beforeExecution();
       number++;
       const id = `${runId}-${number}`;
       const execution = session.begin(number, id, failures);

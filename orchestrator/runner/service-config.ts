@@ -14,7 +14,10 @@
  * Services start in the order listed. `port` 0 or absent picks a free loopback port; the service gets it
  * as `PORT` (and `HOST=127.0.0.1`). `${name.url}`, `${name.port}` and `${orchestrator.url}` are replaced
  * in commands and env values. `cwd` defaults to the file's directory. `instrument: false` starts a service
- * without the preload (a stub of an outside host). `url` instead of `command` points at a service that is
+ * without the preload (a stub of an outside host). A service that keeps state across requests (a circuit
+ * breaker, a request history) makes executions depend on each other; `betweenExecutions` restores it
+ * before every execution: `"restart"` (stop, start, health-check) or `{ "reset": "/path" }` (a POST to
+ * that path, which must answer 2xx). `url` instead of `command` points at a service that is
  * already running (docker compose, Kubernetes): it is health-checked, never started or stopped.
  */
 import { readFileSync } from 'node:fs';
@@ -30,6 +33,7 @@ export interface ServiceSpec {
   cwd: string;
   instrument: boolean;
   startTimeoutMs: number;
+  betweenExecutions?: 'restart' | { reset: string };
 }
 
 export interface ServicesConfig {
@@ -87,6 +91,14 @@ export function loadServicesConfig(file: string): ServicesConfig {
         fail(file, `${place}.url`, 'is not a URL');
       }
     }
+    const between = s.betweenExecutions;
+    if (
+      between !== undefined &&
+      between !== 'restart' &&
+      !(between && typeof between === 'object' && typeof (between as { reset?: unknown }).reset === 'string')
+    ) {
+      fail(file, `${place}.betweenExecutions`, 'must be "restart" or { "reset": "/path" }');
+    }
     services.push({
       name,
       command: s.command as string | undefined,
@@ -97,6 +109,7 @@ export function loadServicesConfig(file: string): ServicesConfig {
       cwd: typeof s.cwd === 'string' ? resolve(base, s.cwd) : base,
       instrument: s.instrument !== false,
       startTimeoutMs: typeof s.startTimeoutMs === 'number' ? s.startTimeoutMs : 15_000,
+      betweenExecutions: between as ServiceSpec['betweenExecutions'],
     });
   }
   if (services.length === 0) fail(file, '"services"', 'lists no service');

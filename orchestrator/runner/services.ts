@@ -142,6 +142,20 @@ export class ServiceManager {
     }
   }
 
+  /** Restores the state of services that keep it, as their `betweenExecutions` says. */
+  async beforeExecution(): Promise<void> {
+    for (const r of this.running.values()) {
+      const between = r.spec.betweenExecutions;
+      if (!between) continue;
+      if (between === 'restart') await this.restart(r.spec.name);
+      else {
+        const url = new URL(between.reset, this.urlOf(r)).toString();
+        const status = await post(url);
+        if (status < 200 || status >= 300) throw new ServiceError(`service ${r.spec.name}: the reset POST ${url} answered ${status}`);
+      }
+    }
+  }
+
   /** Services that exited since they were started: name → how, with the log tail. */
   crashed(): { name: string; how: string; logTail: string }[] {
     const out: { name: string; how: string; logTail: string }[] = [];
@@ -165,6 +179,18 @@ export class ServiceManager {
       }),
     );
   }
+}
+
+function post(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.request(url, { method: 'POST', timeout: 5000, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+    req.end();
+  });
 }
 
 function healthy(url: string): Promise<boolean> {
