@@ -9,6 +9,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from './corpus-command.js';
+import { loadTable, runLoad } from './loadgen-command.js';
 import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
 
 function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | undefined {
@@ -89,6 +90,29 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(corpusTable(rows) + '\n');
         if (a.json) process.stdout.write(`Written: ${writeCorpusJson(a.outputDir, rows)}\n`);
         exitCode = rows.some((r) => r.failing > 0) ? EXIT.failures : EXIT.ok;
+      },
+    )
+    .command(
+      'loadgen',
+      'replay one fault set under concurrent load: latency percentiles and failure rate',
+      (y) =>
+        y
+          .option('counterexample-file', { type: 'string', describe: 'the fault set of this counterexample' })
+          .option('execution', { type: 'number', describe: 'the fault set of execution N of an earlier run' })
+          .option('results', { type: 'string', describe: 'results.json of that run (default: <output-dir>/results.json)' })
+          .option('functional-test', { type: 'string' })
+          .option('test-module', { type: 'string' })
+          .option('services', { type: 'string' })
+          .option('concurrency', { type: 'number', demandOption: true })
+          .option('requests', { type: 'number', demandOption: true })
+          .option('max-request-latency-for-failure', { type: 'number', describe: 'seconds: a slower run counts as failed' })
+          .option('timeout', { type: 'number', default: 60, describe: 'per-run timeout in seconds' })
+          .option('output-dir', { type: 'string', default: '.filibuster' })
+          .option('service-env', { type: 'string', array: true }),
+      async (a) => {
+        const report = await runLoad({ ...a, serviceEnv: parseEnvPairs(a.serviceEnv as string[] | undefined) });
+        process.stdout.write(loadTable(report) + '\n');
+        exitCode = report.failed > 0 ? EXIT.failures : EXIT.ok;
       },
     )
     .command('analyze', 'derive the fault catalogue from the services\' source (not available yet)', {}, () => {
