@@ -1,0 +1,18 @@
+/**
+ * cinema-10, test_functional_cinema_10_user_user_bookings (as cinema-5's): GET /users/chris_rivers/bookings
+ * on users. 200 ⇒ the body is Creed (no check of fault injection: the defaults make faults invisible);
+ * otherwise a fault was injected and the status is 503 or 404 — so a 429 propagated from bookings' load
+ * shedding fails the test.
+ */
+import assert from 'node:assert/strict';
+import { wasFaultInjected } from '../instrumentation/testing.js';
+import { call, CREED, type Context } from './corpus.js';
+
+export default async function userBookings(ctx: Context): Promise<void> {
+  const reply = await call(ctx, 'users', '/users/chris_rivers/bookings');
+  if (reply.status === 200) {
+    assert.deepEqual(reply.json(), CREED);
+  } else {
+    assert.ok((await wasFaultInjected()) && [503, 404].includes(reply.status), `status ${reply.status}`);
+  }
+}
