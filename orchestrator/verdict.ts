@@ -44,7 +44,11 @@ export function judge(o: Observations): Judgement {
   if (o.outcome.verdict !== 'pass') return { verdict: o.outcome.verdict, detail: o.outcome.detail };
   const problems = [...o.execution.problems];
   const unhit = o.execution.unhitFailures();
-  if (unhit.length > 0) problems.push(`planned fault not injected (its call did not happen): ${unhit.map((f) => describeFailure(f)).join(', ')}`);
+  if (unhit.length > 0) {
+    // The scheduled prefix holds the call each fault was planned on: describe it by caller and callee.
+    const planned = new Map(o.prefix.map((c) => [c.ei, c]));
+    problems.push(`planned fault not injected (its call did not happen): ${unhit.map((f) => describeFailure(f, planned.get(f.execution_index))).join(', ')}`);
+  }
   if (!o.quiet) problems.push(`${o.execution.pending} call(s) did not complete within ${o.graceMs} ms of the test's end`);
   const diverged = firstMissing(o.prefix, o.calls);
   if (diverged) problems.push(`non-determinism: the scheduled prefix was not reproduced; first differing call: ${describeCall(diverged)}`);

@@ -1,0 +1,83 @@
+/**
+ * users (cinema-13, retry storm): users → bookings is tried up to NUM_RETRIES = 10 times: while not
+ * successful, GET /bookings/<u> (10 s); a 200 is a success; a connection error or timeout (or any non-200
+ * answer) is not; after each attempt made, a real 0.1 s sleep (in the original the sleep sits inside
+ * `if not success:`, so it follows every attempt made, the successful one included: ≥ 0.1 s per request,
+ * 1 s when all ten attempts fail). Never successful ⇒ default bookings {'20151201': [Creed's id]}.
+ *   users → movies: connection error, timeout or non-200 ⇒ default Creed record (with its uri).
+ * Always 200 with Creed. Each attempt is its own call (same method and URL, occurrence 1..10).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConnectionError, get, Timeout, type Response } from '../shared/requests.js';
+import { createService, dataFile, HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
+
+const DEFAULT_BOOKINGS: Record<string, string[]> = { '20151201': ['267eedb8-0f5d-42d5-8f43-72426b9fb3e6'] };
+const DEFAULT_MOVIE: Record<string, unknown> = {
+  title: 'Creed',
+  rating: 8.8,
+  director: 'Ryan Coogler',
+  id: '267eedb8-0f5d-42d5-8f43-72426b9fb3e6',
+  uri: '/movies/267eedb8-0f5d-42d5-8f43-72426b9fb3e6',
+};
+const NUM_RETRIES = 10;
+
+const users = dataFile<Record<string, Record<string, unknown>>>('users', 'users.json');
+const app = createService();
+
+app.get('/', (_req, res) => {
+  res.json({ uri: '/', subresource_uris: { users: '/users', user: '/users/<username>', bookings: '/users/<username>/bookings', suggested: '/users/<username>/suggested' } });
+});
+app.get('/users', (_req, res) => {
+  res.json(users);
+});
+app.get('/users/:username', (req, res) => {
+  const user = users[req.params.username];
+  if (!user) throw new HttpError(404);
+  res.json(user);
+});
+app.get('/users/:username/suggested', () => {
+  throw new Error('not implemented'); // the original raises NotImplementedError: a 500
+});
+
+app.get('/users/:username/bookings', async (req, res) => {
+  const username = req.params.username;
+  if (!users[username]) throw new HttpError(404, `User '${username}' not found.`);
+
+  let success = false;
+  let bookingsResponse: Response | undefined;
+  for (let x = 0; x < NUM_RETRIES; x++) {
+    if (!success) {
+      try {
+        bookingsResponse = await get(`${urlOf('bookings')}/bookings/${username}`, { timeout: timeoutOf('bookings') });
+        if (bookingsResponse.status === 200) success = true;
+      } catch (err) {
+        if (err instanceof ConnectionError || err instanceof Timeout) success = false;
+        else throw err;
+      }
+      await sleep(100);
+    }
+  }
+  const bookings = success ? bookingsResponse!.json<Record<string, string[]>>() : DEFAULT_BOOKINGS;
+
+  // For each booking, get the rating and the movie title.
+  const result: Record<string, { title: unknown; rating: unknown; uri: unknown }[]> = {};
+  for (const [date, movieIds] of Object.entries(bookings)) {
+    result[date] = [];
+    for (const movieId of movieIds) {
+      let movieFallback = false;
+      let movieResponse: Response | undefined;
+      try {
+        movieResponse = await get(`${urlOf('movies')}/movies/${movieId}`, { timeout: timeoutOf('movies') });
+      } catch (err) {
+        if (err instanceof ConnectionError || err instanceof Timeout) movieFallback = true;
+        else throw err;
+      }
+      const movie =
+        !movieFallback && movieResponse!.status === 200 ? movieResponse!.json<Record<string, unknown>>() : DEFAULT_MOVIE;
+      result[date].push({ title: movie.title, rating: movie.rating, uri: movie.uri });
+    }
+  }
+  res.json(result);
+});
+
+start(app);
