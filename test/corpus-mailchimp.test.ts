@@ -10,7 +10,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { counts, exploreApp } from './corpus-helpers.js';
+import { join } from 'node:path';
+import { catalogueFor, counts, exploreApp } from './corpus-helpers.js';
+import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 for (const testExport of ['getUrl', 'getUrlRandom']) {
   test(`mailchimp ${testExport}, static catalogue: 135 ran without dynamic reduction, 134 with, no failure`, async () => {
@@ -50,4 +52,27 @@ test('mailchimp bug #2, default catalogue, fail-fast: stops at execution 252 wit
     assert.equal(failing.result.number, 252);
     assert.deepEqual(failing.result.faults.map((f) => f.description.replace(/ \(.*\)$/, '')), ['503 on load-balancer → app-server']);
   }
+});
+
+test('mailchimp bug #2 as it was (REQUESTMAPPER_503=1): found with the static catalogue, the counterexample replays; without the switch the same run passes (above)', async () => {
+  const outputDir = tempDir();
+  const outcome = await run({
+    test: { kind: 'module', value: `${join(DIST, 'functional-tests/mailchimp.js')}#getUrl` },
+    servicesConfig: join(ROOT, 'corpus/mailchimp/services.json'),
+    catalogue: catalogueFor('mailchimp', 'static'),
+    serviceEnv: { REQUESTMAPPER_503: '1' },
+    failFast: true,
+    outputDir,
+  });
+  assert.equal(outcome.failing.length, 1);
+  const [failing] = outcome.failing;
+  // Any failure of requestmapper now reaches the load balancer as a 503: the counterexample is a fault
+  // on app-server → requestmapper (no fault on load-balancer → app-server is needed).
+  assert.deepEqual(
+    failing.result.faults.map((f) => f.description.replace(/^\S+ on /, '').replace(/ \(.*\)$/, '')),
+    ['app-server → requestmapper'],
+  );
+  const replay = await cli(['--counterexample-file', join(outputDir, failing.result.counterexample!), '--port', '0', '--output-dir', tempDir(), '--service-env', 'REQUESTMAPPER_503=1', '--analysis-file', join(ROOT, 'corpus/mailchimp/analysis-static.json')]);
+  assert.equal(replay.code, 1, replay.stdout + replay.stderr);
+  assert.match(replay.stdout, /Every fault of the counterexample was injected/);
 });

@@ -17,6 +17,10 @@ const app = createService();
 
 const isRequestFailure = (err: unknown) => err instanceof ConnectionError || err instanceof Timeout;
 
+// Bug #2 as it was before the fix the corpus ships: a requestmapper failure answered 503, which the
+// load balancer cannot handle (it parses the error page as JSON and answers 500).
+const REQUESTMAPPER_ERROR = process.env.REQUESTMAPPER_503 === '1' ? 503 : 500;
+
 app.get('/urls/:url', async (req, res) => {
   const url = req.params.url;
   const response: { result?: unknown; alert?: string } = {};
@@ -24,10 +28,10 @@ app.get('/urls/:url', async (req, res) => {
   // requestmapper
   try {
     const requestmapperResponse = await get(`${urlOf('requestmapper')}/urls/${url}`, { timeout: timeoutOf('requestmapper') });
-    if (requestmapperResponse.status !== 200) throw new HttpError(500, 'Requestmapper error');
+    if (requestmapperResponse.status !== 200) throw new HttpError(REQUESTMAPPER_ERROR, 'Requestmapper error');
     response.result = requestmapperResponse.json().result;
   } catch (err) {
-    if (isRequestFailure(err)) throw new HttpError(500, 'Requestmapper error');
+    if (isRequestFailure(err)) throw new HttpError(REQUESTMAPPER_ERROR, 'Requestmapper error');
     throw err;
   }
 
