@@ -1,6 +1,6 @@
 /**
- * users (cinema-14, "chain + load-shedding leaf"; the same as cinema-2's): GET /users/<u>/bookings
- * calls bookings once (which itself calls movies) and answers bookings' JSON unchanged.
+ * users, chain variant (cinema-2, cinema-14): GET /users/<u>/bookings calls bookings once (which itself calls movies) and
+ * answers bookings' JSON unchanged.
  *   users → bookings: connection error or timeout ⇒ 503; 404 ⇒ 404; other non-200 ⇒ 503.
  */
 import { ConnectionError, get, Timeout } from '../shared/requests.js';

@@ -1,5 +1,5 @@
 /**
- * bookings (cinema-2/3, "chain"): GET /bookings/<user> answers the user's bookings with each movie resolved
+ * bookings, chain variant (cinema-2, cinema-3, cinema-14): GET /bookings/<user> answers the user's bookings with each movie resolved
  * by calling movies; 404 if the user is unknown.
  *   bookings → movies: connection error or timeout ⇒ 503; non-200 ⇒ 503.
  */
