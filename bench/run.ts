@@ -5,8 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import { explore } from '../orchestrator/exploration.js';
+import { explore, withDefaults } from '../orchestrator/exploration.js';
 import { engineScaling } from './engine.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,20 +25,14 @@ async function tutorial(): Promise<(string | number)[][]> {
     ['test module', { kind: 'module' as const, value: test }],
     ['spawn', { kind: 'command' as const, value: `"${process.execPath}" "${test}"` }],
   ] as const) {
-    const outcome = await explore({
-      test: spec,
-      servicesConfig: join(ROOT, 'corpus/foo-bar-baz/services.json'),
-      catalogue: FaultCatalogue.default(),
-      onlyInitialExecution: false,
-      dynamicReduction: true,
-      strictReduction: false,
-      eiCompat: false,
-      failFast: false,
-      port: 0,
-      host: '127.0.0.1',
-      outputDir: mkdtempSync(join(tmpdir(), 'filibuster-bench-')),
-      serviceEnv: { TUTORIAL_FIXED: '1' },
-    });
+    const outcome = await explore(
+      withDefaults({
+        test: spec,
+        servicesConfig: join(ROOT, 'corpus/foo-bar-baz/services.json'),
+        outputDir: mkdtempSync(join(tmpdir(), 'filibuster-bench-')),
+        serviceEnv: { TUTORIAL_FIXED: '1' },
+      }),
+    );
     const ran = outcome.results.executions.filter((e) => e.status === 'ran');
     const testMs = ran.reduce((s, e) => s + (e.duration_ms ?? 0), 0);
     rows.push([mode, ran.length, outcome.results.counts.pruned, outcome.results.wall_ms, testMs / ran.length]);

@@ -4,7 +4,7 @@
  * With a counterexample, run exactly its fault set once instead.
  */
 import { randomBytes } from 'node:crypto';
-import type { FaultCatalogue } from './catalogue.js';
+import { FaultCatalogue } from './catalogue.js';
 import { buildCounterexample, type LoadedCounterexample, type TestSpec } from './counterexample.js';
 import { Explorer } from './explorer.js';
 import { describeFailure, type Call, type Failure, type ScheduledExecution } from './model.js';
@@ -38,6 +38,21 @@ export interface ExplorationOptions {
   /** Progress: called once per execution. */
   onExecution?: (result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }) => void;
   log?: (message: string) => void;
+}
+
+/** A run's options with the CLI's defaults filled in (default catalogue, dynamic reduction, any free port). */
+export function withDefaults(options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test' | 'outputDir'>): ExplorationOptions {
+  return {
+    catalogue: FaultCatalogue.default(),
+    onlyInitialExecution: false,
+    dynamicReduction: true,
+    strictReduction: false,
+    eiCompat: false,
+    failFast: false,
+    port: 0,
+    host: '127.0.0.1',
+    ...options,
+  };
 }
 
 export interface ExplorationOutcome {

@@ -4,8 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import { explore, type ExplorationOptions, type ExplorationOutcome } from '../orchestrator/exploration.js';
+import { explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from '../orchestrator/exploration.js';
 
 /** The package root (dist/test/helpers.js → ../../). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,18 +23,7 @@ export function writeJson(dir: string, name: string, value: unknown): string {
 
 /** Runs an exploration with test defaults (any free port, a temporary output directory). */
 export function run(options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test'>): Promise<ExplorationOutcome> {
-  return explore({
-    catalogue: FaultCatalogue.default(),
-    onlyInitialExecution: false,
-    dynamicReduction: true,
-    strictReduction: false,
-    eiCompat: false,
-    failFast: false,
-    port: 0,
-    host: '127.0.0.1',
-    outputDir: tempDir(),
-    ...options,
-  });
+  return explore(withDefaults({ outputDir: tempDir(), ...options }));
 }
 
 /** The executed fault sets, in order, as readable strings ("ran:503 on foo → bar (GET /bar)"). */

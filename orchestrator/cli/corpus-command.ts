@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPUS_APPS, type CorpusApp } from '../../corpus/apps.js';
 import { FaultCatalogue } from '../catalogue.js';
-import { explore, type ExplorationOutcome } from '../exploration.js';
+import { explore, withDefaults, type ExplorationOutcome } from '../exploration.js';
 import { UsageError } from './run-command.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -39,19 +39,15 @@ function catalogue(app: string, choice: CorpusCatalogue): FaultCatalogue {
 
 async function exploreOnce(app: CorpusApp, testExport: string | undefined, choice: CorpusCatalogue, dynamicReduction: boolean, outputDir: string): Promise<ExplorationOutcome> {
   const file = join(ROOT, 'dist/functional-tests', `${app.name}.js`);
-  return explore({
-    test: { kind: 'module', value: testExport ? `${file}#${testExport}` : file },
-    servicesConfig: join(ROOT, 'corpus', app.name, 'services.json'),
-    catalogue: catalogue(app.name, choice),
-    onlyInitialExecution: false,
-    dynamicReduction,
-    strictReduction: false,
-    eiCompat: false,
-    failFast: false,
-    port: 0,
-    host: '127.0.0.1',
-    outputDir,
-  });
+  return explore(
+    withDefaults({
+      test: { kind: 'module', value: testExport ? `${file}#${testExport}` : file },
+      servicesConfig: join(ROOT, 'corpus', app.name, 'services.json'),
+      catalogue: catalogue(app.name, choice),
+      dynamicReduction,
+      outputDir,
+    }),
+  );
 }
 
 function ranDuration(outcome: ExplorationOutcome): number {
