@@ -8,36 +8,12 @@
  * bookings like every other failure.
  */
 import { ConnectionError, get, Timeout, type Response } from '../shared/requests.js';
-import { createService, dataFile, HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
-
-const DEFAULT_BOOKINGS: Record<string, string[]> = { '20151201': ['267eedb8-0f5d-42d5-8f43-72426b9fb3e6'] };
-const DEFAULT_MOVIE: Record<string, unknown> = {
-  title: 'Creed',
-  rating: 8.8,
-  director: 'Ryan Coogler',
-  id: '267eedb8-0f5d-42d5-8f43-72426b9fb3e6',
-  uri: '/movies/267eedb8-0f5d-42d5-8f43-72426b9fb3e6',
-};
+import { HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
+import { DEFAULT_BOOKINGS, DEFAULT_MOVIE, usersService } from '../cinema-common/users-service.js';
 
 const FIXED = process.env.CINEMA_10_FIXED === '1';
 
-const users = dataFile<Record<string, Record<string, unknown>>>('users', 'users.json');
-const app = createService();
-
-app.get('/', (_req, res) => {
-  res.json({ uri: '/', subresource_uris: { users: '/users', user: '/users/<username>', bookings: '/users/<username>/bookings', suggested: '/users/<username>/suggested' } });
-});
-app.get('/users', (_req, res) => {
-  res.json(users);
-});
-app.get('/users/:username', (req, res) => {
-  const user = users[req.params.username];
-  if (!user) throw new HttpError(404);
-  res.json(user);
-});
-app.get('/users/:username/suggested', () => {
-  throw new Error('not implemented'); // the original raises NotImplementedError: a 500
-});
+const { app, users } = usersService();
 
 app.get('/users/:username/bookings', async (req, res) => {
   const username = req.params.username;

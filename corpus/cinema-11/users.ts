@@ -9,17 +9,9 @@
  * both, so the runner can restore the initial state before every execution (services.json).
  */
 import { get, RequestException, type Response } from '../shared/requests.js';
-import { createService, dataFile, HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
+import { HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
 import { CircuitBreaker } from './circuitbreaker.js';
-
-const DEFAULT_BOOKINGS: Record<string, string[]> = { '20151201': ['267eedb8-0f5d-42d5-8f43-72426b9fb3e6'] };
-const DEFAULT_MOVIE: Record<string, unknown> = {
-  title: 'Creed',
-  rating: 8.8,
-  director: 'Ryan Coogler',
-  id: '267eedb8-0f5d-42d5-8f43-72426b9fb3e6',
-  uri: '/movies/267eedb8-0f5d-42d5-8f43-72426b9fb3e6',
-};
+import { DEFAULT_BOOKINGS, DEFAULT_MOVIE, usersService } from '../cinema-common/users-service.js';
 
 const isRequestException = (err: unknown): boolean => err instanceof RequestException;
 const bookingsBreaker = new CircuitBreaker('get_users_bookings', isRequestException);
@@ -35,23 +27,7 @@ function getMovieById(id: string): Promise<Response> {
   return moviesBreaker.call(() => get(`${urlOf('movies')}/movies/${id}`, { timeout: timeoutOf('movies') }));
 }
 
-const users = dataFile<Record<string, Record<string, unknown>>>('users', 'users.json');
-const app = createService();
-
-app.get('/', (_req, res) => {
-  res.json({ uri: '/', subresource_uris: { users: '/users', user: '/users/<username>', bookings: '/users/<username>/bookings', suggested: '/users/<username>/suggested' } });
-});
-app.get('/users', (_req, res) => {
-  res.json(users);
-});
-app.get('/users/:username', (req, res) => {
-  const user = users[req.params.username];
-  if (!user) throw new HttpError(404);
-  res.json(user);
-});
-app.get('/users/:username/suggested', () => {
-  throw new Error('not implemented'); // the original raises NotImplementedError: a 500
-});
+const { app, users } = usersService();
 
 /** Not in the original: closes both breakers (the runner's betweenExecutions reset). */
 app.post('/__reset', (_req, res) => {

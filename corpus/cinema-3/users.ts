@@ -6,25 +6,10 @@
  * Both tries are the same call (same method and path), so the retry gets the next execution index.
  */
 import { ConnectionError, get, Timeout, type Response } from '../shared/requests.js';
-import { createService, dataFile, HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
+import { HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
+import { SUBRESOURCES_WITHOUT_SUGGESTED, usersService } from '../cinema-common/users-service.js';
 
-const users = dataFile<Record<string, Record<string, unknown>>>('users', 'users.json');
-const app = createService();
-
-app.get('/', (_req, res) => {
-  res.json({ uri: '/', subresource_uris: { users: '/users', user: '/users/<username>', bookings: '/users/<username>/bookings' } });
-});
-app.get('/users', (_req, res) => {
-  res.json(users);
-});
-app.get('/users/:username', (req, res) => {
-  const user = users[req.params.username];
-  if (!user) throw new HttpError(404);
-  res.json(user);
-});
-app.get('/users/:username/suggested', () => {
-  throw new Error('not implemented'); // the original raises NotImplementedError: a 500
-});
+const { app, users } = usersService(SUBRESOURCES_WITHOUT_SUGGESTED);
 
 const RETRIES = 2;
 

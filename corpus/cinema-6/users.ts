@@ -6,25 +6,10 @@
  *   users → movies:             connection error or timeout ⇒ 503; non-200 ⇒ 503.
  */
 import { ConnectionError, get, Timeout, type Response } from '../shared/requests.js';
-import { createService, dataFile, HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
+import { HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
+import { usersService } from '../cinema-common/users-service.js';
 
-const users = dataFile<Record<string, Record<string, unknown>>>('users', 'users.json');
-const app = createService();
-
-app.get('/', (_req, res) => {
-  res.json({ uri: '/', subresource_uris: { users: '/users', user: '/users/<username>', bookings: '/users/<username>/bookings', suggested: '/users/<username>/suggested' } });
-});
-app.get('/users', (_req, res) => {
-  res.json(users);
-});
-app.get('/users/:username', (req, res) => {
-  const user = users[req.params.username];
-  if (!user) throw new HttpError(404);
-  res.json(user);
-});
-app.get('/users/:username/suggested', () => {
-  throw new Error('not implemented'); // the original raises NotImplementedError: a 500
-});
+const { app, users } = usersService();
 
 app.get('/users/:username/bookings', async (req, res) => {
   const username = req.params.username;
