@@ -7,7 +7,7 @@
  */
 import { ConnectionError, get, Timeout, type Response } from '../shared/requests.js';
 import { HttpError, start, timeoutOf, urlOf } from '../shared/service.js';
-import { DEFAULT_BOOKINGS, DEFAULT_MOVIE, usersService } from '../cinema-common/users-service.js';
+import { DEFAULT_BOOKINGS, moviesWithDefaults, usersService } from '../cinema-common/users-service.js';
 
 const { app, users } = usersService();
 
@@ -26,25 +26,7 @@ app.get('/users/:username/bookings', async (req, res) => {
   const bookings =
     !fallback && bookingsResponse!.status === 200 ? bookingsResponse!.json<Record<string, string[]>>() : DEFAULT_BOOKINGS;
 
-  // For each booking, get the rating and the movie title.
-  const result: Record<string, { title: unknown; rating: unknown; uri: unknown }[]> = {};
-  for (const [date, movieIds] of Object.entries(bookings)) {
-    result[date] = [];
-    for (const movieId of movieIds) {
-      let movieFallback = false;
-      let movieResponse: Response | undefined;
-      try {
-        movieResponse = await get(`${urlOf('movies')}/movies/${movieId}`, { timeout: timeoutOf('movies') });
-      } catch (err) {
-        if (err instanceof ConnectionError || err instanceof Timeout) movieFallback = true;
-        else throw err;
-      }
-      const movie =
-        !movieFallback && movieResponse!.status === 200 ? movieResponse!.json<Record<string, unknown>>() : DEFAULT_MOVIE;
-      result[date].push({ title: movie.title, rating: movie.rating, uri: movie.uri });
-    }
-  }
-  res.json(result);
+  res.json(await moviesWithDefaults(bookings));
 });
 
 start(app);

@@ -4,7 +4,8 @@
  * is where the apps differ.
  */
 import type { Express } from 'express';
-import { createService, dataFile, HttpError } from '../shared/service.js';
+import { ConnectionError, get, Timeout, type Response } from '../shared/requests.js';
+import { createService, dataFile, HttpError, timeoutOf, urlOf } from '../shared/service.js';
 
 /** The defaults-family apps' fallbacks (cinema-5 and its variants): chris_rivers' booking and its movie. */
 export const DEFAULT_BOOKINGS: Record<string, string[]> = { '20151201': ['267eedb8-0f5d-42d5-8f43-72426b9fb3e6'] };
@@ -44,4 +45,30 @@ export function usersService(subresources: Record<string, string> = SUBRESOURCES
     throw new Error('not implemented'); // the original raises NotImplementedError: a 500
   });
   return { app, users };
+}
+
+/**
+ * The defaults family's movie lookup: for each booked movie, GET movies/<id> with its timeout; a
+ * connection error, a timeout or a non-200 answer gives the default Creed record.
+ */
+export async function moviesWithDefaults(bookings: Record<string, string[]>): Promise<Record<string, { title: unknown; rating: unknown; uri: unknown }[]>> {
+  // For each booking, get the rating and the movie title.
+  const result: Record<string, { title: unknown; rating: unknown; uri: unknown }[]> = {};
+  for (const [date, movieIds] of Object.entries(bookings)) {
+    result[date] = [];
+    for (const movieId of movieIds) {
+      let movieFallback = false;
+      let movieResponse: Response | undefined;
+      try {
+        movieResponse = await get(`${urlOf('movies')}/movies/${movieId}`, { timeout: timeoutOf('movies') });
+      } catch (err) {
+        if (err instanceof ConnectionError || err instanceof Timeout) movieFallback = true;
+        else throw err;
+      }
+      const movie =
+        !movieFallback && movieResponse!.status === 200 ? movieResponse!.json<Record<string, unknown>>() : DEFAULT_MOVIE;
+      result[date].push({ title: movie.title, rating: movie.rating, uri: movie.uri });
+    }
+  }
+  return result;
 }
