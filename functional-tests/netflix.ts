@@ -5,10 +5,20 @@
  * and one of (USER_REC + trending), (GLOBAL_REC + bookmarks), (GLOBAL_REC + trending), (bookmarks +
  * trending), (trending, any recommendations) or the fault-free shape holds; anything else fails.
  * As in the original, `homepage["key"]` on a missing key raises (the test fails), `.get(key)` does not.
+ *
+ * Ours, beyond the original's assertions: two properties over the execution's calls, because the
+ * original's test accepts a 503 under any fault and so cannot see the NETFLIX_FAULTS bugs:
+ *   - timeout budget: api-gateway gives user-profile 1 s while user-profile waits up to 15 s on telemetry;
+ *   - no retry to the same server: api-gateway retries my-list at the same address after a connection
+ *     error or timeout.
+ * Both hold without the switch. The default export checks both; with the switch the timeout budget fails
+ * already in the fault-free execution, which stops the exploration (as a failing fault-free run does), so
+ * `noSameServerRetry` checks the retry alone and `timeoutBudget` the budget alone. `original` is the
+ * original's test alone.
  */
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
-import { wasFaultInjected } from '../instrumentation/testing.js';
+import { executionCalls, sameServerRetries, timeoutBudgetViolations, wasFaultInjected, type ObservedCall } from '../instrumentation/testing.js';
 import { call, type Context } from './corpus.js';
 
 const USER_PROFILE = { id: 'chris_rivers', name: 'Chris Rivers', email: 'chris_rivers@netflix.com' };
@@ -52,7 +62,29 @@ function acceptedUnderFault(h: Homepage): boolean {
   );
 }
 
-export default async function getHomepage(ctx: Context): Promise<void> {
+type Property = (calls: ObservedCall[]) => string[];
+
+async function withProperties(ctx: Context, properties: Property[]): Promise<void> {
+  await original(ctx);
+  const calls = await executionCalls();
+  const violations = properties.flatMap((p) => p(calls));
+  assert.deepEqual(violations, [], `properties violated:\n  ${violations.join('\n  ')}`);
+}
+
+export default function getHomepage(ctx: Context): Promise<void> {
+  return withProperties(ctx, [timeoutBudgetViolations, sameServerRetries]);
+}
+
+export function timeoutBudget(ctx: Context): Promise<void> {
+  return withProperties(ctx, [timeoutBudgetViolations]);
+}
+
+export function noSameServerRetry(ctx: Context): Promise<void> {
+  return withProperties(ctx, [sameServerRetries]);
+}
+
+/** test_functional_get_homepage as the original wrote it. */
+export async function original(ctx: Context): Promise<void> {
   const reply = await call(ctx, 'mobile-client', '/netflix/homepage/users/chris_rivers');
   if (!(await wasFaultInjected())) {
     assert.equal(reply.status, 200, `status ${reply.status}`);

@@ -38,6 +38,8 @@ export const PATHS = {
   healthCheck: '/health-check',
   /** Ours: calls made outside any inbound request (timers, start-up); reported, never faulted. */
   background: '/filibuster/background-call',
+  /** Ours: the calls the current execution has made so far (for properties checked by the test). */
+  executionCalls: '/filibuster/execution/calls',
 } as const;
 
 /**
@@ -163,6 +165,31 @@ export interface InvocationCompleteMessage {
   decision_timeout?: boolean;
   /** Ours: the decision named a fault this instrumentation cannot deliver; the call ran without it. */
   fault_refused?: string;
+}
+
+/** Ours: one call of the running execution, as `GET /filibuster/execution/calls` describes it. */
+export interface ObservedCall {
+  /** The call's generated id. */
+  id: number;
+  /** The id of the inbound call it was made while serving; null for calls the test made (or unknown). */
+  parent: number | null;
+  /** The calling service. */
+  source: string;
+  /** The callee's service name once it reported itself, else the callee as the caller knew it. */
+  target: string;
+  method: string;
+  url: string;
+  /** The client's timeout for this call, in seconds, when the instrumentation could see one. */
+  timeoutSeconds?: number;
+  /** The status the caller got, or the exception it met; both absent while the call is in flight. */
+  status?: number;
+  exception?: string;
+  /** A fault was injected on this call. */
+  faultInjected: boolean;
+}
+
+export interface ExecutionCallsResponse {
+  calls: ObservedCall[];
 }
 
 /** Ours: a call made outside any inbound request. */

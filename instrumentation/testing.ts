@@ -7,30 +7,32 @@
  */
 import http from 'node:http';
 import { currentContext, storage, propagateOnlyContext } from './context.js';
-import { HEADERS, PATHS, type FaultInjectedResponse } from './protocol.js';
+import { HEADERS, PATHS, type ExecutionCallsResponse, type FaultInjectedResponse, type ObservedCall } from './protocol.js';
+
+export type { ObservedCall } from './protocol.js';
+export { sameServerRetries, timeoutBudgetViolations } from './call-properties.js';
 
 function executionId(): string | undefined {
   return currentContext()?.executionId ?? (process.env.FILIBUSTER_EXECUTION_ID || undefined);
 }
 
-function ask(path: string): Promise<boolean> {
-  const base = process.env.FILIBUSTER_URL;
-  if (!base) return Promise.resolve(false);
+/** GET `path` from the orchestrator; `accept` returns the answer, or undefined for a malformed body. */
+function ask<T>(base: string, path: string, accept: (body: unknown) => T | undefined): Promise<T> {
   const url = new URL(path, base);
   const id = executionId();
   const headers: Record<string, string> = id ? { [HEADERS.execution]: id } : {};
   // Suppressed: this control request is never instrumented itself.
   const ctx = { ...(currentContext() ?? propagateOnlyContext(id)), suppressed: true };
   return storage.run(ctx, () =>
-    new Promise<boolean>((resolve, reject) => {
+    new Promise<T>((resolve, reject) => {
       const req = http.get(url, { headers, timeout: 10_000 }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
         res.on('end', () => {
           try {
-            const body = JSON.parse(text) as FaultInjectedResponse;
-            if (res.statusCode === 200 && typeof body.result === 'boolean') return resolve(body.result);
+            const answer = res.statusCode === 200 ? accept(JSON.parse(text)) : undefined;
+            if (answer !== undefined) return resolve(answer);
           } catch {
             /* reported below */
           }
@@ -43,14 +45,23 @@ function ask(path: string): Promise<boolean> {
   );
 }
 
+function askBoolean(path: string): Promise<boolean> {
+  const base = process.env.FILIBUSTER_URL;
+  if (!base) return Promise.resolve(false);
+  return ask(base, path, (body) => {
+    const result = (body as FaultInjectedResponse | null)?.result;
+    return typeof result === 'boolean' ? result : undefined;
+  });
+}
+
 /** True when this execution injects at least one fault (the original's `was_fault_injected()`). */
 export function wasFaultInjected(): Promise<boolean> {
-  return ask(PATHS.faultInjected);
+  return askBoolean(PATHS.faultInjected);
 }
 
 /** True when a fault is injected on a call whose callee is `service` (the original's `was_fault_injected_on`). */
 export function wasFaultInjectedOn(service: string): Promise<boolean> {
-  return ask(PATHS.faultInjectedOnService + encodeURIComponent(service));
+  return askBoolean(PATHS.faultInjectedOnService + encodeURIComponent(service));
 }
 
 /**
@@ -58,5 +69,22 @@ export function wasFaultInjectedOn(service: string): Promise<boolean> {
  */
 export function wasFaultInjectedOnMethod(method: string, service?: string): Promise<boolean> {
   const tail = service ? `${encodeURIComponent(service)}/${encodeURIComponent(method)}` : encodeURIComponent(method);
-  return ask(PATHS.faultInjectedOnMethod + tail);
+  return askBoolean(PATHS.faultInjectedOnMethod + tail);
+}
+
+/**
+ * The calls this execution has made so far, in the order they started: caller, callee, method, URL, the
+ * client's timeout, outcome, whether a fault was injected, and the inbound call each was made while
+ * serving. For properties a response cannot show (a retry to the same server, a caller's timeout shorter
+ * than its callee's own: see call-properties.ts). Outcomes are reported without waiting, so a call's
+ * status or exception may still be missing right after the response that depended on it. Empty outside
+ * a filibuster run.
+ */
+export function executionCalls(): Promise<ObservedCall[]> {
+  const base = process.env.FILIBUSTER_URL;
+  if (!base) return Promise.resolve([]);
+  return ask(base, PATHS.executionCalls, (body) => {
+    const calls = (body as ExecutionCallsResponse | null)?.calls;
+    return Array.isArray(calls) ? calls : undefined;
+  });
 }

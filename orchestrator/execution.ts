@@ -13,6 +13,7 @@ import type {
   CreateMessage,
   CreateResponse,
   InvocationCompleteMessage,
+  ObservedCall,
   RequestReceivedMessage,
 } from '../instrumentation/protocol.js';
 import { callKey, stableJson, type Call, type Failure } from './model.js';
@@ -117,6 +118,30 @@ export class Execution {
   /** Planned failures whose call never happened in this execution. */
   unhitFailures(): Failure[] {
     return this.failures.filter((f) => !this.hitEis.has(f.execution_index));
+  }
+
+  /** The calls so far, in arrival order, as the test sees them (`executionCalls()`). */
+  observed(): ObservedCall[] {
+    const out: ObservedCall[] = [];
+    for (const c of this.calls.values()) {
+      const m = c.message;
+      const timeout = Number(m.metadata?.timeout);
+      const done = c.completion;
+      const status = done?.return_value ? Number(done.return_value.status_code) : undefined;
+      out.push({
+        id: c.generatedId,
+        parent: c.parentGeneratedId ?? null,
+        source: m.source_service_name,
+        target: c.target ?? m.callee ?? String(m.args[0] ?? ''),
+        method: m.method,
+        url: String(m.args[0] ?? ''),
+        ...(Number.isFinite(timeout) ? { timeoutSeconds: timeout } : {}),
+        ...(status !== undefined && Number.isFinite(status) ? { status } : {}),
+        ...(done?.exception ? { exception: done.exception.name } : {}),
+        faultInjected: c.injected,
+      });
+    }
+    return out;
   }
 
   /** The calls in canonical order, with canonical keys. */

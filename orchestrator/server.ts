@@ -68,6 +68,7 @@ export function createApp(session: Session): express.Express {
   app.get(`${PATHS.faultInjectedOnService}:service`, (req, res) =>
     send(res, session.faultInjectedOn(executionHeader(req), req.params.service)),
   );
+  app.get(PATHS.executionCalls, (req, res) => send(res, session.executionCalls(executionHeader(req))));
   app.get(`${PATHS.faultInjected}/:service`, (req, res) =>
     send(res, session.faultInjectedOn(executionHeader(req), req.params.service)),
   );

@@ -132,6 +132,13 @@ export class Session {
     return { status: 200, body: { result } };
   }
 
+  /** The calls the execution has made so far, for properties checked by the test. */
+  executionCalls(executionId: string | undefined): Answer {
+    const execution = this.executionFor(executionId);
+    if (!execution) return this.unknownExecution(executionId);
+    return { status: 200, body: { calls: execution.observed() } };
+  }
+
   private unknownExecution(executionId: string | undefined): Answer {
     return {
       status: 400,

@@ -19,10 +19,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { catalogueFor, counts, exploreApp } from './corpus-helpers.js';
+import { catalogueFor, counts, exploreApp, replay, reproduced } from './corpus-helpers.js';
 import { DIST, ROOT, run, tempDir } from './helpers.js';
 
-test('cinema-12, static catalogue, fail-fast: fails at execution 21 on ECONNREFUSED on users → bookings, with a counterexample', async () => {
+test('cinema-12, static catalogue, fail-fast: fails at execution 21 on ECONNREFUSED on users → bookings; the counterexample replays, and passes fixed', async () => {
   const outputDir = tempDir();
   const outcome = await run({
     test: { kind: 'module', value: join(DIST, 'functional-tests', 'cinema-12.js') },
@@ -44,6 +44,12 @@ test('cinema-12, static catalogue, fail-fast: fails at execution 21 on ECONNREFU
   assert.match(failing.detail ?? '', /status 500/);
   assert.equal(failing.counterexample, 'counterexamples/execution-21.json');
   assert.ok(existsSync(join(outputDir, failing.counterexample)), 'counterexample file written');
+  const again = await replay(outcome, failing);
+  assert.ok(reproduced(again), again.stdout + again.stderr);
+  assert.match(again.stdout, /status 500/);
+  // Negative control: the fixed error path answers the refusal, so the same fault set passes.
+  const fixed = await replay(outcome, failing, ['CINEMA_12_FIXED=1']);
+  assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
 });
 
 test('cinema-12 fixed (CINEMA_12_FIXED=1): the full exploration passes, 25 ran', async () => {

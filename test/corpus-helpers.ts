@@ -1,8 +1,9 @@
 /** Exploring a corpus application from a test: its services config, its test module, a catalogue. */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FaultCatalogue } from '../orchestrator/catalogue.js';
 import type { ExplorationOutcome } from '../orchestrator/exploration.js';
-import { DIST, ROOT, run } from './helpers.js';
+import type { ExecutionResult } from '../orchestrator/results.js';
+import { cli, DIST, ROOT, run, tempDir, type CliResult } from './helpers.js';
 
 export type CatalogueChoice = 'static' | 'status-only' | 'default';
 
@@ -40,4 +41,20 @@ export function exploreApp(r: AppRun): Promise<ExplorationOutcome> {
 export function counts(outcome: ExplorationOutcome): { ran: number; pruned: number; failing: number } {
   const c = outcome.results.counts;
   return { ran: c.ran, pruned: c.pruned, failing: c.failed + c.crashed + c.hung + c.inconclusive };
+}
+
+/**
+ * Replays a failing execution's counterexample through the CLI, as a user would, with `serviceEnv`
+ * (KEY=VALUE) added to the services: the bug switch to reproduce the failure, or none for the negative
+ * control.
+ */
+export function replay(outcome: ExplorationOutcome, result: ExecutionResult, serviceEnv: string[] = []): Promise<CliResult> {
+  if (!result.counterexample) throw new Error(`execution ${result.number} has no counterexample`);
+  const file = join(dirname(outcome.resultsPath), result.counterexample);
+  return cli(['--counterexample-file', file, '--port', '0', '--output-dir', tempDir(), ...serviceEnv.flatMap((e) => ['--service-env', e])]);
+}
+
+/** The replay reproduced the failure, with every fault of the counterexample injected. */
+export function reproduced(r: CliResult): boolean {
+  return r.code === 1 && r.stdout.includes('Every fault of the counterexample was injected');
 }

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { counts, exploreApp } from './corpus-helpers.js';
+import { counts, exploreApp, replay, reproduced } from './corpus-helpers.js';
 
 test('netflix, static catalogue without dynamic reduction: 1606 ran, no failure', async () => {
   assert.deepEqual(counts(await exploreApp({ app: 'netflix', catalogue: 'static', dynamicReduction: false })), { ran: 1606, pruned: 0, failing: 0 });
@@ -22,7 +22,7 @@ test('netflix, static catalogue with dynamic reduction: 1603 ran, 3 pruned, no f
   assert.equal(faultFree?.calls, 6);
 });
 
-test('netflix, status-only catalogue with dynamic reduction: 2440 ran (2 failing: 502/504 on mobile-client → api-gateway)', async () => {
+test('netflix, status-only catalogue with dynamic reduction: 2440 ran (2 failing: 502/504 on mobile-client → api-gateway, both replay)', async () => {
   // mobile-client answers `.json()` of any status other than 404/503/500: the empty body of an injected 502
   // or 504 does not parse ⇒ 500 ⇒ the test fails (corpus.md predicts it for the 502 of the default model).
   const outcome = await exploreApp({ app: 'netflix', catalogue: 'status-only', dynamicReduction: true });
@@ -31,4 +31,8 @@ test('netflix, status-only catalogue with dynamic reduction: 2440 ran (2 failing
   assert.equal(c.failing, 2);
   const faulted = outcome.failing.map((f) => f.result.faults.map((x) => x.description.replace(/ \(.*\)$/, '')).join(' + ')).sort();
   assert.deepEqual(faulted, ['502 on mobile-client → api-gateway', '504 on mobile-client → api-gateway']);
+  for (const f of outcome.failing) {
+    const again = await replay(outcome, f.result);
+    assert.ok(reproduced(again), again.stdout + again.stderr);
+  }
 });

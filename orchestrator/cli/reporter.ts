@@ -32,6 +32,16 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr, verb
   };
 }
 
+/** The message part of a failure's detail: up to four lines, stopping at a blank line or a stack frame. */
+function headOf(detail: string): string[] {
+  const out: string[] = [];
+  for (const line of detail.split('\n')) {
+    if (line.trim() === '' || /^\s+at /.test(line) || out.length === 4) break;
+    out.push(line);
+  }
+  return out;
+}
+
 export function summary(outcome: ExplorationOutcome, replayHint?: (counterexample: string) => string): string {
   const { results } = outcome;
   const c = results.counts;
@@ -45,7 +55,7 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
   else if (c.ran === 1 && results.executions[0]?.verdict !== 'pass') lines.push(results.stop_reason);
   for (const { result } of outcome.failing) {
     lines.push(`  #${result.number} ${result.verdict}: ${result.faults.map((f) => f.description).join(' + ')}`);
-    if (result.detail) lines.push(`      ${result.detail.split('\n')[0]}`);
+    if (result.detail) for (const line of headOf(result.detail)) lines.push(`      ${line}`);
     if (result.counterexample) {
       lines.push(`      counterexample: ${result.counterexample}`);
       if (replayHint) lines.push(`      replay: ${replayHint(result.counterexample)}`);
