@@ -18,6 +18,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { urlToHttpOptions } from 'node:url';
 import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
 import { contextFromHeaders, storage } from './context.js';
+import { reportEntryResponse } from './entry-response.js';
 import { FaultSocket } from './fault-socket.js';
 import { hookFollowRedirects } from './follow-redirects.js';
 import type { Fault } from './faults.js';
@@ -130,6 +131,9 @@ export class HttpInstrumentation {
         if (ctx.executionId) received.execution_id = ctx.executionId;
         tracker.client.send(PATHS.update, received);
         res.setHeader(HEADERS.servedBy, tracker.serviceName);
+      } else if (!ctx.inboundEi && ctx.executionId && tracker.client && !tracker.client.disabled) {
+        const client = tracker.client;
+        reportEntryResponse(req, res, tracker.serviceName, ctx.executionId, (path, message) => client.send(path, message));
       }
       // The original's abort:false faults ask the callee to sleep before it handles the request.
       const sleep = Number(headerText(req, HEADERS.forcedSleep));

@@ -40,6 +40,8 @@ export const PATHS = {
   background: '/filibuster/background-call',
   /** Ours: the calls the current execution has made so far (for properties checked by the test). */
   executionCalls: '/filibuster/execution/calls',
+  /** Ours: the response an entry service sent to the functional test (fire-and-forget). */
+  entryResponse: '/filibuster/entry-response',
 } as const;
 
 /**
@@ -190,6 +192,27 @@ export interface ObservedCall {
 
 export interface ExecutionCallsResponse {
   calls: ObservedCall[];
+}
+
+/**
+ * Ours: body of POST /filibuster/entry-response, sent twice per request from the test: when it arrives
+ * (`phase: "start"`, so the orchestrator waits for the end before judging the execution) and when the
+ * response is finished (`phase: "end"`, with status, content type and body hash).
+ */
+export interface EntryResponseMessage {
+  execution_id: string;
+  /** Unique per request within the service's process. */
+  entry_id: string;
+  phase: 'start' | 'end';
+  /** The entry service. */
+  service: string;
+  method: string;
+  /** The request path, without the query. */
+  path: string;
+  status?: number;
+  /** md5 hex of the response body. */
+  body_md5?: string;
+  content_type?: string;
 }
 
 /** Ours: a call made outside any inbound request. */

@@ -12,11 +12,25 @@
 import type {
   CreateMessage,
   CreateResponse,
+  EntryResponseMessage,
   InvocationCompleteMessage,
   ObservedCall,
   RequestReceivedMessage,
 } from '../instrumentation/protocol.js';
 import { callKey, stableJson, type Call, type Failure } from './model.js';
+
+/** The response an entry service sent to the functional test (what the test saw). */
+export interface EntryResponse {
+  service: string;
+  method: string;
+  path: string;
+  status: number;
+  body_md5: string;
+  content_type?: string;
+}
+
+/** Entries per execution beyond which reports are dropped (a test is a handful of requests). */
+const MAX_ENTRIES = 256;
 
 interface LiveCall {
   arrival: number;
@@ -40,6 +54,8 @@ export class Execution {
   private quietWaiters: (() => void)[] = [];
   readonly hitEis = new Set<string>();
   readonly problems: string[] = [];
+  private readonly entriesStarted = new Set<string>();
+  private readonly entriesEnded: EntryResponse[] = [];
 
   constructor(number: number, id: string, failures: readonly Failure[]) {
     this.number = number;
@@ -91,6 +107,36 @@ export class Execution {
     if (message.target_service_name && !call.target) call.target = message.target_service_name;
     if (message.decision_timeout) this.problems.push(`the decision for ${call.message.execution_index} did not arrive in time`);
     if (message.fault_refused) this.problems.push(`a fault was not injected: ${message.fault_refused}`);
+    this.settle();
+  }
+
+  /** The test's request reached an entry service (start), or its response was sent (end). */
+  entry(message: EntryResponseMessage): void {
+    const key = `${message.service}\u0000${message.entry_id}`;
+    if (message.phase === 'start') {
+      if (this.entriesStarted.has(key) || this.entriesStarted.size >= MAX_ENTRIES) return;
+      this.entriesStarted.add(key);
+      this.outstanding++;
+      return;
+    }
+    if (!this.entriesStarted.delete(key)) return;
+    this.entriesEnded.push({
+      service: message.service,
+      method: message.method,
+      path: message.path,
+      status: message.status ?? 0,
+      body_md5: message.body_md5 ?? '',
+      ...(message.content_type ? { content_type: message.content_type } : {}),
+    });
+    this.settle();
+  }
+
+  /** The responses entry services sent to the test, in the order they were finished. */
+  get entryResponses(): readonly EntryResponse[] {
+    return this.entriesEnded;
+  }
+
+  private settle(): void {
     if (--this.outstanding === 0) for (const w of this.quietWaiters.splice(0)) w();
   }
 

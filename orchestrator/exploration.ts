@@ -6,8 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { FaultCatalogue } from './catalogue.js';
 import { buildCounterexample, type LoadedCounterexample, type TestSpec } from './counterexample.js';
+import { callTree } from './call-tree.js';
+import type { EntryResponse } from './execution.js';
 import { Explorer } from './explorer.js';
 import { describeFailure, type Call, type Failure, type ScheduledExecution } from './model.js';
+import { writeReports } from './report/index.js';
 import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults } from './results.js';
 import { loadServicesConfig } from './runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from './runner/services.js';
@@ -137,6 +140,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       outcome: TestOutcome;
       calls: Call[];
       judgement: Judgement;
+      entry: EntryResponse[];
     }
     const runOnce = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Run> => {
       await services?.beforeExecution();
@@ -152,7 +156,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       const crashed = services?.crashed() ?? [];
       const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
       for (const c of crashed) await services!.restart(c.name);
-      return { id, outcome, calls, judgement };
+      return { id, outcome, calls, judgement, entry: [...execution.entryResponses] };
     };
 
     /** The result line of an execution that ran. */
@@ -165,6 +169,8 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       detail: run.judgement.detail,
       duration_ms: Math.round(run.outcome.durationMs),
       calls: run.calls.length,
+      tree: callTree(run.calls),
+      ...(run.entry.length > 0 ? { entry: run.entry } : {}),
     });
 
     const record = (result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean) => {
@@ -310,6 +316,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       executions,
     };
     const resultsPath = writer.writeJson('results.json', results);
+    writeReports(writer, results);
     return { results, resultsPath, allFaultsHit, failing, interrupted };
   }
 }

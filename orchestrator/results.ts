@@ -2,7 +2,8 @@
  * Results files in the output directory:
  *  - `journal.jsonl`: one line per finished execution, appended as the run goes;
  *  - `results.json`: the whole run (schema below), written at the end (also when the run is cut short);
- *  - `counterexamples/execution-<n>.json`: one per failing execution.
+ *  - `counterexamples/execution-<n>.json`: one per failing execution;
+ *  - `report.html` and `junit.xml` (report/), written with results.json.
  *
  * results.json, schema "filibuster-results/1":
  * {
@@ -21,12 +22,17 @@
  *     "faults": [{ "description", "execution_index", "forced_exception"?, "failure_metadata"? }],
  *     "verdict": "pass" | "fail" | "crash" | "hang" | "inconclusive" (ran only),
  *     "detail"?: string, "duration_ms"?: number, "calls"?: number,
- *     "counterexample"?: relative path
+ *     "counterexample"?: relative path,
+ *     "tree"?: [{ "depth", "source", "target", "method", "path", "outcome", "fault"? }] (ran only: the calls
+ *       in causal pre-order; outcome is the status or exception the caller met),
+ *     "entry"?: [{ "service", "method", "path", "status", "body_md5", "content_type"? }] (ran only: the
+ *       responses entry services sent to the test, when they run our instrumentation)
  *   }]
  * }
  */
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { CallNode, EntryResponse } from './call-tree.js';
 import type { TestSpec } from './counterexample.js';
 import type { Failure } from './model.js';
 
@@ -49,6 +55,8 @@ export interface ExecutionResult {
   duration_ms?: number;
   calls?: number;
   counterexample?: string;
+  tree?: CallNode[];
+  entry?: EntryResponse[];
 }
 
 export interface RunResults {
@@ -99,8 +107,12 @@ export class ResultsWriter {
 
   /** Written to a temporary file and renamed, so a reader never sees half a file. */
   writeJson(name: string, value: unknown): string {
+    return this.writeText(name, JSON.stringify(value, null, 2) + '\n');
+  }
+
+  writeText(name: string, text: string): string {
     const path = join(this.dir, name);
-    writeFileSync(path + '.tmp', JSON.stringify(value, null, 2) + '\n');
+    writeFileSync(path + '.tmp', text);
     renameSync(path + '.tmp', path);
     return path;
   }

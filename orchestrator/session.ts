@@ -4,7 +4,7 @@
  * execution), recognises late messages from finished executions, and answers the functional test's
  * questions (was a fault injected?).
  */
-import type { CreateMessage, CreateResponse, InvocationCompleteMessage, RequestReceivedMessage } from '../instrumentation/protocol.js';
+import type { CreateMessage, CreateResponse, EntryResponseMessage, InvocationCompleteMessage, RequestReceivedMessage } from '../instrumentation/protocol.js';
 import { Execution } from './execution.js';
 import type { Call, Failure } from './model.js';
 import { ORCHESTRATOR_ID_LIMIT } from './validate.js';
@@ -88,6 +88,14 @@ export class Session {
     }
     if (message.instrumentation_type === 'request_received') execution.requestReceived(message, message.gid);
     else execution.complete(message, message.gid);
+    return { status: 200, body: {} };
+  }
+
+  /** An entry service's report of the test's request: its start, then the response it sent. */
+  entryResponse(message: EntryResponseMessage): Answer {
+    const execution = this.executionFor(message.execution_id);
+    if (!execution) return this.late(`entry response for execution ${message.execution_id}`);
+    execution.entry(message);
     return { status: 200, body: {} };
   }
 

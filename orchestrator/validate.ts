@@ -5,6 +5,7 @@
 import {
   parseEi,
   type CreateMessage,
+  type EntryResponseMessage,
   type InvocationCompleteMessage,
   type RequestReceivedMessage,
 } from '../instrumentation/protocol.js';
@@ -138,4 +139,24 @@ export function checkUpdate(body: unknown): Checked<(RequestReceivedMessage | In
     return { ok: true, value };
   }
   return bad('instrumentation_type must be "request_received" or "invocation_complete"');
+}
+
+const MAX_TEXT = 2048;
+
+/** An entry service's report of the response it sent to the test. */
+export function checkEntryResponse(body: unknown): Checked<EntryResponseMessage> {
+  if (!isObject(body)) return bad('the body must be a JSON object');
+  for (const f of ['execution_id', 'entry_id', 'service', 'method', 'path'] as const) {
+    const v = body[f];
+    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_TEXT) return bad(`${f} must be a non-empty string of at most ${MAX_TEXT} characters`);
+  }
+  if (body.phase !== 'start' && body.phase !== 'end') return bad('phase must be "start" or "end"');
+  if (body.phase === 'end') {
+    if (!Number.isInteger(body.status) || (body.status as number) < 0 || (body.status as number) > 999) return bad('status must be an integer from 0 to 999');
+    if (typeof body.body_md5 !== 'string' || !/^[0-9a-f]{32}$/.test(body.body_md5)) return bad('body_md5 must be 32 hex digits');
+  }
+  if (body.content_type !== undefined && (typeof body.content_type !== 'string' || body.content_type.length > MAX_TEXT)) {
+    return bad(`content_type must be a string of at most ${MAX_TEXT} characters`);
+  }
+  return { ok: true, value: body as unknown as EntryResponseMessage };
 }

@@ -1,0 +1,97 @@
+/**
+ * report.html and junit.xml, as a developer and a CI system read them.
+ * The tutorial's report is opened in headless Chromium (Debian's chromium through playwright-core; a
+ * missing browser fails the test) with every request other than the file itself blocked, and read
+ * through the DOM: the failing execution's row, the faulted call in its call tree, the matrix cell. A
+ * screenshot is kept in test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { resiliencyMatrix } from '../orchestrator/report/matrix.js';
+import type { RunResults } from '../orchestrator/results.js';
+import { DIST, ROOT, run, tempDir } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function tutorial(fixed: boolean): Promise<{ dir: string; results: RunResults }> {
+  const dir = tempDir();
+  const outcome = await run({
+    test: { kind: 'module', value: join(DIST, 'functional-tests/foo-bar-baz.js') },
+    servicesConfig: join(ROOT, 'corpus/foo-bar-baz/services.json'),
+    serviceEnv: fixed ? { TUTORIAL_FIXED: '1' } : {},
+    outputDir: dir,
+  });
+  return { dir, results: outcome.results };
+}
+
+test('the tutorial report in headless Chromium: failing row, faulted call, matrix cell "down" for foo → bar', async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+  const { dir } = await tutorial(false);
+  const report = join(dir, 'report.html');
+  assert.ok(existsSync(report));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+    const blocked: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url === pathToFileURL(report).href) return route.continue();
+      blocked.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(report).href);
+    assert.match(await page.locator('h1').innerText(), /1 failing execution/);
+
+    const row = page.locator('#execution-11');
+    assert.equal(await row.getAttribute('class'), 'execution verdict-fail');
+    assert.match(await row.innerText(), /connection refused on foo → bar \(GET \/bar\)/);
+    const faulted = row.locator('li.call.faulted');
+    assert.equal(await faulted.count(), 1);
+    assert.match(await faulted.innerText(), /foo → bar.*GET \/bar.*node\.ECONNREFUSED.*injected: connection refused/s);
+    // Passing executions' trees are not marked as failing, and the fault-free tree has no faulted call.
+    assert.equal(await page.locator('#execution-1 li.call.faulted').count(), 0);
+    assert.equal(await page.locator('#execution-1 li.call').count(), 2);
+
+    const cell = page.locator('td.cell[data-entry="foo GET /foo"][data-edge="foo → bar"]');
+    assert.equal(await cell.innerText(), 'down');
+    const other = page.locator('td.cell[data-entry="foo GET /foo"][data-edge="bar → baz"]');
+    assert.equal(await other.innerText(), 'degraded');
+    assert.match(await page.locator('#failures').innerText(), /1 distinct cause/);
+
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'report-tutorial.png'), fullPage: true });
+    assert.deepEqual(blocked, [], 'the report asked for nothing but itself');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('junit.xml: one test case per execution, the failure with its fault set; well-formed for xmllint', async () => {
+  const { dir, results } = await tutorial(false);
+  const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+  assert.equal((xml.match(/<testcase /g) ?? []).length, results.executions.length);
+  assert.match(xml, /<testsuite [^>]*tests="11" failures="1" errors="0" skipped="1"/);
+  assert.match(xml, /<failure message="AssertionError: expected 503 under a fault, got 500" type="fail">faults: node.ECONNREFUSED on foo → bar \(GET \/bar\)/);
+  assert.match(xml, /name="execution 7: 503 on foo → bar \(GET \/bar\)"[^>]*>\s*<skipped message="pruned by dynamic reduction"\/>/);
+  execFileSync('xmllint', ['--noout', join(dir, 'junit.xml')]);
+});
+
+test('resiliency matrix of the fixed tutorial: every edge degraded (foo answers 503), none down', async () => {
+  const { results } = await tutorial(true);
+  const m = resiliencyMatrix(results);
+  assert.deepEqual(m.entryPoints, ['foo GET /foo']);
+  assert.deepEqual(m.edges, ['foo → bar', 'bar → baz']);
+  assert.equal(m.cells['foo GET /foo']['foo → bar'].state, 'degraded');
+  assert.equal(m.cells['foo GET /foo']['bar → baz'].state, 'degraded');
+  // The 503 on foo → bar was pruned, the other four single faults on that edge ran.
+  assert.deepEqual(m.cells['foo GET /foo']['foo → bar'].executions, [7, 8, 9, 10, 11]);
+});
