@@ -404,7 +404,7 @@ function generate(rng: Rng, i: number): Req {
   }
   // --- GET endpoints (and wrong methods, unknown paths, malformed URLs).
   if (r < 92) {
-    const k = rng.int(10);
+    const k = rng.int(13);
     const junk = () => encodeURIComponent(randomString(rng, 16).replace(/[\ud800-\udfff]/g, '?')) || 'x';
     switch (k) {
       case 0: return { label: 'fault-injected, unknown execution', expect: 'unknown', method: 'GET', path: '/filibuster/fault-injected', headers: { 'x-filibuster-execution': `nowhere-${rng.int(1e6)}` }, status: 400, reason: /unknown execution/ };
@@ -416,6 +416,17 @@ function generate(rng: Rng, i: number): Req {
       case 6: return { label: 'unknown path', expect: 'malformed', method: rng.pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: rng.pick(['/filibuster', '/filibuster/', '/filibuster/new-test-execution/', `/${junk()}`, `/filibuster/${junk()}`, '/filibuster/fault-injected/a/b/c/d', '/filibuster/create/x']), status: 404 };
       case 7: return { label: 'wrong method', expect: 'malformed', ...rng.pick([{ method: rng.pick(['GET', 'POST', 'DELETE', 'PATCH']), path: '/filibuster/create' }, { method: rng.pick(['GET', 'PUT', 'DELETE', 'PATCH']), path: '/filibuster/update' }]), body: rng.next() < 0.5 ? undefined : JSON.stringify(createFor(1)), status: 404 };
       case 8: return { label: 'GET with a non-JSON body', expect: 'malformed', method: 'GET', path: rng.pick(['/health-check', '/filibuster/fault-injected', '/filibuster/new-test-execution/users']), body: '{not json', status: 400 };
+      case 9: return { label: 'execution calls, unknown execution', expect: 'unknown', method: 'GET', path: '/filibuster/execution/calls', headers: { 'x-filibuster-execution': `nowhere-${rng.int(1e6)}` }, status: 400, reason: /unknown execution/ };
+      case 10: {
+        const entry: Record<string, unknown> = { execution_id: 'e-1', entry_id: `p-${rng.int(1e6)}`, phase: 'end', service: 'users', method: 'GET', path: '/x', status: 200, body_md5: 'a'.repeat(32) };
+        const hole = rng.pick(['execution_id', 'entry_id', 'phase', 'status', 'body_md5', 'service'] as const);
+        entry[hole] = hole === 'status' ? rng.pick([null, '200', -1, 1000, 2.5, { a: 1 }]) : rng.pick([null, 7, '', 'x'.repeat(5000), { a: 1 }, [1], -1]);
+        return { label: `entry response with a bad ${hole}`, expect: 'malformed', method: 'POST', path: '/filibuster/entry-response', body: JSON.stringify(entry), status: 400, reason: new RegExp(hole) };
+      }
+      case 11: {
+        const entry = { execution_id: `nowhere-${rng.int(1e6)}`, entry_id: 'p-1', phase: rng.pick(['start', 'end']), service: 'users', method: 'GET', path: '/x', status: 200, body_md5: 'b'.repeat(32) };
+        return { label: 'entry response for an unknown execution', expect: 'unknown', method: 'POST', path: '/filibuster/entry-response', body: JSON.stringify(entry), status: 200 };
+      }
       default: return { label: 'query-string junk', expect: 'any', method: 'GET', path: `/filibuster/fault-injected?${rng.pick(['%zz', 'a[b]=1&a[c]=2', '__proto__[x]=1', 'x=' + 'y'.repeat(2000), '&&&==&'])}` };
     }
   }
@@ -650,7 +661,7 @@ test('protocol fuzz: bad input never yields a 5xx and never changes state', asyn
     assert.equal(after_.calls, before_.calls, 'the active execution\'s calls (targets, outcomes) changed');
     assert.equal(after_.problems, before_.problems);
     // Every create/update answered 200 was ignored as late (none was applied), and nothing else counted as late.
-    const ok200 = results.filter((r) => (r.req.path === '/filibuster/create' || r.req.path === '/filibuster/update') && r.status === 200 && r.req.method !== 'GET');
+    const ok200 = results.filter((r) => ['/filibuster/create', '/filibuster/update', '/filibuster/entry-response'].includes(r.req.path) && r.status === 200 && r.req.method !== 'GET');
     assert.equal(after_.lateMessages - before_.lateMessages, ok200.length, 'late-message count');
   });
 
