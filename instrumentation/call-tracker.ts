@@ -191,6 +191,7 @@ export class CallTracker {
       if (!ctx) this.reportBackground(start);
       return undefined;
     }
+    if (ctx.withoutFaults) return new PropagatedCall({ [HEADERS.noFaults]: '1' });
     if (ctx.propagateOnly) return this.propagated(ctx);
     if (!this.client || this.client.disabled) return undefined;
     return this.tracked(ctx, start, this.client);

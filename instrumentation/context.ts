@@ -41,6 +41,11 @@ export interface RequestContext {
   pendingFetch?: PendingFetch;
   /** Set while the instrumentation talks to the orchestrator, so its own traffic is not instrumented. */
   suppressed?: boolean;
+  /**
+   * Inside `withoutFaults()` (or serving a request made there): calls are neither reported nor faulted,
+   * and carry the mark on to the services they reach.
+   */
+  withoutFaults?: boolean;
 }
 
 export const storage = new AsyncLocalStorage<RequestContext>();
@@ -87,6 +92,9 @@ export function contextFromHeaders(headers: IncomingHttpHeaders): RequestContext
   const origin = inboundEi ? (parseClock(headerValue(headers, HEADERS.originVclock)) ?? vclock) : {};
   const rootSeqText = headerValue(headers, HEADERS.rootSequence);
   const rootSequence = rootSeqText === undefined ? undefined : Number(rootSeqText);
+  if (headerValue(headers, HEADERS.noFaults) === '1') {
+    return { requestId: randomUUID(), originVclock: {}, state: newState({}), withoutFaults: true };
+  }
   return {
     executionId: executionId || undefined,
     requestId: requestId && requestId !== 'None' ? requestId : randomUUID(),

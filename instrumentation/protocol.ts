@@ -26,6 +26,8 @@ export const HEADERS = {
   rootSequence: 'x-filibuster-root-sequence',
   /** Ours, on responses: the service that answered (lets the caller name the callee without a race). */
   servedBy: 'x-filibuster-served-by',
+  /** Ours: the request is outside fault injection (`withoutFaults`): not reported, never faulted. */
+  noFaults: 'x-filibuster-no-faults',
 } as const;
 
 export const PATHS = {

@@ -88,3 +88,14 @@ export function executionCalls(): Promise<ObservedCall[]> {
     return Array.isArray(calls) ? calls : undefined;
   });
 }
+
+/**
+ * Runs `fn` outside fault injection: the requests it makes (and every call the services make while
+ * serving them) are neither reported to the orchestrator nor faulted, so setup and verification steps
+ * (create a user, read back the order) neither add executions nor fail under faults meant for the step
+ * being tested. Works in the functional test and in a service.
+ */
+export function withoutFaults<T>(fn: () => T): T {
+  const ctx = currentContext() ?? propagateOnlyContext(executionId());
+  return storage.run({ ...ctx, withoutFaults: true }, fn);
+}

@@ -82,3 +82,20 @@ test('same-server retry: the same request twice while serving one request, repor
   assert.deepEqual(sameServerRetries([first, { ...first, id: 2, method: 'POST' }]), []);
   assert.deepEqual(sameServerRetries([first, { ...first, id: 2, parent: 10 }]), []);
 });
+
+test('withoutFaults: setup and verification steps add no execution and are never faulted', async () => {
+  const tutorial = (value: string) =>
+    run({
+      test: { kind: 'module', value },
+      servicesConfig: join(ROOT, 'corpus/foo-bar-baz/services.json'),
+      serviceEnv: { TUTORIAL_FIXED: '1' },
+    });
+  const plain = await tutorial(join(DIST, 'functional-tests/foo-bar-baz.js'));
+  const stepped = await tutorial(join(DIST, 'test/fixtures/without-faults-test.js'));
+  const sets = (o: typeof plain) => o.results.executions.map((e) => `${e.status} ${e.verdict ?? ''} ${e.faults.map((f) => f.description).join(' + ')}`);
+  // The same space (the two extra requests per execution are invisible), and both steps answered 200 in
+  // every execution, including those faulting foo → bar and bar → baz.
+  assert.deepEqual(sets(stepped), sets(plain));
+  assert.equal(stepped.failing.length, 0, stepped.failing.map((f) => f.result.detail).join('\n'));
+  assert.equal(stepped.results.executions[0].calls, 2);
+});
