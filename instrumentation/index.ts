@@ -5,11 +5,13 @@
 import { CallTracker } from './call-tracker.js';
 import { propagateOnlyContext, storage } from './context.js';
 import { HttpInstrumentation } from './http.js';
+import { registerPropertyReporter } from './properties.js';
 import type { InstrumentationConfig } from './types.js';
 import { UndiciInstrumentation } from './undici.js';
 
 export type { InstrumentationConfig } from './types.js';
-export { wasFaultInjected, wasFaultInjectedOn, wasFaultInjectedOnMethod } from './testing.js';
+export { wasFaultInjected, wasFaultInjectedOn, wasFaultInjectedOnMethod, withoutFaults, executionCalls } from './testing.js';
+export { always, sometimes, unreachable } from './properties.js';
 
 export interface Instrumented {
   /** False when the instrumentation is a no-op (no orchestrator URL, or refused in production). */
@@ -34,6 +36,7 @@ export function instrument(config: InstrumentationConfig): Instrumented {
     return NOOP;
   }
   const tracker = new CallTracker(config);
+  if (tracker.client) registerPropertyReporter(tracker.client, config.serviceName);
   if (config.propagateOnly) tracker.defaultContext = propagateOnlyContext(config.executionId);
   const http = new HttpInstrumentation(tracker);
   const undici = new UndiciInstrumentation(tracker);

@@ -44,6 +44,8 @@ export const PATHS = {
   executionCalls: '/filibuster/execution/calls',
   /** Ours: the response an entry service sent to the functional test (fire-and-forget). */
   entryResponse: '/filibuster/entry-response',
+  /** Ours: one evaluation of a sometimes/always/unreachable property (fire-and-forget). */
+  property: '/filibuster/property',
 } as const;
 
 /**
@@ -215,6 +217,19 @@ export interface EntryResponseMessage {
   /** md5 hex of the response body. */
   body_md5?: string;
   content_type?: string;
+}
+
+export type PropertyKind = 'sometimes' | 'always' | 'unreachable';
+
+/** Ours: body of POST /filibuster/property. */
+export interface PropertyMessage {
+  execution_id?: string;
+  kind: PropertyKind;
+  name: string;
+  /** Whether the condition held (always false for `unreachable`: reaching it is the violation). */
+  holds: boolean;
+  /** The process that evaluated it (a service name, or "functional-test"). */
+  service: string;
 }
 
 /** Ours: a call made outside any inbound request. */

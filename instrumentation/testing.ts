@@ -11,6 +11,7 @@ import { HEADERS, PATHS, type ExecutionCallsResponse, type FaultInjectedResponse
 
 export type { ObservedCall } from './protocol.js';
 export { sameServerRetries, timeoutBudgetViolations } from './call-properties.js';
+export { always, sometimes, unreachable } from './properties.js';
 
 function executionId(): string | undefined {
   return currentContext()?.executionId ?? (process.env.FILIBUSTER_EXECUTION_ID || undefined);

@@ -13,6 +13,8 @@ import type {
   CreateMessage,
   CreateResponse,
   EntryResponseMessage,
+  PropertyKind,
+  PropertyMessage,
   InvocationCompleteMessage,
   ObservedCall,
   RequestReceivedMessage,
@@ -28,6 +30,19 @@ export interface EntryResponse {
   body_md5: string;
   content_type?: string;
 }
+
+/** What one execution reported of one property: how often it held and failed, and where. */
+export interface PropertyTally {
+  name: string;
+  kind: PropertyKind;
+  held: number;
+  failed: number;
+  /** Processes that reported a failure (services or "functional-test"). */
+  failedIn: string[];
+}
+
+/** Distinct properties per execution beyond which reports are dropped. */
+const MAX_PROPERTIES = 1024;
 
 /** Entries per execution beyond which reports are dropped (a test is a handful of requests). */
 const MAX_ENTRIES = 256;
@@ -54,6 +69,7 @@ export class Execution {
   private quietWaiters: (() => void)[] = [];
   readonly hitEis = new Set<string>();
   readonly problems: string[] = [];
+  private readonly propertyTallies = new Map<string, PropertyTally>();
   private readonly entriesStarted = new Set<string>();
   private readonly entriesEnded: EntryResponse[] = [];
 
@@ -129,6 +145,26 @@ export class Execution {
       ...(message.content_type ? { content_type: message.content_type } : {}),
     });
     this.settle();
+  }
+
+  /** One evaluation of a property. A name reported with two kinds counts under the first. */
+  property(message: PropertyMessage): void {
+    let tally = this.propertyTallies.get(message.name);
+    if (!tally) {
+      if (this.propertyTallies.size >= MAX_PROPERTIES) return;
+      tally = { name: message.name, kind: message.kind, held: 0, failed: 0, failedIn: [] };
+      this.propertyTallies.set(message.name, tally);
+    }
+    if (message.holds) tally.held++;
+    else {
+      tally.failed++;
+      if (!tally.failedIn.includes(message.service)) tally.failedIn.push(message.service);
+    }
+  }
+
+  /** Every property reported in this execution, in the order first seen. */
+  get properties(): PropertyTally[] {
+    return [...this.propertyTallies.values()];
   }
 
   /** The responses entry services sent to the test, in the order they were finished. */

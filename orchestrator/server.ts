@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HEADERS, PATHS } from '../instrumentation/protocol.js';
 import type { Answer, Session } from './session.js';
-import { checkCreate, checkEntryResponse, checkUpdate } from './validate.js';
+import { checkCreate, checkEntryResponse, checkProperty, checkUpdate } from './validate.js';
 
 export interface OrchestratorServer {
   readonly url: string;
@@ -54,6 +54,11 @@ export function createApp(session: Session): express.Express {
     const checked = checkEntryResponse(req.body);
     if (!checked.ok) return send(res, { status: 400, body: { error: checked.reason } });
     send(res, session.entryResponse(checked.value));
+  });
+  app.post(PATHS.property, (req, res) => {
+    const checked = checkProperty(req.body);
+    if (!checked.ok) return send(res, { status: 400, body: { error: checked.reason } });
+    send(res, session.property(checked.value));
   });
   app.post(PATHS.background, (req, res) => {
     const b = req.body as Record<string, unknown> | undefined;

@@ -4,7 +4,7 @@
  * execution), recognises late messages from finished executions, and answers the functional test's
  * questions (was a fault injected?).
  */
-import type { CreateMessage, CreateResponse, EntryResponseMessage, InvocationCompleteMessage, RequestReceivedMessage } from '../instrumentation/protocol.js';
+import type { CreateMessage, CreateResponse, EntryResponseMessage, InvocationCompleteMessage, PropertyMessage, RequestReceivedMessage } from '../instrumentation/protocol.js';
 import { Execution } from './execution.js';
 import type { Call, Failure } from './model.js';
 import { ORCHESTRATOR_ID_LIMIT } from './validate.js';
@@ -96,6 +96,14 @@ export class Session {
     const execution = this.executionFor(message.execution_id);
     if (!execution) return this.late(`entry response for execution ${message.execution_id}`);
     execution.entry(message);
+    return { status: 200, body: {} };
+  }
+
+  /** One evaluation of a sometimes/always/unreachable property. */
+  property(message: PropertyMessage): Answer {
+    const execution = this.executionFor(message.execution_id);
+    if (!execution) return this.late(`property ${JSON.stringify(message.name)} for execution ${message.execution_id ?? '(none)'}`);
+    execution.property(message);
     return { status: 200, body: {} };
   }
 

@@ -6,6 +6,7 @@ import {
   parseEi,
   type CreateMessage,
   type EntryResponseMessage,
+  type PropertyMessage,
   type InvocationCompleteMessage,
   type RequestReceivedMessage,
 } from '../instrumentation/protocol.js';
@@ -159,4 +160,17 @@ export function checkEntryResponse(body: unknown): Checked<EntryResponseMessage>
     return bad(`content_type must be a string of at most ${MAX_TEXT} characters`);
   }
   return { ok: true, value: body as unknown as EntryResponseMessage };
+}
+
+/** One evaluation of a property. */
+export function checkProperty(body: unknown): Checked<PropertyMessage> {
+  if (!isObject(body)) return bad('the body must be a JSON object');
+  if (body.kind !== 'sometimes' && body.kind !== 'always' && body.kind !== 'unreachable') return bad('kind must be "sometimes", "always" or "unreachable"');
+  for (const f of ['name', 'service'] as const) {
+    const v = body[f];
+    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_TEXT) return bad(`${f} must be a non-empty string of at most ${MAX_TEXT} characters`);
+  }
+  if (typeof body.holds !== 'boolean') return bad('holds must be a boolean');
+  if (body.execution_id !== undefined && (typeof body.execution_id !== 'string' || body.execution_id.length > MAX_TEXT)) return bad('execution_id must be a string');
+  return { ok: true, value: { kind: body.kind, name: body.name as string, holds: body.holds, service: body.service as string, ...(body.execution_id !== undefined ? { execution_id: body.execution_id as string } : {}) } };
 }

@@ -42,6 +42,16 @@ export function judge(o: Observations): Judgement {
     return { verdict: 'crash', detail: o.crashed.map((c) => `service ${c.name} ${c.how}; last lines of its log:\n${c.logTail}`).join('\n') };
   }
   if (o.outcome.verdict !== 'pass') return { verdict: o.outcome.verdict, detail: o.outcome.detail };
+  // An always property that failed, or an unreachable point reached, fails the execution like an assertion.
+  const violated = o.execution.properties.filter((p) => p.failed > 0 && p.kind !== 'sometimes');
+  if (violated.length > 0) {
+    return {
+      verdict: 'fail',
+      detail: violated
+        .map((p) => (p.kind === 'always' ? `always property "${p.name}" failed ${p.failed} time(s) (in ${p.failedIn.join(', ')})` : `unreachable "${p.name}" was reached (in ${p.failedIn.join(', ')})`))
+        .join('; '),
+    };
+  }
   const problems = [...o.execution.problems];
   const unhit = o.execution.unhitFailures();
   if (unhit.length > 0) {

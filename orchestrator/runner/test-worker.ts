@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { instrument, runInExecution } from '../../instrumentation/index.js';
+import { flushProperties } from '../../instrumentation/properties.js';
 import type { TestContext, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 type TestFunction = (ctx: TestContext) => unknown;
@@ -43,8 +44,11 @@ async function load(path: string, exportName: string): Promise<void> {
 async function run(executionId: string): Promise<void> {
   try {
     await runInExecution(executionId, () => test!({ executionId, services, orchestratorUrl }));
+    // Properties the test evaluated must reach the orchestrator before it judges the execution.
+    await flushProperties();
     reply({ type: 'passed' });
   } catch (err) {
+    await flushProperties();
     reply({ type: 'failed', ...describe(err) });
   }
 }
