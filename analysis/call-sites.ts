@@ -59,12 +59,11 @@ function statusChecks(call: Node, fn: Node | undefined): { checks: string[]; use
   else if (Node.isExpressionStatement(holder)) return { checks: [], used: false };
   if (!name || !fn) return { checks: [], used: holder !== undefined };
   const checks = new Set<string>();
+  // Any look at the status counts: a comparison, a condition, or a copy into a variable compared later.
   for (const access of fn.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
     if (unwrap(access.getExpression()).getText() !== name || !['status', 'statusCode', 'ok'].includes(access.getName())) continue;
-    const parent = access.getParent();
-    if (Node.isBinaryExpression(parent) && /[=!]==?|[<>]=?/.test(parent.getOperatorToken().getText())) checks.add(snippet(parent, 40));
-    else if (Node.isPrefixUnaryExpression(parent) || Node.isIfStatement(parent) || Node.isConditionalExpression(parent)) checks.add(snippet(parent, 40));
-    else if (Node.isSwitchStatement(parent)) checks.add(`switch (${snippet(access)})`);
+    const statement = access.getFirstAncestor((a) => Node.isStatement(a) || Node.isConditionalExpression(a) || Node.isBinaryExpression(a)) ?? access;
+    checks.add(snippet(statement, 40));
   }
   return { checks: [...checks], used: true };
 }
@@ -111,7 +110,7 @@ export function callSitesOf(scope: ServiceScope, roles: { byFunction: Map<Node, 
       continue;
     }
     if (!scope.isLive(p.outer)) continue;
-    sites.push(siteOf(p, fn, handled, checks, handler, roles, scope));
+    sites.push(siteOf({ ...p, used: checked.used }, fn, handled, checks, handler, roles, scope));
   }
   return sites.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }

@@ -108,6 +108,24 @@ class CatchWalker {
     return { open: current, answers: said };
   }
 
+  /** The kinds a condition tests, and whether it holds for the other kinds (`!(e instanceof X)`). */
+  private testOf(cond: Node): { kinds: Set<FailureKind>; negated: boolean } | undefined {
+    const c = unwrap(cond);
+    if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
+      const inner = this.testOf(c.getOperand());
+      return inner && { kinds: inner.kinds, negated: !inner.negated };
+    }
+    if (Node.isBinaryExpression(c) && [SyntaxKind.AmpersandAmpersandToken, SyntaxKind.BarBarToken].includes(c.getOperatorToken().getKind())) {
+      const a = this.testOf(c.getLeft());
+      const b = this.testOf(c.getRight());
+      const and = c.getOperatorToken().getKind() === SyntaxKind.AmpersandAmpersandToken;
+      // !A && !B is !(A || B); A || B is the union. Other mixes are read as a whole.
+      if (a && b && a.negated === b.negated && a.negated === and) return { kinds: new Set([...a.kinds, ...b.kinds]), negated: a.negated };
+    }
+    const kinds = kindsTested(c, this.errName);
+    return kinds && { kinds, negated: false };
+  }
+
   private branch(stmt: Node | undefined): Node[] {
     if (!stmt) return [];
     return Node.isBlock(stmt) ? stmt.getStatements() : [stmt];
@@ -121,8 +139,9 @@ class CatchWalker {
       const truths = new Set(constant.values.map((v) => v.value));
       if (truths.size === 1) return this.run(this.branch(truths.has(true) ? stmt.getThenStatement() : stmt.getElseStatement()), open, said);
     }
-    const negated = Node.isPrefixUnaryExpression(cond) && cond.getOperatorToken() === SyntaxKind.ExclamationToken;
-    const tested = kindsTested(negated ? (cond as Node & { getOperand(): Node }).getOperand() : cond, this.errName);
+    const test = this.testOf(cond);
+    const negated = test?.negated ?? false;
+    const tested = test?.kinds;
     let thenKinds: Set<FailureKind>;
     let elseKinds: Set<FailureKind>;
     if (tested) {
