@@ -96,7 +96,8 @@ export function callSitesOf(scope: ServiceScope, roles: { byFunction: Map<Node, 
   while (queue.length) {
     const { p, depth, inner } = queue.shift()!;
     const fn = enclosingFunction(p.outer);
-    const handled = inner ? merge(handlingAt(p.outer, fn, scope), inner) : handlingAt(p.outer, fn, scope);
+    let handled = inner ? merge(handlingAt(p.outer, fn, scope), inner) : handlingAt(p.outer, fn, scope);
+    if (p.client.client === 'http' && listensForErrors(p.outer)) handled = { ECONNREFUSED: ERROR_LISTENER, Timeout: ERROR_LISTENER };
     const checked = statusChecks(p.outer, fn);
     const checks = [...p.checks, ...checked.checks];
     const handler = fn ? roles.byFunction.get(fn) : undefined;
@@ -144,6 +145,17 @@ function siteOf(p: Pending, fn: FunctionLike | undefined, handled: Handled, chec
     failures,
     statusChecks: p.used ? checks : ['(response not used)'],
   };
+}
+
+const ERROR_LISTENER = { handled: 'yes' as const, answers: [], how: "an 'error' listener on the request" };
+
+/** node:http reports failures as an 'error' event: `req.on('error', ...)` on the request handles them. */
+function listensForErrors(call: Node): boolean {
+  const variable = call.getFirstAncestorByKind(SyntaxKind.VariableDeclaration);
+  const chained = /\.on\(\s*['"]error['"]/.test(call.getParent()?.getText() ?? '');
+  if (chained || !variable || unwrap(variable.getInitializer()) !== call) return chained;
+  const body = call.getFirstAncestor((a) => Node.isBlock(a) || Node.isSourceFile(a));
+  return !!body && new RegExp(`\\b${variable.getName()}\\s*\\.\\s*on\\(\\s*['"]error['"]`).test(body.getText());
 }
 
 /** A wrapper's URL parameter, followed out to the argument its outermost caller passes. */

@@ -26,8 +26,9 @@ export function findingsOf(service: Pick<ServiceAnalysis, 'name' | 'callSites'>)
       const how = timeout.handled === 'no' ? 'is not handled' : 'may not be handled';
       out.push({ service: service.name, file: site.file, line: site.line, failure: 'Timeout', message: `${describe(site)}: a timeout ${how}${outcome(timeout.answers)}` });
     }
-    const throwsOnStatus = site.client === 'axios' || site.client === 'got';
-    if (!throwsOnStatus && site.statusChecks.length === 0) {
+    // axios and got reject on an error status; node:http hands the response to a callback.
+    const statusIsRead = site.client === 'fetch' || site.client === 'undici' || site.client === 'node-fetch';
+    if (statusIsRead && site.statusChecks.length === 0) {
       out.push({ service: service.name, file: site.file, line: site.line, failure: 'status', message: `${describe(site)}: the response's status is never checked (an error answer is used as a success)` });
     }
   }

@@ -229,7 +229,7 @@ export function handlingAt(call: Node, boundary: Node | undefined, scope: Servic
     } else if (Node.isCallExpression(n)) {
       const callee = n.getExpression();
       const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : '';
-      const onPromise = Node.isPropertyAccessExpression(callee) && callee.getExpression() === child;
+      const onPromise = Node.isPropertyAccessExpression(callee) && callee === child;
       if (onPromise && (name === 'catch' || name === 'then')) {
         const handler = handlerBody(n.getArguments()[name === 'catch' ? 0 : 1]);
         if (handler) settle(new CatchWalker(scope, handler.errName).outcome(handler.statements), `.${name}() at ${location(n).file}:${location(n).line}`);

@@ -85,7 +85,8 @@ export class StatusCollector {
 
   private sink(call: Node, arg: Node | undefined, how: string): void {
     const r = resolveNumbers(arg, this.scope);
-    this.add(r.values, how);
+    // A constant counts where it is sent; a helper's parameter where the helper was called.
+    this.add(r.values.map((v) => (v.viaParameter ? v : { ...v, at: call })), how);
     for (const u of r.unresolved) {
       if (!isForwardedStatus(u)) this.scope.warn(u, `cannot tell which status code ${snippet(u)} is (in ${snippet(call)}); not counted`);
     }

@@ -18,6 +18,8 @@ export type Literal = string | number | boolean | undefined;
 export interface Found<T> {
   value: T;
   at: Node;
+  /** Found at a call of the function whose parameter it is (a helper told which code to send). */
+  viaParameter?: boolean;
 }
 
 export interface Resolved {
@@ -197,7 +199,7 @@ function resolveParameter(at: Node, param: Node, scope: ServiceScope, binding: B
     const arg = call.getArguments()[index];
     const r = arg ? resolveLiterals(arg, scope, undefined, depth + 1, seen) : resolveLiterals(param.getInitializer(), scope, undefined, depth + 1, seen);
     // The value is attributed to the call site, where the helper was told which code to send.
-    out.values.push(...r.values.map((v) => ({ value: v.value, at: arg ?? call })));
+    out.values.push(...r.values.map((v) => ({ value: v.value, at: arg ?? call, viaParameter: true })));
     out.unresolved.push(...r.unresolved);
   }
   return out;
