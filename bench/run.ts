@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { explore, withDefaults } from '../orchestrator/exploration.js';
+import { analysisTimes } from './analysis.js';
 import { engineScaling } from './engine.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
   console.log('Tutorial exploration (foo → bar → baz, fixed variant; wall time includes service start-up)');
   console.log(table(['mode', 'ran', 'pruned', 'wall ms', 'test ms/execution'], await tutorial()));
+  console.log('\nStatic analysis of the corpus (one ts-morph Project per application)');
+  console.log(table(['app', 'services', 'call sites', 'ms'], analysisTimes(ROOT)));
   console.log('\nEngine scaling (explorer alone, simulated 10-call fan-out app, dynamic reduction on)');
   const rows = engineScaling(10, [100, 1_000, 10_000, 100_000]);
   console.log(table(['executions', 'seconds', 'executions/s', 'µs/execution', 'heap MB'], rows.map((r) => [r.executions, r.seconds, r.perSecond, r.usPerExecution, r.heapMb])));

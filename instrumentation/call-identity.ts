@@ -27,12 +27,15 @@ import { existsSync } from 'node:fs';
 import { findSourceMap } from 'node:module';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StackFrame } from './protocol.js';
 
 const INSTRUMENTATION_DIR = dirname(fileURLToPath(import.meta.url));
 
 export interface StackInfo {
   signature: string[];
   callsite: { file: string; line: string };
+  /** The signature's frames with their source lines, innermost first (matched against analysed call sites). */
+  frames: StackFrame[];
 }
 
 export interface IdentityInput {
@@ -134,6 +137,7 @@ export function captureStack(below: Function): StackInfo {
   }
   const sites = (Array.isArray(holder.stack) ? holder.stack : []) as CallSite[];
   const signature: string[] = [];
+  const frames: StackFrame[] = [];
   let callsite = { file: '', line: '' };
   for (const site of sites) {
     const fileName = site.getFileName();
@@ -142,9 +146,10 @@ export function captureStack(below: Function): StackInfo {
     const rel = relative(packageRoot(dirname(pos.file)), pos.file).split('\\').join('/');
     const name = site.getFunctionName() || site.getMethodName() || anonymousName(site, toPath(fileName));
     signature.push(`${rel}:${name}`);
+    frames.push({ file: rel, line: pos.line, function: name });
     if (signature.length === 1) callsite = { file: rel, line: String(pos.line) };
   }
-  return { signature, callsite };
+  return { signature, callsite, frames };
 }
 
 /** The original's URL form: drop `http://`, then keep what follows the first remaining colon. */

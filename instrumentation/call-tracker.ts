@@ -243,6 +243,7 @@ export class CallTracker {
       callsite_file: stack.callsite.file,
       callsite_line: stack.callsite.line,
       full_traceback: signatureHash(stack.signature),
+      stack_frames: stack.frames,
       metadata: {},
       vclock,
       origin_vclock: ctx.originVclock,

@@ -21,6 +21,7 @@ export interface RequestState {
 export interface PendingFetch {
   stackSignature: string[];
   callsite: { file: string; line: string };
+  frames?: import('./protocol.js').StackFrame[];
   timeout?: import('./timeouts.js').VisibleTimeout;
 }
 

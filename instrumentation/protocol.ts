@@ -94,6 +94,13 @@ export interface FailureMetadata {
   exception?: { name?: string; metadata?: Record<string, unknown> };
 }
 
+/** An application frame of a call's stack: source file (relative to its package), line, function. */
+export interface StackFrame {
+  file: string;
+  line: number;
+  function: string;
+}
+
 /** Body of PUT /filibuster/create (`instrumentation_type: "invocation"`). */
 export interface CreateMessage {
   instrumentation_type: 'invocation';
@@ -119,6 +126,8 @@ export interface CreateMessage {
   root_sequence?: number;
   /** Human-readable callee (logical service name or host:port), for reports. */
   callee?: string;
+  /** The application frames of the call's stack, innermost first (matched against analysed call sites). */
+  stack_frames?: StackFrame[];
   /** Ours: assigned by the caller, unique across the run (the orchestrator's own ids stay below 2^21). */
   generated_id?: number;
 }

@@ -86,7 +86,7 @@ export class UndiciInstrumentation {
       if (!ctx || ctx.propagateOnly || ctx.suppressed) return original(input, init);
       const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
       const pendingFetch = { ...captureStack(fetch), timeout: timeoutOfSignal(signal) };
-      return storage.run({ ...ctx, pendingFetch: { stackSignature: pendingFetch.signature, callsite: pendingFetch.callsite, timeout: pendingFetch.timeout } }, () =>
+      return storage.run({ ...ctx, pendingFetch: { stackSignature: pendingFetch.signature, callsite: pendingFetch.callsite, frames: pendingFetch.frames, timeout: pendingFetch.timeout } }, () =>
         original(input, init),
       );
     };
@@ -109,7 +109,7 @@ export class UndiciInstrumentation {
         host: origin.hostname,
         port,
         path: opts.path,
-        stack: pending ? { signature: pending.stackSignature, callsite: pending.callsite } : undefined,
+        stack: pending ? { signature: pending.stackSignature, callsite: pending.callsite, frames: pending.frames ?? [] } : undefined,
         below: dispatch,
         timeout,
       });

@@ -6,9 +6,14 @@
  * have, e.g. "timeout") and/or `errors` (responses injected for calls to instrumented callees whose name
  * matches `service_name`). Entries apply in file order; per call, every exception fault comes before
  * every error fault.
+ *
+ * A file whose top level has `"format": "filibuster-analysis/extended-1"` is the analyser's extended
+ * format (call-site-catalogue.ts documents it and how a runtime call is matched to an analysed site).
  */
 import { readFileSync } from 'node:fs';
 import type { FailureMetadata, ForcedException } from '../instrumentation/protocol.js';
+import type { StackFrame } from '../instrumentation/protocol.js';
+import { CallSiteIndex, EXTENDED_FORMAT, ExtendedFormatError } from './call-site-catalogue.js';
 import { DEFAULT_CATALOGUE } from './default-catalogue.js';
 
 export class CatalogueError extends Error {}
@@ -30,6 +35,11 @@ export interface CallShape {
   module: string;
   method: string;
   metadata: Record<string, unknown>;
+  /** Where the call was made (used by extended catalogues to find its analysed call site). */
+  source?: string;
+  callsiteFile?: string;
+  callsiteLine?: string;
+  stackFrames?: StackFrame[];
 }
 
 /** The only `@expr` forms the original evaluates. */
@@ -43,6 +53,10 @@ const NODE_SAMPLES = ['node.http.GET', 'node.fetch.GET', 'node.undici.GET'];
 
 function fail(source: string, place: string, problem: string): never {
   throw new CatalogueError(`${source}: ${place}: ${problem}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -62,9 +76,32 @@ function compile(pattern: unknown, source: string, place: string): RegExp {
 export class FaultCatalogue {
   private readonly entries: Entry[];
   private readonly byCall = new Map<string, Entry[]>();
+  /** Extended catalogues: the analysed call sites, and the calls they apply to. */
+  readonly sites: CallSiteIndex | undefined;
+  private readonly sitePattern: RegExp | undefined;
 
-  private constructor(entries: Entry[]) {
+  private constructor(entries: Entry[], sites?: { index: CallSiteIndex; pattern: RegExp }) {
     this.entries = entries;
+    this.sites = sites?.index;
+    this.sitePattern = sites?.pattern;
+  }
+
+  private static fromExtended(json: Record<string, unknown>, source: string): FaultCatalogue {
+    if (json.format !== EXTENDED_FORMAT) fail(source, '"format"', `unknown format ${JSON.stringify(json.format)} (this version reads ${EXTENDED_FORMAT})`);
+    const pattern = compile(json.pattern, source, '"pattern"');
+    try {
+      const { index, errors } = CallSiteIndex.fromJson(json, source);
+      const entry: Entry = {
+        name: 'http',
+        pattern,
+        exceptions: [],
+        errors: errors.map((e) => ({ serviceName: new RegExp(`^${escapeRegExp(e.service)}$`), types: e.codes.map((c) => ({ return_value: { status_code: c } })) })),
+      };
+      return new FaultCatalogue([entry], { index, pattern });
+    } catch (err) {
+      if (err instanceof ExtendedFormatError) throw new CatalogueError(err.message);
+      throw err;
+    }
   }
 
   static default(): FaultCatalogue {
@@ -89,6 +126,7 @@ export class FaultCatalogue {
 
   static fromJson(json: unknown, source: string): FaultCatalogue {
     if (!isObject(json)) fail(source, 'top level', 'must be an object of entries');
+    if (typeof json.format === 'string') return FaultCatalogue.fromExtended(json, source);
     const entries: Entry[] = [];
     for (const [name, raw] of Object.entries(json)) {
       const place = `entry ${JSON.stringify(name)}`;
@@ -151,16 +189,18 @@ export class FaultCatalogue {
   /** Exception faults for a call, in file order, honouring restrictions and evaluating `@expr`. */
   exceptionFaults(call: CallShape): ForcedException[] {
     const out: ForcedException[] = [];
-    for (const entry of this.matching(call.module, call.method)) {
-      for (const spec of entry.exceptions) {
-        if (spec.restrictions !== undefined && call.metadata[spec.restrictions] == null) continue;
-        const metadata: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(spec.metadata ?? {})) {
-          const expr = typeof v === 'string' ? EXPRESSIONS[v] : undefined;
-          metadata[k] = expr ? expr(Number(call.metadata.timeout)) : v;
-        }
-        out.push({ name: spec.name, metadata });
+    const specs =
+      this.sites && this.sitePattern!.test(`${call.module}.${call.method}`)
+        ? this.sites.exceptionsFor(call)
+        : this.matching(call.module, call.method).flatMap((e) => e.exceptions);
+    for (const spec of specs) {
+      if (spec.restrictions !== undefined && call.metadata[spec.restrictions] == null) continue;
+      const metadata: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(spec.metadata ?? {})) {
+        const expr = typeof v === 'string' ? EXPRESSIONS[v] : undefined;
+        metadata[k] = expr ? expr(Number(call.metadata.timeout)) : v;
       }
+      out.push({ name: spec.name, metadata });
     }
     return out;
   }

@@ -282,6 +282,7 @@ export class Execution {
       callsiteFile: m.callsite_file ?? '',
       callsiteLine: m.callsite_line ?? '',
       fullTraceback: m.full_traceback ?? '',
+      stackFrames: m.stack_frames,
       returnValue: done?.return_value,
       exception: done?.exception,
       failure: c.failure,

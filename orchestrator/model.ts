@@ -7,7 +7,7 @@
  * iff their keys are equal; no field is ever compared by scanning lists.
  */
 import { createHash } from 'node:crypto';
-import type { ExceptionRecord, FailureMetadata, ForcedException, ReturnValue, VClock } from '../instrumentation/protocol.js';
+import type { ExceptionRecord, FailureMetadata, ForcedException, ReturnValue, StackFrame, VClock } from '../instrumentation/protocol.js';
 
 /** A planned failure, as the original's filtered failure record. */
 export interface Failure {
@@ -38,6 +38,8 @@ export interface Call {
   callsiteFile: string;
   callsiteLine: string;
   fullTraceback: string;
+  /** Our instrumentation's stack frames (absent from other clients). */
+  stackFrames?: StackFrame[];
   returnValue?: ReturnValue;
   exception?: ExceptionRecord;
   /** The planned failure with this call's EI, if any (the original's `fault_injection`). */

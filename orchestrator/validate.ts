@@ -75,6 +75,12 @@ export function checkCreate(body: unknown): Checked<CreateMessage> {
   for (const f of ['callsite_file', 'callsite_line', 'full_traceback', 'callee'] as const) {
     if (body[f] !== undefined && body[f] !== null && typeof body[f] !== 'string') return bad(`${f} must be a string`);
   }
+  if (
+    body.stack_frames !== undefined &&
+    !(Array.isArray(body.stack_frames) && body.stack_frames.every((f) => isObject(f) && typeof f.file === 'string' && typeof f.function === 'string' && Number.isInteger(f.line)))
+  ) {
+    return bad('stack_frames must be a list of { file, line, function }');
+  }
   if (!isClock(body.vclock)) return bad('vclock must be an object of numbers');
   if (body.origin_vclock !== undefined && !isClock(body.origin_vclock)) return bad('origin_vclock must be an object of numbers');
   const idProblem = checkOptionalIds(body);

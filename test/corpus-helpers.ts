@@ -1,5 +1,6 @@
 /** Exploring a corpus application from a test: its services config, its test module, a catalogue. */
 import { dirname, join } from 'node:path';
+import { staticCatalogue } from '../corpus/static-catalogue.js';
 import { FaultCatalogue } from '../orchestrator/catalogue.js';
 import type { ExplorationOutcome } from '../orchestrator/exploration.js';
 import type { ExecutionResult } from '../orchestrator/results.js';
@@ -22,7 +23,7 @@ export interface AppRun {
 export function catalogueFor(app: string, choice: CatalogueChoice): FaultCatalogue {
   if (choice === 'default') return FaultCatalogue.default();
   if (choice === 'status-only') return FaultCatalogue.fromFile(join(ROOT, 'corpus/status-only.json'));
-  return FaultCatalogue.fromFile(join(ROOT, 'corpus', app, 'analysis-static.json'));
+  return staticCatalogue(ROOT, app);
 }
 
 export function exploreApp(r: AppRun): Promise<ExplorationOutcome> {

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPUS_APPS, type CorpusApp } from '../../corpus/apps.js';
+import { staticCatalogue } from '../../corpus/static-catalogue.js';
 import { FaultCatalogue } from '../catalogue.js';
 import { explore, withDefaults, type ExplorationOutcome } from '../exploration.js';
 import { UsageError } from './run-command.js';
@@ -34,7 +35,7 @@ export interface CorpusRow {
 function catalogue(app: string, choice: CorpusCatalogue): FaultCatalogue {
   if (choice === 'default') return FaultCatalogue.default();
   if (choice === 'status-only') return FaultCatalogue.fromFile(join(ROOT, 'corpus/status-only.json'));
-  return FaultCatalogue.fromFile(join(ROOT, 'corpus', app, 'analysis-static.json'));
+  return staticCatalogue(ROOT, app);
 }
 
 async function exploreOnce(app: CorpusApp, testExport: string | undefined, choice: CorpusCatalogue, dynamicReduction: boolean, outputDir: string): Promise<ExplorationOutcome> {

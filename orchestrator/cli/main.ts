@@ -8,6 +8,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { runAnalyze } from './analyze-command.js';
 import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from './corpus-command.js';
 import { loadTable, runLoad } from './loadgen-command.js';
 import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
@@ -115,10 +116,20 @@ async function main(argv: string[]): Promise<number> {
         exitCode = report.failed > 0 ? EXIT.failures : EXIT.ok;
       },
     )
-    .command('analyze', 'derive the fault catalogue from the services\' source (not available yet)', {}, () => {
-      process.stderr.write('filibuster analyze: the static analyser is not available in this version yet.\n');
-      exitCode = EXIT.usage;
-    })
+    .command(
+      'analyze',
+      "derive the fault catalogue from the services' source (findings on the terminal, the catalogue in --output-file)",
+      (y) =>
+        y
+          .option('services-directory', { type: 'string', describe: 'one service per subdirectory (the original layout)' })
+          .option('config', { type: 'string', describe: "an application's services configuration (services.json)" })
+          .option('output-file', { type: 'string', describe: 'where to write the catalogue (read by --analysis-file)' })
+          .option('compat', { type: 'boolean', default: false, describe: "write the original's analysis-file format instead of the extended one" }),
+      (a) => {
+        runAnalyze({ servicesDirectory: a.servicesDirectory, config: a.config, outputFile: a.outputFile, compat: a.compat }, (t) => process.stdout.write(t));
+        exitCode = EXIT.ok;
+      },
+    )
     .command('coverage', 'render coverage of an exploration (not available yet)', {}, () => {
       process.stderr.write('filibuster coverage: coverage reports are not available in this version yet.\n');
       exitCode = EXIT.usage;

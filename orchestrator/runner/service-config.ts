@@ -19,6 +19,9 @@
  * before every execution: `"restart"` (stop, start, health-check) or `{ "reset": "/path" }` (a POST to
  * that path, which must answer 2xx). `url` instead of `command` points at a service that is
  * already running (docker compose, Kubernetes): it is health-checked, never started or stopped.
+ * `source` (optional, relative to `cwd`) names the service's entry source file for the static analyser
+ * (`filibuster analyze --config`); without it the analyser maps the command's script to its source
+ * through the `.js.map` beside it, or takes the script itself when it is source.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -34,6 +37,8 @@ export interface ServiceSpec {
   instrument: boolean;
   startTimeoutMs: number;
   betweenExecutions?: 'restart' | { reset: string };
+  /** The entry source file, absolute (for the static analyser), when the config names it. */
+  source?: string;
 }
 
 export interface ServicesConfig {
@@ -99,6 +104,8 @@ export function loadServicesConfig(file: string): ServicesConfig {
     ) {
       fail(file, `${place}.betweenExecutions`, 'must be "restart" or { "reset": "/path" }');
     }
+    if (s.source !== undefined && typeof s.source !== 'string') fail(file, `${place}.source`, 'must be a string (a path relative to cwd)');
+    const cwd = typeof s.cwd === 'string' ? resolve(base, s.cwd) : base;
     services.push({
       name,
       command: s.command as string | undefined,
@@ -106,10 +113,11 @@ export function loadServicesConfig(file: string): ServicesConfig {
       port,
       health: typeof s.health === 'string' ? s.health : '/health-check',
       env: (s.env as Record<string, string>) ?? {},
-      cwd: typeof s.cwd === 'string' ? resolve(base, s.cwd) : base,
+      cwd,
       instrument: s.instrument !== false,
       startTimeoutMs: typeof s.startTimeoutMs === 'number' ? s.startTimeoutMs : 15_000,
       betweenExecutions: between as ServiceSpec['betweenExecutions'],
+      source: typeof s.source === 'string' ? resolve(cwd, s.source) : undefined,
     });
   }
   if (services.length === 0) fail(file, '"services"', 'lists no service');

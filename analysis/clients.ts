@@ -1,0 +1,226 @@
+/**
+ * Outbound HTTP calls made directly with a client library, and what the instrumentation will see of them:
+ * the client, the HTTP method, and whether a timeout is set and visible (the table in
+ * instrumentation/timeouts.ts):
+ *
+ * | client                       | recognised calls                                | visible timeout                          |
+ * |------------------------------|-------------------------------------------------|------------------------------------------|
+ * | global fetch                 | `fetch(url, init)`, `globalThis.fetch`          | `signal: AbortSignal.timeout(ms)` (or `AbortSignal.any` over one) |
+ * | undici                       | `request`, `fetch`, `stream` imported from it   | `headersTimeout`/`bodyTimeout` (request), `signal` as fetch |
+ * | node:http / node:https       | `http.request`, `http.get`                      | `timeout` option, `req.setTimeout(ms)`   |
+ * | axios (and `axios.create()`) | `axios(config)`, `axios.get/post/...`           | `timeout` (call or instance config)      |
+ * | got (and `got.extend()`)     | `got(url, options)`, `got.get/post/...`         | `timeout.socket` only; other got timeouts run on got's own timers (set, not visible) |
+ * | node-fetch                   | its default export                              | none (set, not visible, with a signal or v2 `timeout`) |
+ */
+import { Node, SyntaxKind } from 'ts-morph';
+import type { Client, TimeoutInfo, Tristate } from './model.js';
+import type { Invocation, ServiceScope } from './scope.js';
+import { declarationOf, importOf, moduleName, unwrap } from './symbols.js';
+import { isDefined, objectLiteralOf, propertyOf, resolveLiterals, type Binding } from './values.js';
+
+export interface ClientCall {
+  call: Invocation;
+  client: Client;
+  method: (binding?: Binding) => string | undefined;
+  timeout: (binding?: Binding) => TimeoutInfo;
+  url: Node | undefined;
+}
+
+const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+const NONE: TimeoutInfo = { set: 'no', visible: 'no' };
+
+function methodOf(options: Node | undefined, scope: ServiceScope, binding: Binding | undefined, fallback: string): string | undefined {
+  const object = objectLiteralOf(options, scope, binding);
+  if (options && !object) return undefined;
+  const prop = object && propertyOf(object.object, 'method');
+  if (!prop?.node) return prop && !prop.known ? undefined : fallback;
+  const r = resolveLiterals(prop.node, scope, object!.binding);
+  const names = [...new Set(r.values.map((v) => (typeof v.value === 'string' ? v.value.toUpperCase() : v.value === undefined ? fallback : '?')))];
+  return r.unresolved.length === 0 && names.length > 0 ? names.join('|') : undefined;
+}
+
+function property(options: Node | undefined, name: string, scope: ServiceScope, binding?: Binding): { node?: Node; binding?: Binding; known: boolean } {
+  const object = objectLiteralOf(options, scope, binding);
+  if (!object) return { known: !options };
+  const p = propertyOf(object.object, name);
+  return { node: p.node, binding: object.binding, known: p.known };
+}
+
+function orTristate(a: Tristate, b: Tristate): Tristate {
+  return a === 'yes' || b === 'yes' ? 'yes' : a === 'maybe' || b === 'maybe' ? 'maybe' : 'no';
+}
+
+/** Is a signal expression a timeout signal the instrumentation records (AbortSignal.timeout / any)? */
+function signalTimeout(expr: Node | undefined, scope: ServiceScope, binding: Binding | undefined, depth = 0): Tristate {
+  const e = unwrap(expr);
+  if (!e || depth > 8) return 'no';
+  const text = e.getText();
+  if (Node.isCallExpression(e)) {
+    if (/^AbortSignal\s*\.\s*timeout$/.test(e.getExpression().getText())) return 'yes';
+    if (/^AbortSignal\s*\.\s*any$/.test(e.getExpression().getText())) {
+      const [list] = e.getArguments();
+      const items = list && Node.isArrayLiteralExpression(list) ? list.getElements() : [];
+      return items.reduce<Tristate>((acc, item) => orTristate(acc, signalTimeout(item, scope, binding, depth + 1)), 'no');
+    }
+    return 'maybe';
+  }
+  if (Node.isConditionalExpression(e)) {
+    const a = signalTimeout(e.getWhenTrue(), scope, binding, depth + 1);
+    const b = signalTimeout(e.getWhenFalse(), scope, binding, depth + 1);
+    if (a === b) return a;
+    // `x !== undefined ? AbortSignal.timeout(x) : undefined`: decided by whether x is given.
+    const cond = unwrap(e.getCondition());
+    if (Node.isBinaryExpression(cond) && /^(undefined|null)$/.test(cond.getRight().getText())) {
+      const defined = isDefined(cond.getLeft(), scope, binding);
+      const positive = ['!==', '!='].includes(cond.getOperatorToken().getText());
+      if (defined !== 'maybe') return (defined === 'yes') === positive ? a : b;
+    }
+    return 'maybe';
+  }
+  if (Node.isIdentifier(e)) {
+    if (text === 'undefined') return 'no';
+    const decl = declarationOf(e);
+    if (Node.isVariableDeclaration(decl)) return signalTimeout(decl.getInitializer(), scope, undefined, depth + 1);
+    return 'maybe';
+  }
+  return 'maybe';
+}
+
+function fetchTimeout(init: Node | undefined, scope: ServiceScope, binding: Binding | undefined, visibleKind: boolean): TimeoutInfo {
+  const signal = property(init, 'signal', scope, binding);
+  if (!signal.node) return signal.known ? NONE : { set: 'maybe', visible: 'maybe' };
+  const t = signalTimeout(signal.node, scope, signal.binding);
+  return { set: t, visible: visibleKind ? t : 'no', how: t === 'no' ? undefined : 'AbortSignal.timeout' };
+}
+
+function optionTimeout(options: Node | undefined, names: string[], scope: ServiceScope, binding: Binding | undefined, how: string): TimeoutInfo {
+  let set: Tristate = 'no';
+  for (const name of names) {
+    const p = property(options, name, scope, binding);
+    const d = p.node ? isDefined(p.node, scope, p.binding) : p.known ? 'no' : 'maybe';
+    set = orTristate(set, d);
+  }
+  return { set, visible: set, how: set === 'no' ? undefined : how };
+}
+
+function gotTimeout(options: Node | undefined, scope: ServiceScope, binding: Binding | undefined): TimeoutInfo {
+  const p = property(options, 'timeout', scope, binding);
+  if (!p.node) return p.known ? NONE : { set: 'maybe', visible: 'maybe' };
+  const object = objectLiteralOf(p.node, scope, p.binding);
+  if (!object) return { set: 'yes', visible: 'no', how: 'got timeout (runs on got\'s own timers: not visible)' };
+  const socket = propertyOf(object.object, 'socket');
+  if (socket.node) return { set: 'yes', visible: 'yes', how: 'got timeout.socket' };
+  const keys = Node.isObjectLiteralExpression(object.object) ? object.object.getProperties().map((x) => (x as Node & { getName?: () => string }).getName?.()).filter(Boolean) : [];
+  return { set: keys.length ? 'yes' : 'no', visible: 'no', how: keys.length ? `got timeout.${keys.join('/')} (got's own timers: not visible)` : undefined };
+}
+
+/** `const api = axios.create({...})` / `got.extend({...})`: the instance's library and config. */
+function instanceOf(identifier: Node): { module: string; config?: Node } | undefined {
+  const decl = declarationOf(identifier);
+  if (!Node.isVariableDeclaration(decl)) return undefined;
+  const init = unwrap(decl.getInitializer());
+  if (!init || !Node.isCallExpression(init)) return undefined;
+  const callee = init.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || !['create', 'extend'].includes(callee.getName())) return undefined;
+  const owner = unwrap(callee.getExpression());
+  const imported = Node.isIdentifier(owner) ? importOf(owner) : undefined;
+  if (!imported) return undefined;
+  return { module: moduleName(imported.module), config: init.getArguments()[0] };
+}
+
+/** The client call `call` makes, if it is one. */
+export function clientCall(call: Invocation, scope: ServiceScope): ClientCall | undefined {
+  if (!Node.isCallExpression(call)) return undefined;
+  const callee = unwrap(call.getExpression());
+  const args = call.getArguments();
+  let module: string | undefined;
+  let member: string | undefined;
+  let instanceConfig: Node | undefined;
+  if (Node.isIdentifier(callee)) {
+    const imported = importOf(callee);
+    if (imported) {
+      module = moduleName(imported.module);
+      member = imported.name === 'default' || imported.name === '*' ? undefined : imported.name;
+    } else if (callee.getText() === 'fetch' && !declarationOf(callee)) module = 'global';
+    else {
+      const instance = instanceOf(callee);
+      if (instance) ({ module, config: instanceConfig } = instance);
+    }
+  } else if (Node.isPropertyAccessExpression(callee)) {
+    member = callee.getName();
+    const owner = unwrap(callee.getExpression());
+    if (owner.getText() === 'globalThis' && member === 'fetch') {
+      module = 'global';
+      member = undefined;
+    } else if (Node.isIdentifier(owner)) {
+      const imported = importOf(owner);
+      if (imported) module = moduleName(imported.module);
+      else {
+        const instance = instanceOf(owner);
+        if (instance) ({ module, config: instanceConfig } = instance);
+      }
+    }
+  }
+  if (!module) return undefined;
+  const base = { call, url: args[0] };
+  if (module === 'global' && member === undefined) {
+    return { ...base, client: 'fetch', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => fetchTimeout(args[1], scope, b, true) };
+  }
+  if (module === 'node-fetch' && member === undefined) {
+    return { ...base, client: 'node-fetch', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => ({ ...fetchTimeout(args[1], scope, b, false), ...(property(args[1], 'timeout', scope, b).node ? { set: 'yes' as Tristate, how: 'node-fetch timeout (not visible)' } : {}) }) };
+  }
+  if (module === 'undici' && member && ['request', 'fetch', 'stream'].includes(member)) {
+    if (member === 'fetch') return { ...base, client: 'undici', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => fetchTimeout(args[1], scope, b, true) };
+    return { ...base, client: 'undici', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => optionTimeout(args[1], ['headersTimeout', 'bodyTimeout'], scope, b, 'undici headersTimeout/bodyTimeout') };
+  }
+  if ((module === 'http' || module === 'https') && member && ['request', 'get'].includes(member)) {
+    const options = args.find((a) => Node.isObjectLiteralExpression(unwrap(a)) || (Node.isIdentifier(unwrap(a)) && objectLiteralOf(a, scope)));
+    return {
+      ...base,
+      client: 'http',
+      method: (b) => (member === 'get' ? 'GET' : methodOf(options, scope, b, 'GET')),
+      timeout: (b) => {
+        const t = optionTimeout(options, ['timeout'], scope, b, 'http timeout option');
+        return t.set === 'no' && setsTimeoutLater(call) ? { set: 'yes', visible: 'yes', how: 'req.setTimeout(ms)' } : t;
+      },
+    };
+  }
+  if (module === 'axios') {
+    const verb = member && [...VERBS, 'request'].includes(member) ? member : member === undefined ? 'request' : undefined;
+    if (!verb) return undefined;
+    const config = verb === 'request' ? (args.length > 1 ? args[1] : args[0]) : ['post', 'put', 'patch'].includes(verb) ? args[2] : args[1];
+    return {
+      ...base,
+      client: 'axios',
+      method: (b) => (verb === 'request' ? methodOf(config, scope, b, 'GET') : verb.toUpperCase()),
+      timeout: (b) => {
+        const own = optionTimeout(config, ['timeout'], scope, b, 'axios timeout');
+        return own.set === 'no' && instanceConfig ? optionTimeout(instanceConfig, ['timeout'], scope, undefined, 'axios instance timeout') : own;
+      },
+    };
+  }
+  if (module === 'got') {
+    const verb = member === undefined ? 'call' : VERBS.includes(member) ? member : undefined;
+    if (!verb) return undefined;
+    const options = verb === 'call' && !Node.isStringLiteral(args[0]) && !Node.isTemplateExpression(args[0]) && args.length === 1 ? args[0] : args[1];
+    return {
+      ...base,
+      client: 'got',
+      method: (b) => (verb === 'call' ? methodOf(options, scope, b, 'GET') : verb.toUpperCase()),
+      timeout: (b) => {
+        const own = gotTimeout(options, scope, b);
+        return own.set === 'no' && instanceConfig ? gotTimeout(instanceConfig, scope, undefined) : own;
+      },
+    };
+  }
+  return undefined;
+}
+
+/** `const req = http.request(...); req.setTimeout(ms)` in the same function. */
+function setsTimeoutLater(call: Node): boolean {
+  const variable = call.getFirstAncestorByKind(SyntaxKind.VariableDeclaration);
+  if (!variable || unwrap(variable.getInitializer()) !== call) return /\.setTimeout\(/.test(call.getParent()?.getText() ?? '');
+  const name = variable.getName();
+  const body = call.getFirstAncestor((a) => Node.isBlock(a) || Node.isSourceFile(a));
+  return !!body && new RegExp(`\\b${name}\\s*\\.\\s*setTimeout\\s*\\(`).test(body.getText());
+}

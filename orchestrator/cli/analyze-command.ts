@@ -1,0 +1,38 @@
+/**
+ * `filibuster analyze` (and `filibuster-analysis`): runs the static analyser, prints the summary
+ * (findings first) and writes the catalogue: the extended format by default, the original's with
+ * `--compat`. Bad input (a missing directory, an unreadable config, no services) is a usage error.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { analyze, AnalysisInputError, compatCatalogue, extendedCatalogue, summary } from '../../analysis/index.js';
+import { UsageError } from './run-command.js';
+
+export interface AnalyzeArgs {
+  servicesDirectory?: string;
+  config?: string;
+  outputFile?: string;
+  compat: boolean;
+}
+
+export function runAnalyze(args: AnalyzeArgs, out: (text: string) => void): void {
+  if (!args.servicesDirectory === !args.config) throw new UsageError('analyze needs exactly one of --services-directory DIR or --config services.json');
+  let result;
+  try {
+    result = analyze({ servicesDirectory: args.servicesDirectory, config: args.config });
+  } catch (err) {
+    if (err instanceof AnalysisInputError) throw new UsageError(err.message);
+    throw err;
+  }
+  out(summary(result) + '\n');
+  if (args.outputFile) {
+    const catalogue = args.compat ? compatCatalogue(result) : extendedCatalogue(result);
+    try {
+      mkdirSync(dirname(args.outputFile), { recursive: true });
+      writeFileSync(args.outputFile, JSON.stringify(catalogue, null, 2) + '\n');
+    } catch (err) {
+      throw new UsageError(`${args.outputFile}: cannot write the analysis file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    out(`Written: ${args.outputFile} (${args.compat ? "the original's format" : 'extended format'})\n`);
+  }
+}

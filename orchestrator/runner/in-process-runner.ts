@@ -1,0 +1,57 @@
+/**
+ * InProcessTestRunner: calls a test function directly, in the process that runs the exploration (the
+ * test runner's own process, for `filibusterTest`). Every execution runs in the same process: no worker,
+ * no process start. The function's requests carry the execution id through the propagate-only context.
+ *
+ * A hung execution cannot be killed here: after the timeout it is judged "hang" and the exploration goes
+ * on while the stray promise is left to settle on its own (use the module runner when tests may hang).
+ */
+import { runInExecution } from '../../instrumentation/index.js';
+import { flushProperties } from '../../instrumentation/properties.js';
+import type { TestOutcome, TestRunner } from './test-runner.js';
+import type { TestContext } from './worker-protocol.js';
+
+export type TestFunction = (ctx: TestContext) => unknown;
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return `threw ${String(err)}`;
+}
+
+export class InProcessTestRunner implements TestRunner {
+  readonly description: string;
+  private readonly fn: TestFunction;
+  private readonly ctx: Omit<TestContext, 'executionId'>;
+
+  constructor(fn: TestFunction, ctx: Omit<TestContext, 'executionId'>, description: string) {
+    this.fn = fn;
+    this.ctx = ctx;
+    this.description = description;
+  }
+
+  async run(executionId: string, timeoutMs: number): Promise<TestOutcome> {
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    let timer: NodeJS.Timeout | undefined;
+    const hang = new Promise<TestOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ verdict: 'hang', durationMs: elapsed(), detail: `the test did not finish within ${timeoutMs} ms` }), timeoutMs);
+    });
+    const attempt = (async (): Promise<TestOutcome> => {
+      try {
+        await runInExecution(executionId, () => this.fn({ ...this.ctx, executionId }));
+        await flushProperties();
+        return { verdict: 'pass', durationMs: elapsed() };
+      } catch (err) {
+        await flushProperties();
+        return { verdict: 'fail', durationMs: elapsed(), detail: describe(err) };
+      }
+    })();
+    try {
+      return await Promise.race([attempt, hang]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {}
+}
