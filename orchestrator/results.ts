@@ -2,16 +2,26 @@
  * Results files in the output directory:
  *  - `journal.jsonl`: one line per finished execution, appended as the run goes;
  *  - `results.json`: the whole run (schema below), written at the end (also when the run is cut short);
- *  - `counterexamples/execution-<n>.json`: one per failing execution.
+ *  - `counterexamples/execution-<n>.json`: one per failing execution; `counterexamples/replay-<k>.json`: one
+ *    per failing triage replay (a minimal fault set that no explored execution ran on its own).
  *
  * results.json, schema "filibuster-results/1":
  * {
  *   "schema": "filibuster-results/1",
  *   "test": { "kind": "command" | "module", "value": string },
  *   "started_at": ISO time, "wall_ms": number,
- *   "options": { "dynamic_reduction", "strict_reduction", "ei_compat", "fail_fast", "max_tests", "timeout_ms" },
- *   "counts": { "ran", "pruned", "passed", "failed", "crashed", "hung", "inconclusive", "not_explored" },
- *   "complete": true when every reachable execution was run or pruned,
+ *   "options": { "dynamic_reduction", "strict_reduction", "ei_compat", "fail_fast", "max_tests", "timeout_ms",
+ *                "order", "max_faults", "time_budget_ms", "filters", "triage", "replays" },
+ *   "counts": {
+ *     "ran", "pruned", "passed", "failed", "crashed", "hung", "inconclusive",
+ *     "explored": executions run by the search, the fault-free one included (= "ran"; triage replays never count),
+ *     "not_explored": scheduled but never run nor pruned (a budget, --fail-fast or an interruption stopped the run),
+ *     "beyond_max_faults": fault sets of more than --max-faults faults, never scheduled (their own extensions
+ *                          were never discovered, so they are not counted),
+ *     "filtered_out": fault sets never scheduled because their new fault is filtered out
+ *   },
+ *   "complete": true when every reachable execution was run or pruned: false when any of not_explored,
+ *               beyond_max_faults or filtered_out is non-zero, or the run was stopped,
  *   "stop_reason": why the run ended,
  *   "background_calls": calls made outside any inbound request (timers, start-up): reported, never faulted,
  *   "executions": [{
@@ -21,14 +31,24 @@
  *     "faults": [{ "description", "execution_index", "forced_exception"?, "failure_metadata"? }],
  *     "verdict": "pass" | "fail" | "crash" | "hang" | "inconclusive" (ran only),
  *     "detail"?: string, "duration_ms"?: number, "calls"?: number,
- *     "counterexample"?: relative path
- *   }]
+ *     "counterexample"?: relative path,
+ *     "group"?: id of its failure group (failing executions, when triage ran)
+ *   }],
+ *   "triage"?: {                                 (present when triage ran: failures found and triage on)
+ *     "replays_per_counterexample", "minimisation_runs", "answered_without_running", "confirmation_runs",
+ *     "stopped"?: why triage was cut short,
+ *     "groups": [{ "id", "faults": [fault entries, as above: the 1-minimal failing fault set], "verdict",
+ *                  "detail"?, "executions": [numbers of the failing executions in the group], "minimal",
+ *                  "counterexample"?: relative path of one that runs exactly this set,
+ *                  "replays": { "runs", "reproduced" }, "stability": "deterministic" | "flaky" | "not replayed" }]
+ *   }
  * }
  */
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TestSpec } from './counterexample.js';
 import type { Failure } from './model.js';
+import type { TriageReport } from './triage.js';
 
 export type Verdict = 'pass' | 'fail' | 'crash' | 'hang' | 'inconclusive';
 
@@ -49,6 +69,7 @@ export interface ExecutionResult {
   duration_ms?: number;
   calls?: number;
   counterexample?: string;
+  group?: number;
 }
 
 export interface RunResults {
@@ -65,12 +86,16 @@ export interface RunResults {
     crashed: number;
     hung: number;
     inconclusive: number;
+    explored: number;
     not_explored: number;
+    beyond_max_faults: number;
+    filtered_out: number;
   };
   complete: boolean;
   stop_reason: string;
   background_calls: string[];
   executions: ExecutionResult[];
+  triage?: TriageReport;
 }
 
 export class ResultsWriter {
@@ -89,8 +114,9 @@ export class ResultsWriter {
     appendFileSync(this.journal, JSON.stringify(result) + '\n');
   }
 
-  counterexamplePath(number: number): string {
-    return join(this.dir, 'counterexamples', `execution-${number}.json`);
+  /** `name` is e.g. "execution-12" (a failing execution) or "replay-3" (a failing triage replay). */
+  counterexamplePath(name: string): string {
+    return join(this.dir, 'counterexamples', `${name}.json`);
   }
 
   relative(path: string): string {
