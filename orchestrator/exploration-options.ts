@@ -32,7 +32,10 @@ export interface ExplorationOptions {
   filters?: FaultFilterSpec;
   /** Reduce each failing execution to a minimal fault set and group failures by it (default on). */
   triage?: boolean;
-  /** Fresh replays of each failure group's minimal set, to label it deterministic or flaky (default 1). */
+  /**
+   * Fresh replays of each failure group's minimal set, to label it deterministic or flaky (default 1).
+   * With a counterexample: how many more times to run it after the first (default 0).
+   */
   replays?: number;
   /** Per-execution timeout; undefined = above the longest caller timeout seen in the fault-free run. */
   timeoutMs?: number;
@@ -74,7 +77,7 @@ export interface Scope {
 export function checkOptions(options: ExplorationOptions, startedAt: number): Scope {
   const order = options.order ?? 'dfs';
   if (!EXPLORATION_ORDERS.includes(order)) throw new InvalidOptionError(`--order must be one of ${EXPLORATION_ORDERS.join(', ')} (got ${JSON.stringify(order)})`);
-  const replays = options.replays ?? 1;
+  const replays = options.replays ?? (options.counterexample ? 0 : 1);
   if (!Number.isInteger(replays) || replays < 0) throw new InvalidOptionError(`--replays must be a whole number of at least 0 (got ${JSON.stringify(replays)})`);
   return {
     budget: new Budget({ maxTests: options.maxTests, timeBudgetMs: options.timeBudgetMs }, startedAt),

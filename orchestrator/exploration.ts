@@ -2,7 +2,8 @@
  * One exploration, top to bottom: check the options, start the test bed (orchestrator server, services,
  * test runner), run the fault-free execution, then run (or prune) scheduled executions until none is left
  * or a budget is used up, writing results as it goes; then triage the failing executions (triage.ts).
- * With a counterexample, run exactly its fault set once instead.
+ * With a counterexample, run exactly its fault set once instead (and `replays` more times, unnumbered, to
+ * label it deterministic or flaky).
  */
 import { randomBytes } from 'node:crypto';
 import { buildCounterexample } from './counterexample.js';
@@ -62,6 +63,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
   const explored = new Map<string, { verdict: Verdict; counterexample?: string }>();
   const failingForTriage: FailingExecution[] = [];
   let triageReport: TriageReport | undefined;
+  let replayStability: RunResults['replay_stability'];
   let stopReason = 'every reachable execution was run or pruned';
   let complete = true;
   let allFaultsHit: boolean | undefined;
@@ -140,8 +142,21 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       const hit = new Set(run.calls.filter((c) => c.failure).map((c) => c.ei));
       allFaultsHit = ce.failures.every((f) => hit.has(f.execution_index));
       explorer.complete(number, undefined, run.calls, false);
-      record(ranResult(run, faultEntries(ce.failures, run.calls)), run.calls, ce.failures, true);
+      const first = ranResult(run, faultEntries(ce.failures, run.calls));
+      record(first, run.calls, ce.failures, true);
       stopReason = 'replayed the counterexample';
+      // --replays N: N more runs, not numbered (they are not executions of the search), to tell a
+      // deterministic counterexample from a flaky one.
+      if (scope.replays > 0) {
+        replayStability = { runs: 0, reproduced: 0, stability: 'not replayed' };
+        for (let i = 0; i < scope.replays && !interrupted && !scope.budget.timeUp(); i++) {
+          replayNumber++;
+          const again = await bed.run(0, `${runId}-replay-${replayNumber}`, ce.failures, timeoutMs);
+          replayStability.runs++;
+          if (isFailing(again.judgement.verdict) === isFailing(first.verdict)) replayStability.reproduced++;
+        }
+        replayStability.stability = replayStability.runs === 0 ? 'not replayed' : replayStability.reproduced === replayStability.runs ? 'deterministic' : 'flaky';
+      }
       return finish();
     }
 
@@ -274,6 +289,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       background_calls: bed.session.backgroundCalls,
       executions,
       ...(triageReport ? { triage: triageReport } : {}),
+      ...(replayStability ? { replay_stability: replayStability } : {}),
     };
     const resultsPath = writer.writeJson('results.json', results);
     return { results, resultsPath, allFaultsHit, failing, interrupted };

@@ -34,6 +34,8 @@
  *     "counterexample"?: relative path,
  *     "group"?: id of its failure group (failing executions, when triage ran)
  *   }],
+ *   "replay_stability"?: { "runs", "reproduced", "stability" }   (a counterexample replayed with --replays N:
+ *                          N more runs, how many gave the first run's verdict class, deterministic or flaky),
  *   "triage"?: {                                 (present when triage ran: failures found and triage on)
  *     "replays_per_counterexample", "minimisation_runs", "answered_without_running", "confirmation_runs",
  *     "stopped"?: why triage was cut short,
@@ -48,7 +50,7 @@ import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TestSpec } from './counterexample.js';
 import type { Failure } from './model.js';
-import type { TriageReport } from './triage.js';
+import type { Stability, TriageReport } from './triage.js';
 
 export type Verdict = 'pass' | 'fail' | 'crash' | 'hang' | 'inconclusive';
 
@@ -96,6 +98,7 @@ export interface RunResults {
   background_calls: string[];
   executions: ExecutionResult[];
   triage?: TriageReport;
+  replay_stability?: { runs: number; reproduced: number; stability: Stability };
 }
 
 export class ResultsWriter {

@@ -39,9 +39,15 @@ test('mailchimp, default catalogue, exploring on: the failing executions collaps
   assert.match(r.stdout, /\[2\] fail: 502 on load-balancer → app-server/);
   for (const g of triage.groups) {
     assert.ok(existsSync(join(dir, g.counterexample!)));
-    const replay = await cli(['--counterexample-file', join(dir, g.counterexample!), '--port', '0', '--output-dir', tempDir()]);
+    const replayDir = tempDir();
+    const replay = await cli(['--counterexample-file', join(dir, g.counterexample!), '--replays', '2', '--port', '0', '--output-dir', replayDir]);
     assert.equal(replay.code, 1, replay.stdout + replay.stderr);
     assert.match(replay.stdout, /Every fault of the counterexample was injected/);
+    // --replays on a counterexample: 2 more runs, unnumbered, labelled.
+    assert.match(replay.stdout, /Replayed 2 more time\(s\): 2\/2 gave the same verdict \(deterministic\)\./);
+    const replayResults = JSON.parse(readFileSync(join(replayDir, 'results.json'), 'utf8')) as RunResults;
+    assert.equal(replayResults.executions.length, 1);
+    assert.deepEqual(replayResults.replay_stability, { runs: 2, reproduced: 2, stability: 'deterministic' });
   }
 });
 

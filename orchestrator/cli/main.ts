@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
           .option('include-fault', { type: 'string', array: true, describe: 'inject only these fault types (node.ECONNREFUSED, node.Timeout, 503, 5*)' })
           .option('exclude-fault', { type: 'string', array: true, describe: 'never inject these fault types' })
           .option('triage', { type: 'boolean', default: true, describe: 'reduce each failing execution to a minimal fault set by replaying subsets, and group failures by it (--no-triage: list every failing execution)' })
-          .option('replays', { type: 'number', default: 1, describe: 'replay each minimal failing fault set N more times and label it deterministic or flaky (0: no confirmation)' })
+          .option('replays', { type: 'number', describe: 'replay each minimal failing fault set N more times (default 1; 0: none) and label it deterministic or flaky; with --counterexample-file, run the counterexample N more times (default 0)' })
           .option('timeout', { type: 'number', describe: 'per-execution timeout in seconds (default: 30, or 10 s above the longest caller timeout seen)' })
           .option('port', { type: 'number', default: 5005, describe: 'orchestrator port (0 = any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'orchestrator address' })

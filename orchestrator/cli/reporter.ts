@@ -42,7 +42,8 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
       `${c.failed + c.crashed + c.hung} failing, ${c.inconclusive} inconclusive, in ${seconds} s.`,
   );
   lines.push(coverageLine(results));
-  if (c.not_explored > 0 || (!results.complete && c.beyond_max_faults === 0 && c.filtered_out === 0)) {
+  // Stopped early = anything but running out of executions within the run's scope (both such reasons read "every ...").
+  if (c.not_explored > 0 || (!results.complete && !results.stop_reason.startsWith('every '))) {
     lines.push(`Stopped early: ${results.stop_reason}; ${c.not_explored} scheduled execution(s) not explored.`);
   } else if (c.ran === 1 && results.executions[0]?.verdict !== 'pass') lines.push(results.stop_reason);
   if (c.beyond_max_faults > 0) {
@@ -63,6 +64,10 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
   }
   for (const e of results.executions) {
     if (e.verdict === 'inconclusive') lines.push(`  #${e.number} inconclusive: ${e.detail ?? ''}`);
+  }
+  if (results.replay_stability) {
+    const r = results.replay_stability;
+    lines.push(`Replayed ${r.runs} more time(s): ${r.reproduced}/${r.runs} gave the same verdict (${r.stability}).`);
   }
   if (outcome.allFaultsHit !== undefined) {
     lines.push(outcome.allFaultsHit ? 'Every fault of the counterexample was injected.' : 'Not every fault of the counterexample was injected: the application no longer makes the same calls.');
