@@ -93,7 +93,8 @@ function groupLines(results: RunResults, replayHint?: (counterexample: string) =
       `${t.confirmation_runs} confirmation replay(s))${t.stopped ? `; triage cut short: ${t.stopped}` : ''}:`,
   ];
   for (const g of t.groups) {
-    lines.push(`  [${g.id}] ${g.verdict}: ${g.faults.map((f) => f.description).join(' + ')}${g.minimal ? '' : ' (not minimised)'}`);
+    const faults = g.faults.length ? g.faults.map((f) => f.description).join(' + ') : 'no fault injected (the test failed anyway: flaky?)';
+    lines.push(`  [${g.id}] ${g.verdict}: ${faults}${g.minimal ? '' : ' (not minimised)'}`);
     if (g.detail) lines.push(`      ${g.detail.split('\n')[0]}`);
     const shown = g.executions.slice(0, 10).map((n) => `#${n}`).join(', ') + (g.executions.length > 10 ? ', ...' : '');
     const stability = g.stability === 'not replayed' ? 'not replayed' : `${g.stability} (${g.replays.reproduced}/${g.replays.runs} replay(s) failed the same way)`;
