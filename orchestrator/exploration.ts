@@ -1,62 +1,24 @@
 /**
- * One exploration, top to bottom: start the orchestrator server and the services, run the fault-free
- * execution, then run (or prune) scheduled executions until none is left, writing results as it goes.
- * With a counterexample, run exactly its fault set once instead.
+ * One exploration, top to bottom: check the options, start the test bed (orchestrator server, services,
+ * test runner), run the fault-free execution, then run (or prune) scheduled executions until none is left
+ * or a budget is used up, writing results as it goes; then triage the failing executions (triage.ts).
+ * With a counterexample, run exactly its fault set once instead (and `replays` more times, unnumbered, to
+ * label it deterministic or flaky).
  */
 import { randomBytes } from 'node:crypto';
-import { FaultCatalogue } from './catalogue.js';
-import { buildCounterexample, type LoadedCounterexample, type TestSpec } from './counterexample.js';
 import { callTree } from './call-tree.js';
-import type { EntryResponse } from './execution.js';
+import { buildCounterexample } from './counterexample.js';
+import { checkOptions, type ExplorationOptions } from './exploration-options.js';
 import { Explorer } from './explorer.js';
-import { describeFailure, type Call, type Failure, type ScheduledExecution } from './model.js';
+import { describeFailure, faultSetKey, type Call, type Failure, type ScheduledExecution } from './model.js';
 import { writeReports } from './report/index.js';
-import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults } from './results.js';
-import { loadServicesConfig } from './runner/service-config.js';
-import { ServiceManager, type ServiceEndpoint } from './runner/services.js';
-import { ModuleTestRunner, SpawnTestRunner, TestSetupError, type TestOutcome, type TestRunner } from './runner/test-runner.js';
-import { startServer, type OrchestratorServer } from './server.js';
+import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults, type Verdict } from './results.js';
+import { TestSetupError } from './runner/test-runner.js';
 import { Session } from './session.js';
-import { judge, type Judgement } from './verdict.js';
+import { injectedFailures, TestBed, type Run } from './test-bed.js';
+import { triage, type FailingExecution, type TriageReport } from './triage.js';
 
-export interface ExplorationOptions {
-  test: TestSpec;
-  servicesConfig?: string;
-  catalogue: FaultCatalogue;
-  counterexample?: LoadedCounterexample;
-  onlyInitialExecution: boolean;
-  dynamicReduction: boolean;
-  strictReduction: boolean;
-  eiCompat: boolean;
-  failFast: boolean;
-  /** Bound on executions, the fault-free and pruned ones included (the original's NUM_TESTS). */
-  maxTests?: number;
-  /** Per-execution timeout; undefined = above the longest caller timeout seen in the fault-free run. */
-  timeoutMs?: number;
-  port: number;
-  host: string;
-  outputDir: string;
-  /** Extra environment for the services (e.g. a bug switch). */
-  serviceEnv?: Record<string, string>;
-  /** Progress: called once per execution. */
-  onExecution?: (result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }) => void;
-  log?: (message: string) => void;
-}
-
-/** A run's options with the CLI's defaults filled in (default catalogue, dynamic reduction, any free port). */
-export function withDefaults(options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test' | 'outputDir'>): ExplorationOptions {
-  return {
-    catalogue: FaultCatalogue.default(),
-    onlyInitialExecution: false,
-    dynamicReduction: true,
-    strictReduction: false,
-    eiCompat: false,
-    failFast: false,
-    port: 0,
-    host: '127.0.0.1',
-    ...options,
-  };
-}
+export { withDefaults, type ExplorationOptions } from './exploration-options.js';
 
 export interface ExplorationOutcome {
   results: RunResults;
@@ -70,7 +32,6 @@ export interface ExplorationOutcome {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const SETTLE_GRACE_MS = 2_000;
 
 function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
   const byEi = new Map(calls.map((c) => [c.ei, c]));
@@ -82,32 +43,41 @@ function faultEntries(failures: readonly Failure[], calls: readonly Call[]): Fau
   }));
 }
 
+const isFailing = (v: Verdict | undefined) => v === 'fail' || v === 'crash' || v === 'hang';
+
 export async function explore(options: ExplorationOptions): Promise<ExplorationOutcome> {
   const started = Date.now();
+  const scope = checkOptions(options, started);
   const log = options.log ?? (() => {});
   const writer = new ResultsWriter(options.outputDir);
   const runId = randomBytes(4).toString('hex');
-  const session = new Session((m) => log(`warning: ${m}`));
+  const bed = new TestBed(new Session((m) => log(`warning: ${m}`)));
   const explorer = new Explorer(options.catalogue, {
     dynamicReduction: options.dynamicReduction && !options.counterexample,
     strictReduction: options.strictReduction,
+    order: scope.order,
+    maxFaults: scope.maxFaults,
+    filter: scope.filter,
   });
   const executions: ExecutionResult[] = [];
   const failing: ExplorationOutcome['failing'] = [];
-  let server: OrchestratorServer | undefined;
-  let services: ServiceManager | undefined;
-  let runner: TestRunner | undefined;
+  /** Triage's material: every explored execution's verdict by fault set, and the failing ones' faults. */
+  const explored = new Map<string, { verdict: Verdict; counterexample?: string }>();
+  const failingForTriage: FailingExecution[] = [];
+  let triageReport: TriageReport | undefined;
+  let replayStability: RunResults['replay_stability'];
   let stopReason = 'every reachable execution was run or pruned';
   let complete = true;
   let allFaultsHit: boolean | undefined;
   let timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let number = 0;
+  let replayNumber = 0;
   let interrupted = false;
   // Ctrl-C / SIGTERM: abort the execution in flight (it is not recorded), then stop everything and write
   // the results. A second signal gets Node's default behaviour.
   const onSignal = () => {
     interrupted = true;
-    void runner?.close();
+    bed.abort();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -119,108 +89,92 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     failing: failing.length,
   });
 
-  try {
-    server = await startServer(session, options.port, options.host);
-    let endpoints: Record<string, ServiceEndpoint> = {};
-    if (options.servicesConfig) {
-      services = new ServiceManager(loadServicesConfig(options.servicesConfig), {
-        orchestratorUrl: server.url,
-        logDir: `${options.outputDir}/logs`,
-        eiCompat: options.eiCompat,
-        env: options.serviceEnv,
-      });
-      await services.start();
-      endpoints = services.endpoints();
-    }
-    const ctx = { orchestratorUrl: server.url, services: endpoints };
-    runner = options.test.kind === 'module' ? new ModuleTestRunner(options.test.value, ctx) : new SpawnTestRunner(options.test.value, ctx);
+  /** An explored execution: it takes the next number. */
+  const runNumbered = (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Run> => {
+    number++;
+    return bed.run(number, `${runId}-${number}`, failures, timeoutMs, prefix);
+  };
 
-    interface Run {
-      id: string;
-      outcome: TestOutcome;
-      calls: Call[];
-      judgement: Judgement;
-      entry: EntryResponse[];
-    }
-    const runOnce = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Run> => {
-      await services?.beforeExecution();
-      number++;
-      const id = `${runId}-${number}`;
-      const execution = session.begin(number, id, failures);
-      const outcome = await runner!.run(id, timeoutMs);
-      let quiet = await execution.quiescent(SETTLE_GRACE_MS);
-      await new Promise((r) => setImmediate(r)); // let messages already on the wire land
-      if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
-      const calls = execution.finish();
-      session.end(execution, calls);
-      const crashed = services?.crashed() ?? [];
-      const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
-      for (const c of crashed) await services!.restart(c.name);
-      return { id, outcome, calls, judgement, entry: [...execution.entryResponses] };
-    };
+  /** The result line of an execution that ran. */
+  const ranResult = (run: Run, faults: FaultEntry[]): ExecutionResult => ({
+    number,
+    id: run.id,
+    status: 'ran',
+    faults,
+    verdict: run.judgement.verdict,
+    detail: run.judgement.detail,
+    duration_ms: Math.round(run.outcome.durationMs),
+    calls: run.calls.length,
+    tree: callTree(run.calls),
+    ...(run.entry.length > 0 ? { entry: run.entry } : {}),
+  });
 
-    /** The result line of an execution that ran. */
-    const ranResult = (run: Run, faults: FaultEntry[]): ExecutionResult => ({
-      number,
-      id: run.id,
-      status: 'ran',
-      faults,
-      verdict: run.judgement.verdict,
-      detail: run.judgement.detail,
-      duration_ms: Math.round(run.outcome.durationMs),
-      calls: run.calls.length,
-      tree: callTree(run.calls),
-      ...(run.entry.length > 0 ? { entry: run.entry } : {}),
-    });
+  const writeCounterexample = (name: string, calls: readonly Call[], failures: readonly Failure[], execution: number, verdict: Verdict, detail: string | undefined, faults: FaultEntry[]): string => {
+    const path = writer.relative(writer.counterexamplePath(name));
+    writer.writeJson(path, buildCounterexample(calls, failures, { version: 1, test: options.test, services_config: options.servicesConfig, execution, verdict, detail, faults: faults.map((f) => f.description) }));
+    return path;
+  };
 
-    const record = (result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean) => {
-      if (result.verdict && result.verdict !== 'pass' && result.verdict !== 'inconclusive' && scheduled) {
-        const path = writer.counterexamplePath(result.number);
-        writer.writeJson(
-          writer.relative(path),
-          buildCounterexample(calls, failures, {
-            version: 1,
-            test: options.test,
-            services_config: options.servicesConfig,
-            execution: result.number,
-            verdict: result.verdict,
-            detail: result.detail,
-            faults: result.faults.map((f) => f.description),
-          }),
-        );
-        result.counterexample = writer.relative(path);
-        failing.push({ result, calls });
+  const record = (result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean) => {
+    if (isFailing(result.verdict) && scheduled) {
+      result.counterexample = writeCounterexample(`execution-${result.number}`, calls, failures, result.number, result.verdict!, result.detail, result.faults);
+      failing.push({ result, calls });
+      if (scope.triage && !options.counterexample) {
+        const injected = injectedFailures(failures, calls);
+        const entryOf = new Map(failures.map((f, i) => [f, result.faults[i]]));
+        failingForTriage.push({ number: result.number, verdict: result.verdict!, detail: result.detail, failures: injected, entries: injected.map((f) => entryOf.get(f)!), counterexample: result.counterexample });
       }
-      executions.push(result);
-      writer.append(result);
-      options.onExecution?.(result, counts());
-    };
+    }
+    if (scope.triage && result.status === 'ran') explored.set(faultSetKey(failures), { verdict: result.verdict!, counterexample: result.counterexample });
+    executions.push(result);
+    writer.append(result);
+    options.onExecution?.(result, counts());
+  };
+
+  const stopWhy = (reason: string) => {
+    complete = false;
+    stopReason = reason;
+  };
+
+  try {
+    await bed.start(options);
 
     if (options.counterexample) {
       const ce = options.counterexample;
-      session.learn(ce.responseLog.map((r) => ({ ei: r.execution_index, target: r.target_service_name === 'external' ? undefined : r.target_service_name, method: r.method })));
-      const run = await runOnce(ce.failures);
+      bed.session.learn(ce.responseLog.map((r) => ({ ei: r.execution_index, target: r.target_service_name === 'external' ? undefined : r.target_service_name, method: r.method })));
+      const run = await runNumbered(ce.failures);
       const hit = new Set(run.calls.filter((c) => c.failure).map((c) => c.ei));
       allFaultsHit = ce.failures.every((f) => hit.has(f.execution_index));
       explorer.complete(number, undefined, run.calls, false);
-      record(ranResult(run, faultEntries(ce.failures, run.calls)), run.calls, ce.failures, true);
+      const first = ranResult(run, faultEntries(ce.failures, run.calls));
+      record(first, run.calls, ce.failures, true);
       stopReason = 'replayed the counterexample';
+      // --replays N: N more runs, not numbered (they are not executions of the search), to tell a
+      // deterministic counterexample from a flaky one.
+      if (scope.replays > 0) {
+        replayStability = { runs: 0, reproduced: 0, stability: 'not replayed' };
+        for (let i = 0; i < scope.replays && !interrupted && !scope.budget.timeUp(); i++) {
+          replayNumber++;
+          const again = await bed.run(0, `${runId}-replay-${replayNumber}`, ce.failures, timeoutMs);
+          replayStability.runs++;
+          if (isFailing(again.judgement.verdict) === isFailing(first.verdict)) replayStability.reproduced++;
+        }
+        replayStability.stability = replayStability.runs === 0 ? 'not replayed' : replayStability.reproduced === replayStability.runs ? 'deterministic' : 'flaky';
+      }
       return finish();
     }
 
     // The fault-free execution.
-    const initial = await runOnce([]);
+    const initial = await runNumbered([]);
     if (interrupted) {
-      complete = false;
-      stopReason = 'interrupted';
+      stopWhy('interrupted');
       return finish();
     }
     record(ranResult(initial, []), initial.calls, [], false);
     if (initial.outcome.setupProblem) throw new TestSetupError(initial.outcome.setupProblem);
     if (initial.judgement.verdict !== 'pass') {
       const { verdict, detail } = initial.judgement;
-      complete = false;
-      stopReason = `the test fails without any fault (${verdict}${detail ? `: ${detail}` : ''}); nothing was explored`;
+      stopWhy(`the test fails without any fault (${verdict}${detail ? `: ${detail}` : ''}); nothing was explored`);
       return finish();
     }
     explorer.complete(number, undefined, initial.calls);
@@ -236,13 +190,12 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
 
     for (;;) {
       if (interrupted) {
-        complete = false;
-        stopReason = 'interrupted';
+        stopWhy('interrupted');
         break;
       }
-      if (options.maxTests !== undefined && number >= options.maxTests) {
-        complete = explorer.pendingCount === 0;
-        stopReason = `--max-tests ${options.maxTests} reached`;
+      const exhausted = explorer.pendingCount > 0 ? scope.budget.exhaustedAfter(number) : undefined;
+      if (exhausted) {
+        stopWhy(exhausted);
         break;
       }
       const step = explorer.next();
@@ -254,38 +207,54 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         record({ number, status: 'pruned', faults: faultEntries(te.failures, prefix) }, [], te.failures, false);
         continue;
       }
-      const run = await runOnce(te.failures, prefix);
+      const run = await runNumbered(te.failures, prefix);
       if (interrupted) {
-        complete = false;
-        stopReason = 'interrupted';
+        stopWhy('interrupted');
         break;
       }
       explorer.complete(number, te, run.calls);
       const result = ranResult(run, faultEntries(te.failures, run.calls.length ? run.calls : prefix));
       record(result, run.calls, te.failures, true);
-      if (options.failFast && result.verdict !== 'pass' && result.verdict !== 'inconclusive') {
+      if (options.failFast && isFailing(result.verdict)) {
         complete = explorer.pendingCount === 0;
         stopReason = `--fail-fast: execution ${number} failed`;
         break;
       }
     }
+
+    if (failingForTriage.length > 0 && !interrupted) {
+      triageReport = await triage(failingForTriage, {
+        explored,
+        replays: scope.replays,
+        stop: () => (interrupted ? 'interrupted' : scope.budget.timeUp()),
+        replay: async (failures) => {
+          replayNumber++;
+          const run = await bed.run(0, `${runId}-replay-${replayNumber}`, failures, timeoutMs);
+          const verdict = run.judgement.verdict;
+          const faults = faultEntries(failures, run.calls);
+          const counterexample = isFailing(verdict) ? writeCounterexample(`replay-${replayNumber}`, run.calls, failures, 0, verdict, run.judgement.detail, faults) : undefined;
+          return { verdict, detail: run.judgement.detail, injected: injectedFailures(failures, run.calls), counterexample };
+        },
+      });
+      for (const g of triageReport.groups) for (const n of g.executions) executions[n - 1].group = g.id;
+    }
     return finish();
   } catch (err) {
     // Keep every execution finished so far, and say why the run stopped.
-    complete = false;
-    stopReason = `stopped by an error: ${(err as Error).message}`;
+    stopWhy(`stopped by an error: ${(err as Error).message}`);
     finish();
     throw err;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    await runner?.close();
-    await services?.stop();
-    await server?.close();
+    await bed.close();
   }
 
   function finish(): ExplorationOutcome {
     const ran = executions.filter((e) => e.status === 'ran');
+    const notExplored = explorer.pendingCount;
+    const scoped = explorer.beyondMaxFaults > 0 || explorer.filteredOut > 0;
+    if (complete && notExplored === 0 && scoped) stopReason = 'every execution within the --max-faults bound and the fault filters was run or pruned';
     const results: RunResults = {
       schema: 'filibuster-results/1',
       test: options.test,
@@ -297,6 +266,12 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         ei_compat: options.eiCompat,
         fail_fast: options.failFast,
         max_tests: options.maxTests ?? null,
+        time_budget_ms: options.timeBudgetMs ?? null,
+        max_faults: scope.maxFaults ?? null,
+        order: scope.order,
+        filters: options.filters ?? null,
+        triage: scope.triage,
+        replays: scope.replays,
         timeout_ms: timeoutMs,
         services_config: options.servicesConfig ?? null,
       },
@@ -308,12 +283,17 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         crashed: ran.filter((e) => e.verdict === 'crash').length,
         hung: ran.filter((e) => e.verdict === 'hang').length,
         inconclusive: ran.filter((e) => e.verdict === 'inconclusive').length,
-        not_explored: explorer.pendingCount,
+        explored: ran.length,
+        not_explored: notExplored,
+        beyond_max_faults: explorer.beyondMaxFaults,
+        filtered_out: explorer.filteredOut,
       },
-      complete: complete && explorer.pendingCount === 0,
+      complete: complete && notExplored === 0 && explorer.beyondMaxFaults === 0 && explorer.filteredOut === 0,
       stop_reason: stopReason,
-      background_calls: session.backgroundCalls,
+      background_calls: bed.session.backgroundCalls,
       executions,
+      ...(triageReport ? { triage: triageReport } : {}),
+      ...(replayStability ? { replay_stability: replayStability } : {}),
     };
     const resultsPath = writer.writeJson('results.json', results);
     writeReports(writer, results);

@@ -5,14 +5,23 @@
  * scheduled prefix, by canonical key) and not already failing gets one child execution per applicable
  * fault: the prefix up to and including the call, and the parent's failures plus the new one, sorted by
  * execution index. Per call, exception faults come before error faults (error faults need an
- * instrumented callee). Children go on a stack; the most recently pushed runs first (depth-first). That
- * is the original's order whenever calls are sequential.
+ * instrumented callee). Children go on the frontier (frontier.ts): by default a stack, the most recently
+ * pushed first (depth-first), which is the original's order whenever calls are sequential; or smallest
+ * fault set first (`by-size`).
+ *
+ * Two scopes bound what is generated at all: `maxFaults` (a child with more faults is never scheduled;
+ * each one dropped is counted in `beyondMaxFaults`; its own extensions are never discovered, so not
+ * counted) and the fault filter (a rejected fault is never scheduled; counted in `filteredOut`).
  *
  * Deduplication is the original's, on hashed keys: a child is dropped when an identical one is on the
- * stack, or when an execution already run had exactly that log and those failures. Before a child runs,
- * dynamic reduction may prune it (reduction.ts); a pruned child generates nothing.
+ * frontier, or when an execution already run had exactly that log and those failures. Before a child runs,
+ * dynamic reduction may prune it (reduction.ts); a pruned child generates nothing. Pruning only ever rests
+ * on executions that actually ran, whatever the order, so it is as sound in by-size order as in dfs; the
+ * order only decides which evidence exists when an execution comes up, hence how many are pruned.
  */
 import type { FaultCatalogue } from './catalogue.js';
+import type { FaultFilter } from './filters.js';
+import { createFrontier, type ExplorationOrder, type Frontier } from './frontier.js';
 import { ReductionIndex } from './reduction.js';
 import {
   executionKey,
@@ -27,6 +36,12 @@ import {
 export interface ExplorerOptions {
   dynamicReduction: boolean;
   strictReduction: boolean;
+  /** 'dfs' (default, the original's) or 'by-size'. */
+  order?: ExplorationOrder;
+  /** Largest fault set to schedule (1 = the Java version's "suppress combinations"); unbounded if absent. */
+  maxFaults?: number;
+  /** Faults that may be injected; all of the catalogue's if absent. */
+  filter?: FaultFilter;
 }
 
 export type NextStep = { kind: 'run'; execution: ScheduledExecution } | { kind: 'pruned'; execution: ScheduledExecution };
@@ -34,28 +49,37 @@ export type NextStep = { kind: 'run'; execution: ScheduledExecution } | { kind: 
 export class Explorer {
   private readonly catalogue: FaultCatalogue;
   private readonly options: ExplorerOptions;
-  private readonly stack: ScheduledExecution[] = [];
-  /** Keys of the executions on the stack (a key is never pushed twice while on it). */
+  private readonly frontier: Frontier;
+  /** Keys of the executions on the frontier (a key is never pushed twice while on it). */
   private readonly onStack = new Set<string>();
   /** Keys (full log + failures) of the executions already run. */
   private readonly ranKeys = new Set<string>();
   private readonly reduction: ReductionIndex;
+  private readonly maxFaults: number;
+  private readonly filter?: FaultFilter;
   ranCount = 0;
   prunedCount = 0;
+  /** Fault sets not scheduled because they have more than maxFaults faults. */
+  beyondMaxFaults = 0;
+  /** Fault sets not scheduled because their new fault was rejected by the filter. */
+  filteredOut = 0;
 
   constructor(catalogue: FaultCatalogue, options: ExplorerOptions) {
     this.catalogue = catalogue;
     this.options = options;
+    this.frontier = createFrontier(options.order ?? 'dfs');
+    this.maxFaults = options.maxFaults ?? Infinity;
+    this.filter = options.filter?.active ? options.filter : undefined;
     this.reduction = new ReductionIndex(options.strictReduction, (c) => catalogue.hasRichErrors(c));
   }
 
   get pendingCount(): number {
-    return this.stack.length;
+    return this.frontier.size;
   }
 
   /** Pops the next execution; pruned ones are returned as such (and generate nothing). */
   next(): NextStep | undefined {
-    const execution = this.stack.pop();
+    const execution = this.frontier.pop();
     if (!execution) return undefined;
     this.onStack.delete(execution.key);
     if (this.options.dynamicReduction && this.reduction.shouldPrune(execution)) {
@@ -89,8 +113,16 @@ export class Explorer {
         const key = executionKey(hashes[i], childFailures);
         if (added.has(key) || this.onStack.has(key) || this.ranKeys.has(key)) continue;
         added.add(key);
+        if (this.filter && !this.filter.allows(call, fault)) {
+          this.filteredOut++;
+          continue;
+        }
+        if (childFailures.length > this.maxFaults) {
+          this.beyondMaxFaults++;
+          continue;
+        }
         this.onStack.add(key);
-        this.stack.push(new ScheduledExecution(key, calls, i + 1, childFailures, number));
+        this.frontier.push(new ScheduledExecution(key, calls, i + 1, childFailures, number));
       }
     }
   }
@@ -103,6 +135,6 @@ export class Explorer {
 
   /** A digest of the search state: equal digests, equal futures (used to show bad input changes nothing). */
   digest(): string {
-    return stableJson([this.ranCount, this.prunedCount, this.stack.map((s) => s.key), [...this.ranKeys].sort()]);
+    return stableJson([this.ranCount, this.prunedCount, this.frontier.keys(), [...this.ranKeys].sort()]);
   }
 }

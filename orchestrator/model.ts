@@ -135,9 +135,26 @@ export function describeFailure(f: Failure, call?: Pick<Call, 'source' | 'target
       ? f.failure_metadata.return_value.status_code
       : `status ${stableJson(f.failure_metadata?.exception?.metadata ?? {})}`;
   if (!call) return `${what} on ${f.execution_index}`;
-  // args[0] is the original's host-stripped URL ("5001/movies/1", or "//host:443/x" for https): show the path.
+  return `${what} on ${call.source} → ${call.target ?? call.callee ?? String(call.args[0] ?? '')} (${call.method} ${callPath(call)})`;
+}
+
+/** The request path of a call. args[0] is the original's host-stripped URL ("5001/movies/1", or "//host:443/x" for https). */
+export function callPath(call: Pick<Call, 'args'>): string {
   const url = String(call.args[0] ?? '');
   const slash = url.indexOf('/', url.startsWith('//') ? 2 : 0);
-  const path = slash >= 0 ? url.slice(slash) : url;
-  return `${what} on ${call.source} → ${call.target ?? call.callee ?? url} (${call.method} ${path})`;
+  return slash >= 0 ? url.slice(slash) : url;
+}
+
+/** A fault's type as users name it: the exception ("node.ECONNREFUSED") or the status code ("503"). */
+export function faultTypeName(f: Pick<Failure, 'forced_exception' | 'failure_metadata'>): string {
+  if (f.forced_exception) return f.forced_exception.name;
+  const rv = f.failure_metadata?.return_value;
+  if (rv) return String(rv.status_code);
+  const ex = f.failure_metadata?.exception as { name?: unknown; metadata?: { code?: unknown } } | undefined;
+  return String(ex?.metadata?.code ?? ex?.name ?? 'unknown');
+}
+
+/** Identifies a fault set whatever order its failures are listed in (the prefix it was planned on aside). */
+export function faultSetKey(failures: readonly Failure[]): string {
+  return sortFailures([...failures]).map(failureKey).join('|');
 }

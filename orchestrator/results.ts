@@ -2,7 +2,8 @@
  * Results files in the output directory:
  *  - `journal.jsonl`: one line per finished execution, appended as the run goes;
  *  - `results.json`: the whole run (schema below), written at the end (also when the run is cut short);
- *  - `counterexamples/execution-<n>.json`: one per failing execution;
+ *  - `counterexamples/execution-<n>.json`: one per failing execution; `counterexamples/replay-<k>.json`: one
+ *    per failing triage replay (a minimal fault set that no explored execution ran on its own);
  *  - `report.html` and `junit.xml` (report/), written with results.json.
  *
  * results.json, schema "filibuster-results/1":
@@ -10,9 +11,18 @@
  *   "schema": "filibuster-results/1",
  *   "test": { "kind": "command" | "module", "value": string },
  *   "started_at": ISO time, "wall_ms": number,
- *   "options": { "dynamic_reduction", "strict_reduction", "ei_compat", "fail_fast", "max_tests", "timeout_ms" },
- *   "counts": { "ran", "pruned", "passed", "failed", "crashed", "hung", "inconclusive", "not_explored" },
- *   "complete": true when every reachable execution was run or pruned,
+ *   "options": { "dynamic_reduction", "strict_reduction", "ei_compat", "fail_fast", "max_tests", "timeout_ms",
+ *                "order", "max_faults", "time_budget_ms", "filters", "triage", "replays" },
+ *   "counts": {
+ *     "ran", "pruned", "passed", "failed", "crashed", "hung", "inconclusive",
+ *     "explored": executions run by the search, the fault-free one included (= "ran"; triage replays never count),
+ *     "not_explored": scheduled but never run nor pruned (a budget, --fail-fast or an interruption stopped the run),
+ *     "beyond_max_faults": fault sets of more than --max-faults faults, never scheduled (their own extensions
+ *                          were never discovered, so they are not counted),
+ *     "filtered_out": fault sets never scheduled because their new fault is filtered out
+ *   },
+ *   "complete": true when every reachable execution was run or pruned: false when any of not_explored,
+ *               beyond_max_faults or filtered_out is non-zero, or the run was stopped,
  *   "stop_reason": why the run ended,
  *   "background_calls": calls made outside any inbound request (timers, start-up): reported, never faulted,
  *   "executions": [{
@@ -26,8 +36,19 @@
  *     "tree"?: [{ "depth", "source", "target", "method", "path", "outcome", "fault"? }] (ran only: the calls
  *       in causal pre-order; outcome is the status or exception the caller met),
  *     "entry"?: [{ "service", "method", "path", "status", "body_md5", "content_type"? }] (ran only: the
- *       responses entry services sent to the test, when they run our instrumentation)
- *   }]
+ *       responses entry services sent to the test, when they run our instrumentation),
+ *     "group"?: id of its failure group (failing executions, when triage ran)
+ *   }],
+ *   "replay_stability"?: { "runs", "reproduced", "stability" }   (a counterexample replayed with --replays N:
+ *                          N more runs, how many gave the first run's verdict class, deterministic or flaky),
+ *   "triage"?: {                                 (present when triage ran: failures found and triage on)
+ *     "replays_per_counterexample", "minimisation_runs", "answered_without_running", "confirmation_runs",
+ *     "stopped"?: why triage was cut short,
+ *     "groups": [{ "id", "faults": [fault entries, as above: the 1-minimal failing fault set], "verdict",
+ *                  "detail"?, "executions": [numbers of the failing executions in the group], "minimal",
+ *                  "counterexample"?: relative path of one that runs exactly this set,
+ *                  "replays": { "runs", "reproduced" }, "stability": "deterministic" | "flaky" | "not replayed" }]
+ *   }
  * }
  */
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -35,6 +56,7 @@ import { join, relative } from 'node:path';
 import type { CallNode, EntryResponse } from './call-tree.js';
 import type { TestSpec } from './counterexample.js';
 import type { Failure } from './model.js';
+import type { Stability, TriageReport } from './triage.js';
 
 export type Verdict = 'pass' | 'fail' | 'crash' | 'hang' | 'inconclusive';
 
@@ -57,6 +79,7 @@ export interface ExecutionResult {
   counterexample?: string;
   tree?: CallNode[];
   entry?: EntryResponse[];
+  group?: number;
 }
 
 export interface RunResults {
@@ -73,12 +96,17 @@ export interface RunResults {
     crashed: number;
     hung: number;
     inconclusive: number;
+    explored: number;
     not_explored: number;
+    beyond_max_faults: number;
+    filtered_out: number;
   };
   complete: boolean;
   stop_reason: string;
   background_calls: string[];
   executions: ExecutionResult[];
+  triage?: TriageReport;
+  replay_stability?: { runs: number; reproduced: number; stability: Stability };
 }
 
 export class ResultsWriter {
@@ -97,8 +125,9 @@ export class ResultsWriter {
     appendFileSync(this.journal, JSON.stringify(result) + '\n');
   }
 
-  counterexamplePath(number: number): string {
-    return join(this.dir, 'counterexamples', `execution-${number}.json`);
+  /** `name` is e.g. "execution-12" (a failing execution) or "replay-3" (a failing triage replay). */
+  counterexamplePath(name: string): string {
+    return join(this.dir, 'counterexamples', `${name}.json`);
   }
 
   relative(path: string): string {

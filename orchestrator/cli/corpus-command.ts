@@ -47,6 +47,8 @@ async function exploreOnce(app: CorpusApp, testExport: string | undefined, choic
       catalogue: catalogue(app.name, choice),
       dynamicReduction,
       outputDir,
+      // The table compares counts and times with the published ones: no triage replays on top.
+      triage: false,
     }),
   );
 }

@@ -11,6 +11,7 @@ import { hideBin } from 'yargs/helpers';
 import { runAnalyze } from './analyze-command.js';
 import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from './corpus-command.js';
 import { loadTable, runLoad } from './loadgen-command.js';
+import type { FaultFilterSpec, FilterRule } from '../filters.js';
 import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
 
 function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | undefined {
@@ -22,6 +23,22 @@ function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | un
     env[p.slice(0, i)] = p.slice(i + 1);
   }
   return env;
+}
+
+/** The --include-* / --exclude-* flags as a filter spec (filters.ts). */
+function filtersFrom(a: Record<string, unknown>): FaultFilterSpec | undefined {
+  const rule = (side: 'include' | 'exclude'): FilterRule => ({
+    services: a[`${side}Service`] as string[] | undefined,
+    edges: a[`${side}Edge`] as string[] | undefined,
+    methods: a[`${side}Method`] as string[] | undefined,
+    paths: a[`${side}Path`] as string[] | undefined,
+    faults: a[`${side}Fault`] as string[] | undefined,
+  });
+  const used = (r: FilterRule) => Object.values(r).some((v) => v !== undefined);
+  const include = rule('include');
+  const exclude = rule('exclude');
+  if (!used(include) && !used(exclude)) return undefined;
+  return { ...(used(include) ? { include } : {}), ...(used(exclude) ? { exclude } : {}) };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -43,7 +60,22 @@ async function main(argv: string[]): Promise<number> {
           .option('disable-dynamic-reduction', { type: 'boolean', default: false, describe: 'run every scheduled execution (no pruning)' })
           .option('strict-reduction', { type: 'boolean', default: false, describe: 'dynamic reduction also compares response bodies and content types' })
           .option('ei-compat', { type: 'boolean', default: false, describe: "the original's execution-index counters (repeated calls in downstream services share one identity)" })
-          .option('max-tests', { type: 'number', describe: 'stop after N executions, the fault-free and pruned ones included (as the original NUM_TESTS)' })
+          .option('max-tests', { type: 'number', describe: 'stop after N executions, the fault-free and pruned ones included (as the original NUM_TESTS); triage replays not counted' })
+          .option('max-faults', { type: 'number', describe: 'schedule fault sets of at most K faults (1 = single faults only, the Java version\'s "suppress combinations"); larger ones are never generated, and counted' })
+          .option('time-budget', { type: 'string', describe: 'stop starting executions after this long (90s, 5m, 1h; a bare number is seconds); the one in flight finishes' })
+          .option('order', { choices: ['dfs', 'by-size'] as const, default: 'dfs' as const, describe: "dfs: the original's depth-first order; by-size: every single fault, then every pair, ..." })
+          .option('include-service', { type: 'string', array: true, describe: 'inject faults only on calls to these services (callees; * wildcards)' })
+          .option('exclude-service', { type: 'string', array: true, describe: 'never inject faults on calls to these services' })
+          .option('include-edge', { type: 'string', array: true, describe: 'inject faults only on these edges, "caller->callee" (* wildcards)' })
+          .option('exclude-edge', { type: 'string', array: true, describe: 'never inject faults on these edges, "caller->callee"' })
+          .option('include-method', { type: 'string', array: true, describe: 'inject faults only on calls with these HTTP methods' })
+          .option('exclude-method', { type: 'string', array: true, describe: 'never inject faults on calls with these HTTP methods' })
+          .option('include-path', { type: 'string', array: true, describe: 'inject faults only on calls to these paths (/users/*)' })
+          .option('exclude-path', { type: 'string', array: true, describe: 'never inject faults on calls to these paths' })
+          .option('include-fault', { type: 'string', array: true, describe: 'inject only these fault types (node.ECONNREFUSED, node.Timeout, 503, 5*)' })
+          .option('exclude-fault', { type: 'string', array: true, describe: 'never inject these fault types' })
+          .option('triage', { type: 'boolean', default: true, describe: 'reduce each failing execution to a minimal fault set by replaying subsets, and group failures by it (--no-triage: list every failing execution)' })
+          .option('replays', { type: 'number', describe: 'replay each minimal failing fault set N more times (default 1; 0: none) and label it deterministic or flaky; with --counterexample-file, run the counterexample N more times (default 0)' })
           .option('timeout', { type: 'number', describe: 'per-execution timeout in seconds (default: 30, or 10 s above the longest caller timeout seen)' })
           .option('port', { type: 'number', default: 5005, describe: 'orchestrator port (0 = any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'orchestrator address' })
@@ -63,6 +95,12 @@ async function main(argv: string[]): Promise<number> {
           strictReduction: a.strictReduction,
           eiCompat: a.eiCompat,
           maxTests: a.maxTests,
+          maxFaults: a.maxFaults,
+          timeBudget: a.timeBudget,
+          order: a.order,
+          filters: filtersFrom(a),
+          triage: a.triage,
+          replays: a.replays,
           timeout: a.timeout,
           port: a.port,
           host: a.host,

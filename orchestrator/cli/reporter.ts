@@ -2,7 +2,7 @@
  * What the terminal shows: a live progress line on a TTY (plain lines otherwise), and the final summary.
  */
 import type { ExplorationOutcome } from '../exploration.js';
-import type { ExecutionResult } from '../results.js';
+import type { ExecutionResult, RunResults } from '../results.js';
 
 export interface Reporter {
   execution(result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }): void;
@@ -51,22 +51,68 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
     `filibuster: ${c.ran} execution(s) ran, ${c.pruned} pruned by dynamic reduction (not run, so not proven to pass), ` +
       `${c.failed + c.crashed + c.hung} failing, ${c.inconclusive} inconclusive, in ${seconds} s.`,
   );
-  if (!results.complete) lines.push(`Stopped early: ${results.stop_reason}; ${c.not_explored} scheduled execution(s) not explored.`);
-  else if (c.ran === 1 && results.executions[0]?.verdict !== 'pass') lines.push(results.stop_reason);
-  for (const { result } of outcome.failing) {
-    lines.push(`  #${result.number} ${result.verdict}: ${result.faults.map((f) => f.description).join(' + ')}`);
-    if (result.detail) for (const line of headOf(result.detail)) lines.push(`      ${line}`);
-    if (result.counterexample) {
-      lines.push(`      counterexample: ${result.counterexample}`);
-      if (replayHint) lines.push(`      replay: ${replayHint(result.counterexample)}`);
+  lines.push(coverageLine(results));
+  // Stopped early = anything but running out of executions within the run's scope (both such reasons read "every ...").
+  if (c.not_explored > 0 || (!results.complete && !results.stop_reason.startsWith('every '))) {
+    lines.push(`Stopped early: ${results.stop_reason}; ${c.not_explored} scheduled execution(s) not explored.`);
+  } else if (c.ran === 1 && results.executions[0]?.verdict !== 'pass') lines.push(results.stop_reason);
+  if (c.beyond_max_faults > 0) {
+    const k = results.options.max_faults;
+    lines.push(`Bounded: ${c.beyond_max_faults} fault set(s) of more than ${k} fault(s) were never generated (--max-faults ${k}), nor anything extending them.`);
+  }
+  if (c.filtered_out > 0) lines.push(`Filtered: ${c.filtered_out} fault set(s) were never generated: their fault is filtered out.`);
+  if (results.triage) lines.push(...groupLines(results, replayHint));
+  else {
+    for (const { result } of outcome.failing) {
+      lines.push(`  #${result.number} ${result.verdict}: ${result.faults.map((f) => f.description).join(' + ')}`);
+      if (result.detail) for (const line of headOf(result.detail)) lines.push(`      ${line}`);
+      if (result.counterexample) {
+        lines.push(`      counterexample: ${result.counterexample}`);
+        if (replayHint) lines.push(`      replay: ${replayHint(result.counterexample)}`);
+      }
     }
   }
   for (const e of results.executions) {
     if (e.verdict === 'inconclusive') lines.push(`  #${e.number} inconclusive: ${e.detail ?? ''}`);
+  }
+  if (results.replay_stability) {
+    const r = results.replay_stability;
+    lines.push(`Replayed ${r.runs} more time(s): ${r.reproduced}/${r.runs} gave the same verdict (${r.stability}).`);
   }
   if (outcome.allFaultsHit !== undefined) {
     lines.push(outcome.allFaultsHit ? 'Every fault of the counterexample was injected.' : 'Not every fault of the counterexample was injected: the application no longer makes the same calls.');
   }
   lines.push(`Results: ${outcome.resultsPath}`);
   return lines.join('\n');
+}
+
+/** "Explored 50, pruned 0, not explored 1234.": what was and was not covered, so a bounded run never looks complete. */
+function coverageLine(results: RunResults): string {
+  const c = results.counts;
+  const scope = [c.beyond_max_faults > 0 ? `${c.beyond_max_faults} beyond --max-faults` : '', c.filtered_out > 0 ? `${c.filtered_out} filtered out` : ''].filter(Boolean);
+  return `Explored ${c.explored}, pruned ${c.pruned}, not explored ${c.not_explored}${scope.length ? ` (+ never generated: ${scope.join(', ')})` : ''}${results.complete ? ': complete.' : '.'}`;
+}
+
+/** The failure groups: one minimal fault set and one counterexample per distinct failure. */
+function groupLines(results: RunResults, replayHint?: (counterexample: string) => string): string[] {
+  const t = results.triage!;
+  const failingCount = t.groups.reduce((n, g) => n + g.executions.length, 0);
+  const lines = [
+    `${t.groups.length} distinct failure(s) among ${failingCount} failing execution(s), each reduced to a minimal fault set ` +
+      `(triage: ${t.minimisation_runs} replay(s) to minimise, ${t.answered_without_running} answered by executions already run, ` +
+      `${t.confirmation_runs} confirmation replay(s))${t.stopped ? `; triage cut short: ${t.stopped}` : ''}:`,
+  ];
+  for (const g of t.groups) {
+    const faults = g.faults.length ? g.faults.map((f) => f.description).join(' + ') : 'no fault injected (the test failed anyway: flaky?)';
+    lines.push(`  [${g.id}] ${g.verdict}: ${faults}${g.minimal ? '' : ' (not minimised)'}`);
+    if (g.detail) for (const line of headOf(g.detail)) lines.push(`      ${line}`);
+    const shown = g.executions.slice(0, 10).map((n) => `#${n}`).join(', ') + (g.executions.length > 10 ? ', ...' : '');
+    const stability = g.stability === 'not replayed' ? 'not replayed' : `${g.stability} (${g.replays.reproduced}/${g.replays.runs} replay(s) failed the same way)`;
+    lines.push(`      ${g.executions.length} failing execution(s): ${shown}; ${stability}`);
+    if (g.counterexample) {
+      lines.push(`      counterexample: ${g.counterexample}`);
+      if (replayHint) lines.push(`      replay: ${replayHint(g.counterexample)}`);
+    }
+  }
+  return lines;
 }

@@ -7,9 +7,13 @@
  * executions that could not be judged; 130 interrupted (Ctrl-C), after writing the results.
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseDuration } from '../budget.js';
 import { CatalogueError, FaultCatalogue } from '../catalogue.js';
 import { CounterexampleError, readCounterexample, type LoadedCounterexample, type TestSpec } from '../counterexample.js';
 import { explore, type ExplorationOutcome } from '../exploration.js';
+import type { FaultFilterSpec } from '../filters.js';
+import type { ExplorationOrder } from '../frontier.js';
+import { InvalidOptionError } from '../option-error.js';
 import { ConfigError } from '../runner/service-config.js';
 import { ServiceError } from '../runner/services.js';
 import { TestSetupError } from '../runner/test-runner.js';
@@ -28,6 +32,13 @@ export interface RunArgs {
   strictReduction: boolean;
   eiCompat: boolean;
   maxTests?: number;
+  maxFaults?: number;
+  /** As given: "90s", "5m", ... */
+  timeBudget?: string;
+  order?: ExplorationOrder;
+  filters?: FaultFilterSpec;
+  triage?: boolean;
+  replays?: number;
   timeout?: number;
   port: number;
   host: string;
@@ -84,6 +95,12 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     eiCompat: args.eiCompat,
     failFast: args.failFast,
     maxTests: args.maxTests,
+    maxFaults: args.maxFaults,
+    timeBudgetMs: args.timeBudget !== undefined ? parseDuration(args.timeBudget) : undefined,
+    order: args.order,
+    filters: args.filters,
+    triage: args.triage,
+    replays: args.replays,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     port: args.port,
     host: args.host,
@@ -100,7 +117,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
 /** Maps an error to its message and exit code. */
 export function classifyError(err: unknown): { message: string; exitCode: number } {
   const message = (err as Error)?.message ?? String(err);
-  if (err instanceof UsageError || err instanceof CatalogueError || err instanceof ConfigError || err instanceof CounterexampleError || err instanceof TestSetupError) {
+  if (err instanceof UsageError || err instanceof InvalidOptionError || err instanceof CatalogueError || err instanceof ConfigError || err instanceof CounterexampleError || err instanceof TestSetupError) {
     return { message, exitCode: EXIT.usage };
   }
   if (err instanceof ServiceError) return { message, exitCode: EXIT.infrastructure };

@@ -67,8 +67,24 @@ function summary(r: RunResults): string {
   return `<table class="summary">${rows.map(([k, v]) => `<tr><th>${htmlEscape(k)}</th><td>${htmlEscape(v)}</td></tr>`).join('')}</table>`;
 }
 
-/** Failures grouped by what went wrong (verdict and the first line of the detail). */
+/** Failures grouped by their minimal failing fault set (triage), each with one counterexample. */
+function triageGroups(r: RunResults): string {
+  const groups = r.triage!.groups;
+  if (groups.length === 0) return '<p class="ok">No failing execution.</p>';
+  const parts = groups.map((g) => {
+    const faults = g.faults.length === 0 ? 'no fault needed' : g.faults.map((f) => readable(f.description)).join(' + ');
+    const link = g.counterexample ? ` — counterexample <a href="${htmlEscape(g.counterexample)}">${htmlEscape(g.counterexample)}</a>` : '';
+    const members = g.executions.map((n) => `<a href="#execution-${n}">#${n}</a>`).join(' ');
+    const minimal = g.minimal ? 'minimal fault set' : 'fault set (not minimised: triage was cut short)';
+    return `<li class="cause" id="group-${g.id}"><p><strong>${htmlEscape(faults)}</strong> → ${htmlEscape(g.verdict)} (${g.executions.length} execution${g.executions.length === 1 ? '' : 's'}; ${minimal}; ${htmlEscape(g.stability)})${link}</p>${g.detail ? `<p>${htmlEscape(firstLine(g.detail))}</p>` : ''}<p class="muted">Executions: ${members}</p></li>`;
+  });
+  const stopped = r.triage!.stopped ? `<p class="muted">Triage stopped: ${htmlEscape(r.triage!.stopped)}</p>` : '';
+  return `<p>${groups.length} distinct failure${groups.length === 1 ? '' : 's'} (failing executions grouped by their minimal failing fault set).</p><ul class="causes">${parts.join('')}</ul>${stopped}`;
+}
+
+/** Failures grouped by what went wrong: by minimal fault set when triage ran, else by verdict and message. */
 function failureGroups(r: RunResults): string {
+  if (r.triage) return triageGroups(r);
   const groups = new Map<string, ExecutionResult[]>();
   for (const e of r.executions.filter(isFailing)) {
     const key = `${e.verdict}: ${firstLine(e.detail)}`;

@@ -1,0 +1,98 @@
+/**
+ * The test bed: what every execution needs (the orchestrator server and its session, the services, the
+ * test runner), started once per exploration, and one execution run on it: begin the execution in the
+ * session, run the test, wait for its calls to settle, judge it, restart crashed services.
+ */
+import type { EntryResponse } from './execution.js';
+import type { Call, Failure } from './model.js';
+import { loadServicesConfig } from './runner/service-config.js';
+import { ServiceManager, type ServiceEndpoint } from './runner/services.js';
+import { ModuleTestRunner, SpawnTestRunner, type TestOutcome, type TestRunner } from './runner/test-runner.js';
+import { startServer, type OrchestratorServer } from './server.js';
+import { Session } from './session.js';
+import type { TestSpec } from './counterexample.js';
+import { judge, type Judgement } from './verdict.js';
+
+export interface Run {
+  id: string;
+  outcome: TestOutcome;
+  calls: Call[];
+  judgement: Judgement;
+  /** The responses entry services sent to the test. */
+  entry: EntryResponse[];
+}
+
+export interface TestBedOptions {
+  test: TestSpec;
+  servicesConfig?: string;
+  port: number;
+  host: string;
+  outputDir: string;
+  eiCompat: boolean;
+  serviceEnv?: Record<string, string>;
+}
+
+export const SETTLE_GRACE_MS = 2_000;
+
+export class TestBed {
+  readonly session: Session;
+  private server?: OrchestratorServer;
+  private services?: ServiceManager;
+  private runner?: TestRunner;
+
+  constructor(session: Session) {
+    this.session = session;
+  }
+
+  /** Starts the server, the services and the test runner; on failure, what was started stays closable. */
+  async start(options: TestBedOptions): Promise<void> {
+    this.server = await startServer(this.session, options.port, options.host);
+    let endpoints: Record<string, ServiceEndpoint> = {};
+    if (options.servicesConfig) {
+      this.services = new ServiceManager(loadServicesConfig(options.servicesConfig), {
+        orchestratorUrl: this.server.url,
+        logDir: `${options.outputDir}/logs`,
+        eiCompat: options.eiCompat,
+        env: options.serviceEnv,
+      });
+      await this.services.start();
+      endpoints = this.services.endpoints();
+    }
+    const ctx = { orchestratorUrl: this.server.url, services: endpoints };
+    this.runner = options.test.kind === 'module' ? new ModuleTestRunner(options.test.value, ctx) : new SpawnTestRunner(options.test.value, ctx);
+  }
+
+  /** Runs the test once with these faults; `prefix` is the scheduled prefix to check (empty for replays). */
+  async run(number: number, id: string, failures: readonly Failure[], timeoutMs: number, prefix: readonly Call[] = []): Promise<Run> {
+    await this.services?.beforeExecution();
+    const execution = this.session.begin(number, id, failures);
+    const outcome = await this.runner!.run(id, timeoutMs);
+    let quiet = await execution.quiescent(SETTLE_GRACE_MS);
+    await new Promise((r) => setImmediate(r)); // let messages already on the wire land
+    if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
+    const calls = execution.finish();
+    this.session.end(execution, calls);
+    const crashed = this.services?.crashed() ?? [];
+    const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
+    for (const c of crashed) await this.services!.restart(c.name);
+    return { id, outcome, calls, judgement, entry: [...execution.entryResponses] };
+  }
+
+  /** Abandons the execution in flight (Ctrl-C). */
+  abort(): void {
+    void this.runner?.close();
+  }
+
+  async close(): Promise<void> {
+    await this.runner?.close();
+    await this.services?.stop();
+    await this.server?.close();
+  }
+}
+
+/** The planned faults that a run actually injected. */
+export function injectedFailures(failures: readonly Failure[], calls: readonly Call[]): Failure[] {
+  const hit = new Set<string>();
+  for (const c of calls) if (c.failure) hit.add(c.ei);
+  return failures.filter((f) => hit.has(f.execution_index));
+}
