@@ -16,6 +16,7 @@ import { DEFAULTS } from './types.js';
 interface Reporter {
   client: OrchestratorClient;
   service: string;
+  url?: string;
 }
 
 let registered: Reporter | undefined;
@@ -30,10 +31,14 @@ function reporter(): Reporter | undefined {
   if (registered) return registered;
   const url = process.env.FILIBUSTER_URL;
   if (!url) return undefined;
-  own ??= {
-    client: new OrchestratorClient(url, DEFAULTS.decisionTimeoutMs, DEFAULTS.breakerCooldownMs, process.env.FILIBUSTER_TOKEN),
-    service: process.env.FILIBUSTER_SERVICE_NAME || 'functional-test',
-  };
+  // A process may run several explorations in turn (filibusterTest), each with its own orchestrator.
+  if (own?.url !== url) {
+    own = {
+      client: new OrchestratorClient(url, DEFAULTS.decisionTimeoutMs, DEFAULTS.breakerCooldownMs, process.env.FILIBUSTER_TOKEN),
+      service: process.env.FILIBUSTER_SERVICE_NAME || 'functional-test',
+      url,
+    };
+  }
   return own;
 }
 

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { Call, Failure } from './model.js';
 
 export interface TestSpec {
-  kind: 'command' | 'module';
-  /** The command line, or `path#export` of the test module. */
+  /** 'function': a function run in the exploring process (`filibusterTest`); not replayable from the CLI. */
+  kind: 'command' | 'module' | 'function';
+  /** The command line, `path#export` of the test module, or the test's name. */
   value: string;
 }
 

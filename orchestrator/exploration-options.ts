@@ -9,9 +9,12 @@ import { FaultFilter, type FaultFilterSpec } from './filters.js';
 import { EXPLORATION_ORDERS, type ExplorationOrder } from './frontier.js';
 import { InvalidOptionError } from './option-error.js';
 import type { ExecutionResult } from './results.js';
+import type { TestFunction } from './runner/in-process-runner.js';
 
 export interface ExplorationOptions {
   test: TestSpec;
+  /** With `test.kind: 'function'`: the test itself, called in this process once per execution. */
+  testFunction?: TestFunction;
   servicesConfig?: string;
   catalogue: FaultCatalogue;
   counterexample?: LoadedCounterexample;

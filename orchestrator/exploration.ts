@@ -11,6 +11,7 @@ import { buildCounterexample } from './counterexample.js';
 import { checkOptions, type ExplorationOptions } from './exploration-options.js';
 import { Explorer } from './explorer.js';
 import { describeFailure, faultSetKey, type Call, type Failure, type ScheduledExecution } from './model.js';
+import { summariseProperties } from './property-summary.js';
 import { writeReports } from './report/index.js';
 import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults, type Verdict } from './results.js';
 import { TestSetupError } from './runner/test-runner.js';
@@ -107,6 +108,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     calls: run.calls.length,
     tree: callTree(run.calls),
     ...(run.entry.length > 0 ? { entry: run.entry } : {}),
+    ...(run.properties.length > 0 ? { properties: run.properties } : {}),
   });
 
   const writeCounterexample = (name: string, calls: readonly Call[], failures: readonly Failure[], execution: number, verdict: Verdict, detail: string | undefined, faults: FaultEntry[]): string => {
@@ -255,6 +257,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     const notExplored = explorer.pendingCount;
     const scoped = explorer.beyondMaxFaults > 0 || explorer.filteredOut > 0;
     if (complete && notExplored === 0 && scoped) stopReason = 'every execution within the --max-faults bound and the fault filters was run or pruned';
+    const properties = summariseProperties(executions);
     const results: RunResults = {
       schema: 'filibuster-results/1',
       test: options.test,
@@ -294,6 +297,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       executions,
       ...(triageReport ? { triage: triageReport } : {}),
       ...(replayStability ? { replay_stability: replayStability } : {}),
+      ...(properties.length > 0 ? { properties } : {}),
     };
     const resultsPath = writer.writeJson('results.json', results);
     writeReports(writer, results);

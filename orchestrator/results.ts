@@ -6,7 +6,7 @@
  *    per failing triage replay (a minimal fault set that no explored execution ran on its own);
  *  - `report.html` and `junit.xml` (report/), written with results.json.
  *
- * results.json, schema "filibuster-results/1":
+ * results.json, schema "filibuster-results/1" (JSON Schema: results.schema.json beside this file):
  * {
  *   "schema": "filibuster-results/1",
  *   "test": { "kind": "command" | "module", "value": string },
@@ -37,8 +37,11 @@
  *       in causal pre-order; outcome is the status or exception the caller met),
  *     "entry"?: [{ "service", "method", "path", "status", "body_md5", "content_type"? }] (ran only: the
  *       responses entry services sent to the test, when they run our instrumentation),
- *     "group"?: id of its failure group (failing executions, when triage ran)
+ *     "group"?: id of its failure group (failing executions, when triage ran),
+ *     "properties"?: [{ "name", "kind", "held", "failed", "failedIn" }] (ran only: evaluations in this execution)
  *   }],
+ *   "properties"?: [{ "name", "kind": "sometimes" | "always" | "unreachable", "held_in", "failed_in",
+ *                     "failed_examples", "satisfied", "verdict" }]  (a sometimes property never held fails the run),
  *   "replay_stability"?: { "runs", "reproduced", "stability" }   (a counterexample replayed with --replays N:
  *                          N more runs, how many gave the first run's verdict class, deterministic or flaky),
  *   "triage"?: {                                 (present when triage ran: failures found and triage on)
@@ -54,6 +57,7 @@
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CallNode, EntryResponse } from './call-tree.js';
+import type { PropertySummary, PropertyTally } from './property-summary.js';
 import type { TestSpec } from './counterexample.js';
 import type { Failure } from './model.js';
 import type { Stability, TriageReport } from './triage.js';
@@ -80,6 +84,7 @@ export interface ExecutionResult {
   tree?: CallNode[];
   entry?: EntryResponse[];
   group?: number;
+  properties?: PropertyTally[];
 }
 
 export interface RunResults {
@@ -106,6 +111,8 @@ export interface RunResults {
   background_calls: string[];
   executions: ExecutionResult[];
   triage?: TriageReport;
+  /** sometimes/always/unreachable properties reported during the run (absent when none was). */
+  properties?: PropertySummary[];
   replay_stability?: { runs: number; reproduced: number; stability: Stability };
 }
 

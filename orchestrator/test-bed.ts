@@ -3,11 +3,12 @@
  * test runner), started once per exploration, and one execution run on it: begin the execution in the
  * session, run the test, wait for its calls to settle, judge it, restart crashed services.
  */
-import type { EntryResponse } from './execution.js';
+import type { EntryResponse, PropertyTally } from './execution.js';
 import type { Call, Failure } from './model.js';
 import { loadServicesConfig } from './runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from './runner/services.js';
-import { ModuleTestRunner, SpawnTestRunner, type TestOutcome, type TestRunner } from './runner/test-runner.js';
+import { InProcessTestRunner, type TestFunction } from './runner/in-process-runner.js';
+import { ModuleTestRunner, SpawnTestRunner, TestSetupError, type TestOutcome, type TestRunner } from './runner/test-runner.js';
 import { startServer, type OrchestratorServer } from './server.js';
 import { Session } from './session.js';
 import type { TestSpec } from './counterexample.js';
@@ -20,10 +21,13 @@ export interface Run {
   judgement: Judgement;
   /** The responses entry services sent to the test. */
   entry: EntryResponse[];
+  /** The sometimes/always/unreachable properties evaluated during the execution. */
+  properties: PropertyTally[];
 }
 
 export interface TestBedOptions {
   test: TestSpec;
+  testFunction?: TestFunction;
   servicesConfig?: string;
   port: number;
   host: string;
@@ -33,6 +37,18 @@ export interface TestBedOptions {
 }
 
 export const SETTLE_GRACE_MS = 2_000;
+
+function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint> }): TestRunner {
+  switch (options.test.kind) {
+    case 'module':
+      return new ModuleTestRunner(options.test.value, ctx);
+    case 'command':
+      return new SpawnTestRunner(options.test.value, ctx);
+    case 'function':
+      if (!options.testFunction) throw new TestSetupError(`the test "${options.test.value}" is a function, but none was given`);
+      return new InProcessTestRunner(options.testFunction, ctx, options.test.value);
+  }
+}
 
 export class TestBed {
   readonly session: Session;
@@ -59,7 +75,7 @@ export class TestBed {
       endpoints = this.services.endpoints();
     }
     const ctx = { orchestratorUrl: this.server.url, services: endpoints };
-    this.runner = options.test.kind === 'module' ? new ModuleTestRunner(options.test.value, ctx) : new SpawnTestRunner(options.test.value, ctx);
+    this.runner = runnerFor(options, ctx);
   }
 
   /** Runs the test once with these faults; `prefix` is the scheduled prefix to check (empty for replays). */
@@ -75,7 +91,7 @@ export class TestBed {
     const crashed = this.services?.crashed() ?? [];
     const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
     for (const c of crashed) await this.services!.restart(c.name);
-    return { id, outcome, calls, judgement, entry: [...execution.entryResponses] };
+    return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties };
   }
 
   /** Abandons the execution in flight (Ctrl-C). */

@@ -1,10 +1,10 @@
 /** Exploring a corpus application from a test: its services config, its test module, a catalogue. */
 import { dirname, join } from 'node:path';
-import { staticCatalogue } from '../corpus/static-catalogue.js';
+import { staticCatalogue, staticCatalogueJson } from '../corpus/static-catalogue.js';
 import { FaultCatalogue } from '../orchestrator/catalogue.js';
 import type { ExplorationOutcome } from '../orchestrator/exploration.js';
 import type { ExecutionResult } from '../orchestrator/results.js';
-import { cli, DIST, ROOT, run, tempDir, type CliResult } from './helpers.js';
+import { cli, DIST, ROOT, run, tempDir, writeJson, type CliResult } from './helpers.js';
 
 export type CatalogueChoice = 'static' | 'status-only' | 'default';
 
@@ -58,4 +58,9 @@ export function replay(outcome: ExplorationOutcome, result: ExecutionResult, ser
 /** The replay reproduced the failure, with every fault of the counterexample injected. */
 export function reproduced(r: CliResult): boolean {
   return r.code === 1 && r.stdout.includes('Every fault of the counterexample was injected');
+}
+
+/** The app's static catalogue as a file, for `--analysis-file` in CLI tests. */
+export function staticCatalogueFile(app: string): string {
+  return writeJson(tempDir(), `${app}-static.json`, staticCatalogueJson(ROOT, app));
 }

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { catalogueFor, counts, exploreApp } from './corpus-helpers.js';
+import { catalogueFor, counts, exploreApp, staticCatalogueFile } from './corpus-helpers.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 interface Execution {
@@ -29,7 +29,7 @@ test('cinema-13 --max-tests 50 --order by-size: every single fault runs before a
   const r = await cli([
     '--test-module', join(DIST, 'functional-tests/cinema-13.js'),
     '--services', join(ROOT, 'corpus/cinema-13/services.json'),
-    '--analysis-file', join(ROOT, 'corpus/cinema-13/analysis-static.json'),
+    '--analysis-file', staticCatalogueFile('cinema-13'),
     '--max-tests', '50', '--order', 'by-size',
     '--port', '0', '--output-dir', dir,
   ]);

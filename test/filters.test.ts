@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { ExplorationOutcome } from '../orchestrator/exploration.js';
 import type { FaultFilterSpec } from '../orchestrator/filters.js';
-import { exploreApp } from './corpus-helpers.js';
+import { catalogueFor, exploreApp, staticCatalogueFile } from './corpus-helpers.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
-import { catalogueFor } from './corpus-helpers.js';
 
 const MAILCHIMP = {
   test: { kind: 'module' as const, value: `${join(DIST, 'functional-tests/mailchimp.js')}#getUrl` },
@@ -58,7 +57,7 @@ test('--include-edge and --exclude-method from the CLI: the flags reach the expl
   const dir = tempDir();
   const r = await cli([
     '--test-module', MAILCHIMP.test.value, '--services', MAILCHIMP.servicesConfig,
-    '--analysis-file', join(ROOT, 'corpus/mailchimp/analysis-static.json'), '--disable-dynamic-reduction',
+    '--analysis-file', staticCatalogueFile('mailchimp'), '--disable-dynamic-reduction',
     '--include-edge', 'app-server->db-*', '--exclude-method', 'POST',
     '--port', '0', '--output-dir', dir,
   ]);

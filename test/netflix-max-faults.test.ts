@@ -2,7 +2,7 @@
  * Acceptance 2: `--max-faults 1` on netflix explores exactly 1 + Σ (faults per call) executions.
  *
  * Derived by hand before running, from the fault-free run's calls (corpus/netflix/README.md: 6 calls) and
- * the static catalogue (corpus/netflix/analysis-static.json):
+ * the static catalogue (the analyser's --compat output for corpus/netflix):
  *   exception faults: node.ECONNREFUSED on every call, node.Timeout on calls with a timeout: every one of
  *   the 6 has one (55 s / 15 s), so 2 per call;
  *   error faults, by callee: api-gateway {500, 503, 404} = 3; user-profile, bookmarks, my-list,
@@ -23,7 +23,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { catalogueFor } from './corpus-helpers.js';
+import { catalogueFor, staticCatalogueFile } from './corpus-helpers.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 const NETFLIX = {
@@ -49,7 +49,7 @@ test('netflix --max-faults 1 from the CLI, with dynamic reduction: 23 ran + 3 pr
   const r = await cli([
     '--test-module', NETFLIX.test.value,
     '--services', NETFLIX.servicesConfig,
-    '--analysis-file', join(ROOT, 'corpus/netflix/analysis-static.json'),
+    '--analysis-file', staticCatalogueFile('netflix'),
     '--max-faults', '1',
     '--port', '0', '--output-dir', dir,
   ]);

@@ -61,6 +61,11 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
     lines.push(`Bounded: ${c.beyond_max_faults} fault set(s) of more than ${k} fault(s) were never generated (--max-faults ${k}), nor anything extending them.`);
   }
   if (c.filtered_out > 0) lines.push(`Filtered: ${c.filtered_out} fault set(s) were never generated: their fault is filtered out.`);
+  if (results.properties) {
+    const violated = results.properties.filter((p) => !p.satisfied);
+    lines.push(`Properties: ${results.properties.length - violated.length} satisfied, ${violated.length} violated.`);
+    for (const p of violated) lines.push(`  ${p.verdict}`);
+  }
   if (results.triage) lines.push(...groupLines(results, replayHint));
   else {
     for (const { result } of outcome.failing) {

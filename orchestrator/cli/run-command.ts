@@ -54,6 +54,7 @@ export function exitCodeOf(outcome: ExplorationOutcome): number {
   const c = outcome.results.counts;
   if (outcome.interrupted) return EXIT.interrupted;
   if (c.failed + c.crashed + c.hung > 0) return EXIT.failures;
+  if (outcome.results.properties?.some((p) => !p.satisfied)) return EXIT.failures;
   if (c.inconclusive > 0) return EXIT.infrastructure;
   return EXIT.ok;
 }
@@ -62,6 +63,11 @@ function testSpec(args: RunArgs, counterexample?: LoadedCounterexample): TestSpe
   if (args.functionalTest && args.testModule) throw new UsageError('give --functional-test or --test-module, not both');
   if (args.functionalTest) return { kind: 'command', value: args.functionalTest };
   if (args.testModule) return { kind: 'module', value: args.testModule };
+  if (counterexample?.test?.kind === 'function') {
+    throw new UsageError(
+      `the counterexample comes from the in-process test "${counterexample.test.value}" (filibusterTest): replay it from that test with its \`replay\` option, or give --test-module`,
+    );
+  }
   if (counterexample?.test) return counterexample.test;
   throw new UsageError('no functional test: give --functional-test CMD or --test-module path[#export]');
 }

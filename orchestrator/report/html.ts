@@ -138,6 +138,15 @@ function executions(r: RunResults): string {
   return `<table class="executions"><tr><th>#</th><th>faults</th><th>verdict</th><th>duration</th><th></th><th></th></tr>${rows.join('')}</table>`;
 }
 
+function properties(r: RunResults): string {
+  if (!r.properties || r.properties.length === 0) return '<p class="muted">No sometimes/always/unreachable property was evaluated.</p>';
+  const rows = r.properties.map(
+    (p) =>
+      `<tr class="property ${p.satisfied ? 'satisfied' : 'violated'}"><td>${htmlEscape(p.kind)}</td><td>${htmlEscape(p.name)}</td><td>${p.held_in}</td><td>${p.failed_in}</td><td class="verdict">${p.satisfied ? 'satisfied' : 'violated'}</td><td>${htmlEscape(p.verdict)}</td></tr>`,
+  );
+  return `<table class="properties"><tr><th>kind</th><th>name</th><th>held in</th><th>failed in</th><th></th><th></th></tr>${rows.join('')}</table>`;
+}
+
 function backgroundCalls(r: RunResults): string {
   if (r.background_calls.length === 0) return '<p class="muted">None.</p>';
   return `<ul>${r.background_calls.map((c) => `<li><code>${htmlEscape(c)}</code></li>`).join('')}</ul>`;
@@ -150,7 +159,7 @@ table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;tex
 .summary th{background:#f6f6f6;font-weight:normal}
 .muted{color:#777}.ok{color:#1a7f37}
 .verdict-fail .verdict,.verdict-crash .verdict,.verdict-hang .verdict{color:#b42318;font-weight:bold}
-.verdict-pruned{color:#777}
+.verdict-pruned{color:#777}.property.violated .verdict{color:#b42318;font-weight:bold}
 .cell.up{background:#dcfce7}.cell.degraded{background:#fef9c3}.cell.down{background:#fee2e2;font-weight:bold}.cell.pruned{background:#f3f4f6}
 .tree{list-style:none;padding-left:0;margin:.3em 0}.call.faulted{color:#b42318}.fault{font-weight:bold}
 .outcome{font-family:monospace}pre{white-space:pre-wrap;max-width:60em}
@@ -165,6 +174,7 @@ export function reportHtml(r: RunResults): string {
 <h1>filibuster: ${failing === 0 ? 'no failing execution' : `${failing} failing execution${failing === 1 ? '' : 's'}`}</h1>
 <section id="summary"><h2>Summary</h2>${summary(r)}</section>
 <section id="failures"><h2>Failures by cause</h2>${failureGroups(r)}</section>
+<section id="properties"><h2>Properties</h2>${properties(r)}</section>
 <section id="matrix"><h2>Resiliency matrix</h2>${matrix(r)}</section>
 <section id="executions"><h2>Executions</h2>${executions(r)}</section>
 <section id="background"><h2>Calls outside any request (not faulted)</h2>${backgroundCalls(r)}</section>

@@ -6,7 +6,7 @@
  * A hung execution cannot be killed here: after the timeout it is judged "hang" and the exploration goes
  * on while the stray promise is left to settle on its own (use the module runner when tests may hang).
  */
-import { runInExecution } from '../../instrumentation/index.js';
+import { instrument, runInExecution } from '../../instrumentation/index.js';
 import { flushProperties } from '../../instrumentation/properties.js';
 import type { TestOutcome, TestRunner } from './test-runner.js';
 import type { TestContext } from './worker-protocol.js';
@@ -23,10 +23,17 @@ export class InProcessTestRunner implements TestRunner {
   private readonly fn: TestFunction;
   private readonly ctx: Omit<TestContext, 'executionId'>;
 
+  private readonly previousUrl: string | undefined;
+
   constructor(fn: TestFunction, ctx: Omit<TestContext, 'executionId'>, description: string) {
     this.fn = fn;
     this.ctx = ctx;
     this.description = description;
+    // This process becomes the test's: its requests carry the execution id, and the test helpers
+    // (wasFaultInjected, properties) find the orchestrator through FILIBUSTER_URL.
+    instrument({ serviceName: 'functional-test', orchestratorUrl: ctx.orchestratorUrl, propagateOnly: true });
+    this.previousUrl = process.env.FILIBUSTER_URL;
+    process.env.FILIBUSTER_URL = ctx.orchestratorUrl;
   }
 
   async run(executionId: string, timeoutMs: number): Promise<TestOutcome> {
@@ -53,5 +60,8 @@ export class InProcessTestRunner implements TestRunner {
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.previousUrl === undefined) delete process.env.FILIBUSTER_URL;
+    else process.env.FILIBUSTER_URL = this.previousUrl;
+  }
 }

@@ -1,0 +1,88 @@
+/**
+ * Exploring from inside a test runner's test, in that test's process:
+ *
+ *   // node:test
+ *   import { filibusterTest } from 'filibuster/test';
+ *   filibusterTest('checkout survives its dependencies failing', async ({ services }) => { ... }, { services: 'services.json' });
+ *
+ *   // vitest, jest, or any runner whose test(name, fn) takes an async function
+ *   import { filibuster } from 'filibuster/test';
+ *   test('checkout survives its dependencies failing', filibuster(async ({ services }) => { ... }, { services: 'services.json' }));
+ *
+ * The function is called once per execution, in this process (no worker, no process start); the whole
+ * exploration is one test, and every failing execution is reported as a failure with its fault set.
+ * Results, counterexamples and the report go to `.filibuster/<test name>/` unless `outputDir` says
+ * otherwise. Counterexamples of a function test are replayed with `replay: <file>`, not from the CLI.
+ */
+import { test as nodeTest } from 'node:test';
+import { join } from 'node:path';
+import { FaultCatalogue } from '../catalogue.js';
+import { readCounterexample } from '../counterexample.js';
+import { explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from '../exploration.js';
+import type { TestFunction } from '../runner/in-process-runner.js';
+
+export type { TestContext } from '../runner/worker-protocol.js';
+
+export interface FilibusterTestOptions extends Partial<Omit<ExplorationOptions, 'test' | 'testFunction' | 'servicesConfig' | 'catalogue' | 'counterexample'>> {
+  /** The services configuration (services.json) to start for the exploration. */
+  services?: string;
+  /** A fault catalogue file (compat or extended format); the built-in default otherwise. */
+  analysisFile?: string;
+  /** Replay exactly this counterexample instead of exploring. */
+  replay?: string;
+}
+
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'test';
+}
+
+/** Runs the exploration of `fn` in this process and returns its outcome. */
+export function exploreFunction(name: string, fn: TestFunction, options: FilibusterTestOptions = {}): Promise<ExplorationOutcome> {
+  const { services, analysisFile, replay, ...rest } = options;
+  return explore(
+    withDefaults({
+      outputDir: join('.filibuster', slug(name)),
+      ...rest,
+      test: { kind: 'function', value: name },
+      testFunction: fn,
+      servicesConfig: services,
+      catalogue: analysisFile ? FaultCatalogue.fromFile(analysisFile) : FaultCatalogue.default(),
+      counterexample: replay ? readCounterexample(replay) : undefined,
+    }),
+  );
+}
+
+/** One line per failing execution (number, fault set, verdict, message), then per violated property. */
+export function failureLines(outcome: ExplorationOutcome): string[] {
+  const executions = outcome.failing.map(({ result }) => {
+    const faults = result.faults.map((f) => f.description).join(' + ') || 'no fault';
+    return `execution ${result.number} (${faults}): ${result.verdict}: ${(result.detail ?? '').split('\n')[0]}`;
+  });
+  const properties = (outcome.results.properties ?? []).filter((p) => !p.satisfied).map((p) => p.verdict);
+  return [...executions, ...properties];
+}
+
+/** A test body for any runner: explores, and throws listing every failing execution. */
+export function filibuster(fn: TestFunction, options: FilibusterTestOptions & { name?: string } = {}): () => Promise<void> {
+  return async () => {
+    const outcome = await exploreFunction(options.name ?? 'filibuster', fn, options);
+    const lines = failureLines(outcome);
+    if (lines.length > 0) {
+      throw new Error(`filibuster: ${lines.length} failure(s) in ${outcome.results.counts.ran} execution(s) (results: ${outcome.resultsPath}):\n  ${lines.join('\n  ')}`);
+    }
+  };
+}
+
+/** node:test: the exploration as one test, with a failing subtest per failing execution. */
+export function filibusterTest(name: string, fn: TestFunction, options: FilibusterTestOptions = {}): void {
+  nodeTest(name, async (t) => {
+    const outcome = await exploreFunction(name, fn, options);
+    const c = outcome.results.counts;
+    t.diagnostic(`filibuster: ${c.ran} ran, ${c.pruned} pruned, ${outcome.failing.length} failing; results in ${outcome.resultsPath}`);
+    for (const line of failureLines(outcome)) {
+      await t.test(line, () => {
+        throw new Error(line);
+      });
+    }
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * filibusterTest: the whole exploration inside one node:test test, in that test's process. Checked by
+ * running a real node:test file (test/fixtures/in-process/) as a child: the executed fault sets equal the
+ * module runner's, every execution ran in one process, and each failing execution is a failing subtest
+ * naming its fault set.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RunResults } from '../orchestrator/results.js';
+import { DIST, faultSets, ROOT, run, tempDir } from './helpers.js';
+
+const FIXTURE = join(DIST, 'test/fixtures/in-process/tutorial-node-test.js');
+
+function nodeTest(fixed: boolean): { status: number | null; stdout: string; results: RunResults; pids: string[] } {
+  const dir = tempDir();
+  const outputDir = join(dir, 'out');
+  const pidsLog = join(dir, 'pids.log');
+  const env: NodeJS.ProcessEnv = { ...process.env, OUTPUT_DIR: outputDir, PIDS_LOG: pidsLog };
+  delete env.FILIBUSTER_URL;
+  delete env.NODE_TEST_CONTEXT; // else the child reports to us in the runner's internal format
+  if (fixed) env.TUTORIAL_FIXED = '1';
+  const child = spawnSync(process.execPath, ['--test', '--test-reporter=tap', FIXTURE], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  const results = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as RunResults;
+  const pids = readFileSync(pidsLog, 'utf8').trim().split('\n');
+  return { status: child.status, stdout: child.stdout + child.stderr, results, pids };
+}
+
+const sets = (r: RunResults) => r.executions.map((e) => `${e.status}:${e.faults.map((f) => f.description).join(' + ') || 'no fault'}`);
+
+test('filibusterTest on the buggy tutorial: the module runner\'s fault sets, one process, the failing execution as a failing subtest', async () => {
+  const reference = await run({
+    test: { kind: 'module', value: join(DIST, 'functional-tests/foo-bar-baz.js') },
+    servicesConfig: join(ROOT, 'corpus/foo-bar-baz/services.json'),
+  });
+  const inTest = nodeTest(false);
+  assert.deepEqual(sets(inTest.results), faultSets(reference));
+  assert.equal(inTest.results.test.kind, 'function');
+  // Every ran execution called the function once, all in the same process (triage replays included).
+  assert.ok(inTest.pids.length >= inTest.results.counts.ran, `${inTest.pids.length} calls for ${inTest.results.counts.ran} executions`);
+  assert.equal(new Set(inTest.pids).size, 1, `pids: ${[...new Set(inTest.pids)].join(', ')}`);
+  assert.notEqual(inTest.status, 0);
+  assert.match(inTest.stdout, /not ok \d+ - execution 11 \(node\.ECONNREFUSED on foo → bar \(GET \/bar\)\): fail: AssertionError: expected 503 under a fault, got 500/);
+  assert.match(inTest.stdout, /not ok \d+ - the tutorial under faults/);
+});
+
+test('filibusterTest on the fixed tutorial: the test passes', () => {
+  const inTest = nodeTest(true);
+  assert.equal(inTest.status, 0, inTest.stdout);
+  assert.equal(inTest.results.counts.ran, 10);
+  assert.match(inTest.stdout, /ok \d+ - the tutorial under faults/);
+});

@@ -1,0 +1,58 @@
+/**
+ * results.json validates against its documented JSON Schema (orchestrator/results.schema.json), for runs
+ * that exercise every optional part: failures with triage groups, pruned executions, entry responses and
+ * call trees, properties, a bounded run, a replay with its stability. And the schema rejects a drifted file.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { RunResults } from '../orchestrator/results.js';
+import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const schema = JSON.parse(readFileSync(join(ROOT, 'orchestrator/results.schema.json'), 'utf8')) as object;
+const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
+const validate = ajv.compile(schema);
+
+function check(results: unknown, what: string): void {
+  const ok = validate(results);
+  assert.ok(ok, `${what}: ${ajv.errorsText(validate.errors, { separator: '\n' })}`);
+}
+
+const SERVICES = join(ROOT, 'corpus/foo-bar-baz/services.json');
+const TUTORIAL = join(DIST, 'functional-tests/foo-bar-baz.js');
+
+test('results.json of real runs validate against the schema', async () => {
+  const buggy = await run({ test: { kind: 'module', value: TUTORIAL }, servicesConfig: SERVICES });
+  assert.ok(buggy.results.triage && buggy.results.triage.groups.length === 1, 'the buggy tutorial has one failure group');
+  check(JSON.parse(readFileSync(buggy.resultsPath, 'utf8')), 'buggy tutorial');
+
+  const properties = await run({ test: { kind: 'module', value: join(DIST, 'test/fixtures/properties-test.js#degrades') }, servicesConfig: SERVICES, serviceEnv: { TUTORIAL_FIXED: '1' } });
+  assert.ok(properties.results.properties?.length === 2);
+  check(JSON.parse(readFileSync(properties.resultsPath, 'utf8')), 'properties');
+
+  const bounded = await run({ test: { kind: 'module', value: TUTORIAL }, servicesConfig: SERVICES, maxTests: 3, order: 'by-size', maxFaults: 1 });
+  assert.equal(bounded.results.complete, false);
+  check(JSON.parse(readFileSync(bounded.resultsPath, 'utf8')), 'bounded');
+
+  const replayDir = tempDir();
+  const counterexample = join(buggy.resultsPath, '..', buggy.failing[0].result.counterexample!);
+  const replay = await cli(['--counterexample-file', counterexample, '--replays', '1', '--port', '0', '--output-dir', replayDir]);
+  assert.equal(replay.code, 1, replay.stdout + replay.stderr);
+  const replayed = JSON.parse(readFileSync(join(replayDir, 'results.json'), 'utf8')) as RunResults;
+  assert.ok(replayed.replay_stability);
+  check(replayed, 'replay');
+});
+
+test('the schema rejects a results file that drifted (unknown field, wrong verdict, missing count)', async () => {
+  const outcome = await run({ test: { kind: 'module', value: TUTORIAL }, servicesConfig: SERVICES, serviceEnv: { TUTORIAL_FIXED: '1' } });
+  const good = JSON.parse(readFileSync(outcome.resultsPath, 'utf8')) as Record<string, unknown> & RunResults;
+  check(good, 'fixed tutorial');
+  assert.equal(validate({ ...good, extra: 1 }), false);
+  assert.equal(validate({ ...good, executions: [{ ...good.executions[0], verdict: 'passed' }] }), false);
+  const { ran: _ran, ...counts } = good.counts;
+  assert.equal(validate({ ...good, counts }), false);
+});
