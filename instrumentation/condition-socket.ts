@@ -87,8 +87,13 @@ export class ConditionSocket extends Duplex {
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.shaper.dispose();
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.real.destroy();
-    callback(err);
+    // Closed when the real connection has closed, as a net.Socket is (its 'close' comes from libuv later
+    // than a stream's own): clients order their events on it.
+    if (this.real.closed) setImmediate(() => callback(err));
+    else {
+      this.real.once('close', () => callback(err));
+      this.real.destroy();
+    }
   }
 
   private touch(): void {
