@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { FailureMetadata, ForcedException } from '../instrumentation/protocol.js';
 import { DEFAULT_CATALOGUE } from './default-catalogue.js';
+import { exceptionProblem, isNetworkFault, resolveNetworkFault, returnValueProblem, type CallOnPath } from './network-faults.js';
 
 export class CatalogueError extends Error {}
 
@@ -26,7 +27,7 @@ interface Entry {
   errors: { serviceName: RegExp; types: FailureMetadata[] }[];
 }
 
-export interface CallShape {
+export interface CallShape extends CallOnPath {
   module: string;
   method: string;
   metadata: Record<string, unknown>;
@@ -109,6 +110,8 @@ export class FaultCatalogue {
             }
           }
           const md = (e.metadata ?? {}) as Record<string, unknown>;
+          const problem = exceptionProblem(e.name, md);
+          if (problem) fail(source, where, `${e.name}: ${problem}`);
           if (appliesToNode && (md.abort === false || md.sleep !== undefined)) {
             fail(source, where, 'abort:false and sleep are not supported for Node clients (node.http/fetch/undici); restrict the pattern to Python modules');
           }
@@ -129,6 +132,8 @@ export class FaultCatalogue {
             if (isObject(t.return_value) && typeof t.return_value.status_code !== 'string') {
               fail(source, `${where}, types[${j}]`, 'return_value.status_code must be a string, as in the original ("503")');
             }
+            const problem = isObject(t.return_value) ? returnValueProblem(t.return_value) : undefined;
+            if (problem) fail(source, `${where}, types[${j}]`, problem);
           });
           errors.push({ serviceName: compile(e.service_name, source, `${where}, service_name`), types: e.types as FailureMetadata[] });
         });
@@ -154,6 +159,12 @@ export class FaultCatalogue {
     for (const entry of this.matching(call.module, call.method)) {
       for (const spec of entry.exceptions) {
         if (spec.restrictions !== undefined && call.metadata[spec.restrictions] == null) continue;
+        if (isNetworkFault(spec.name)) {
+          // Resolved against the call and its path; skipped where it does not apply (network-faults.ts).
+          const resolved = resolveNetworkFault(spec.name, spec.metadata ?? {}, call);
+          if (resolved) out.push({ name: spec.name, metadata: resolved });
+          continue;
+        }
         const metadata: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(spec.metadata ?? {})) {
           const expr = typeof v === 'string' ? EXPRESSIONS[v] : undefined;
