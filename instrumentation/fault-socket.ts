@@ -94,7 +94,7 @@ export class FaultSocket extends Duplex {
     // A black hole is silence: the socket reports idleness after `ms`, as a real one does.
     if (this.fault.kind === 'black-hole') {
       if (this.idleTimer) clearTimeout(this.idleTimer);
-      this.idleTimer = ms > 0 ? setTimeout(() => this.emit('timeout'), ms) : undefined;
+      this.idleTimer = ms > 0 ? setTimeout(() => this.emit('timeout'), ms).unref() : undefined;
     }
     if (callback) this.once('timeout', callback);
     return this;

@@ -225,8 +225,12 @@ function outgoingRequest(
       oncreate: (err: Error | null, socket?: unknown) => void,
     ) {
       const connectReal = (shape: (socket: Socket) => Duplex) => {
-        const socket = create.call(this, opts, (err: Error | null, s?: Socket) => oncreate(err, s && shape(s)));
-        if (socket) oncreate(null, shape(socket));
+        // createConnection may return the socket, call back with it, or both: shape it once.
+        let real: Socket | undefined;
+        let shaped: Duplex | undefined;
+        const once = (s: Socket) => (s === real ? shaped! : ((real = s), (shaped = shape(s))));
+        const socket = create.call(this, opts, (err: Error | null, s?: Socket) => oncreate(err, s && once(s)));
+        if (socket) oncreate(null, once(socket));
       };
       deliver(
         (fault) =>
