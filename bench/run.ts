@@ -8,16 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { explore, withDefaults } from '../orchestrator/exploration.js';
 import { analysisTimes } from './analysis.js';
 import { engineScaling } from './engine.js';
+import { latencyWaiting, LATENCY_HEADERS } from './latency.js';
+import { table } from './table.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function table(headers: string[], rows: (string | number)[][]): string {
-  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? (Number.isInteger(c) || c >= 100 ? c.toFixed(0) : c.toFixed(2)) : c)))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
-  return cells.map((r) => r.map((c, i) => String(c).padStart(widths[i])).join('  ')).join('\n');
-}
 
 async function tutorial(): Promise<(string | number)[][]> {
   const rows: (string | number)[][] = [];
@@ -47,6 +43,8 @@ async function main(): Promise<void> {
   console.log(table(['mode', 'ran', 'pruned', 'wall ms', 'test ms/execution'], await tutorial()));
   console.log('\nStatic analysis of the corpus (one ts-morph Project per application)');
   console.log(table(['app', 'services', 'call sites', 'ms'], analysisTimes(ROOT)));
+  console.log('\nLatency faults: time spent waiting per faulted execution, against the timeouts involved');
+  console.log(table(LATENCY_HEADERS, await latencyWaiting()));
   console.log('\nEngine scaling (explorer alone, simulated 10-call fan-out app, dynamic reduction on)');
   const rows = engineScaling(10, [100, 1_000, 10_000, 100_000]);
   console.log(table(['executions', 'seconds', 'executions/s', 'µs/execution', 'heap MB'], rows.map((r) => [r.executions, r.seconds, r.perSecond, r.usPerExecution, r.heapMb])));

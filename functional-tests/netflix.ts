@@ -14,7 +14,8 @@
  * Both hold without the switch. The default export checks both; with the switch the timeout budget fails
  * already in the fault-free execution, which stops the exploration (as a failing fault-free run does), so
  * `noSameServerRetry` checks the retry alone and `timeoutBudget` the budget alone. `original` is the
- * original's test alone.
+ * original's test alone. `slowTelemetry` checks that faults on telemetry alone never cost the profile (the
+ * timeout bug, found by a latency fault; corpus/netflix/README.md).
  */
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
@@ -83,9 +84,30 @@ export function noSameServerRetry(ctx: Context): Promise<void> {
   return withProperties(ctx, [sameServerRetries]);
 }
 
+/**
+ * A slow (or failing) telemetry must not cost the user their profile: telemetry is best effort, so when the
+ * only calls faulted are calls to telemetry, the page is 200 with the user's profile. Then the original's
+ * assertions. With NETFLIX_FAULTS, a latency on user-profile → telemetry just over api-gateway's 1 s
+ * timeout on user-profile breaks it: user-profile keeps waiting (15 s), api-gateway gives up, the page is
+ * 503, which the original's test accepts under any fault.
+ */
+export async function slowTelemetry(ctx: Context): Promise<void> {
+  const reply = await call(ctx, 'mobile-client', '/netflix/homepage/users/chris_rivers');
+  const faulted = (await executionCalls()).filter((c) => c.faultInjected);
+  if (faulted.length > 0 && faulted.every((c) => c.target === 'telemetry')) {
+    const where = faulted.map((c) => `${c.source} → ${c.target}`).join(', ');
+    assert.equal(reply.status, 200, `only telemetry was faulted (${where}), yet the page is ${reply.status}: a slow telemetry cost the user their profile`);
+    assert.deepEqual(item(reply.json<Homepage>(), 'user-profile'), USER_PROFILE);
+  }
+  await checkOriginal(reply);
+}
+
 /** test_functional_get_homepage as the original wrote it. */
 export async function original(ctx: Context): Promise<void> {
-  const reply = await call(ctx, 'mobile-client', '/netflix/homepage/users/chris_rivers');
+  await checkOriginal(await call(ctx, 'mobile-client', '/netflix/homepage/users/chris_rivers'));
+}
+
+async function checkOriginal(reply: Awaited<ReturnType<typeof call>>): Promise<void> {
   if (!(await wasFaultInjected())) {
     assert.equal(reply.status, 200, `status ${reply.status}`);
     const homepage = reply.json<Homepage>();

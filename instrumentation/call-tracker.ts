@@ -7,6 +7,7 @@
  * per-process slot times 2^21 plus a counter; the orchestrator's own ids live in slot 0).
  */
 import { randomInt } from 'node:crypto';
+import { isIP } from 'node:net';
 import { captureStack, identityHash, normalizePath, signatureHash, stripHost, templateToRegExp, type StackInfo } from './call-identity.js';
 import { currentContext, type RequestContext } from './context.js';
 import { decisionFrom, type Decision } from './faults.js';
@@ -120,12 +121,14 @@ class TrackedCall implements OutboundCall {
 
   requestDecision(): Promise<Decision> {
     if (!this.decision) {
-      if (this.timeout) this.message.metadata = { timeout: this.timeout.ms / 1000 };
+      if (this.timeout) this.message.metadata = { ...this.message.metadata, timeout: this.timeout.ms / 1000 };
       this.decision = this.client.decide(this.message).then((answer) => {
         if (!answer) this.decisionTimedOut = true;
         const decision = decisionFrom(answer);
         // The original reports an injected exception by its catalogue name, whatever the client made of it.
-        if (decision.fault && decision.fault.kind !== 'status') this.injectedRecord = { name: answer!.forced_exception!.name, metadata: {} };
+        // A network condition is not an exception: the callee answers, and the caller's real outcome (a
+        // response, or its own timeout) is reported.
+        if (decision.fault && decision.fault.kind !== 'status' && decision.fault.kind !== 'condition') this.injectedRecord = { name: answer!.forced_exception!.name, metadata: {} };
         this.refused = decision.refused;
         if (decision.refused) process.emitWarning(`filibuster: fault not injected: ${decision.refused}`);
         return decision;
@@ -244,7 +247,9 @@ export class CallTracker {
       callsite_line: stack.callsite.line,
       full_traceback: signatureHash(stack.signature),
       stack_frames: stack.frames,
-      metadata: {},
+      // A call by host name (not an address, not localhost) can meet a DNS failure: the catalogue offers
+      // DNS faults only where `hostname` is present.
+      metadata: isIP(start.host) || start.host === 'localhost' ? {} : { hostname: start.host },
       vclock,
       origin_vclock: ctx.originVclock,
       execution_index: eiText,

@@ -3,6 +3,7 @@
  * so that application code cannot tell an injected fault from the real one.
  */
 import { constants } from 'node:os';
+import { getSystemErrorMap } from 'node:util';
 
 const errnos = constants.errno as Record<string, number>;
 
@@ -64,4 +65,25 @@ class HeadersTimeoutError extends UndiciError {
 
 export function headersTimeoutError(): Error {
   return new HeadersTimeoutError();
+}
+
+/** libuv's getaddrinfo codes: ENOTFOUND is Node's name for EAI_NONAME (the name does not exist). */
+const GETADDRINFO_ERRNO: Record<'ENOTFOUND' | 'EAI_AGAIN', string> = { ENOTFOUND: 'EAI_NONAME', EAI_AGAIN: 'EAI_AGAIN' };
+
+function uvErrno(name: string): number | undefined {
+  for (const [errno, [n]] of getSystemErrorMap()) if (n === name) return errno;
+  return undefined;
+}
+
+/**
+ * A failed name lookup as `dns.lookup` reports it (Node's dnsException): a plain Error
+ * `getaddrinfo ENOTFOUND users.internal` with errno, code, syscall and hostname set in that order.
+ */
+export function dnsError(code: 'ENOTFOUND' | 'EAI_AGAIN', hostname: string): NodeJS.ErrnoException & { hostname: string } {
+  const err = new Error(`getaddrinfo ${code} ${hostname}`) as NodeJS.ErrnoException & { hostname: string };
+  err.errno = uvErrno(GETADDRINFO_ERRNO[code]);
+  err.code = code;
+  err.syscall = 'getaddrinfo';
+  err.hostname = hostname;
+  return err;
 }

@@ -4,7 +4,7 @@
  * IncomingMessage: every client built on http.request (axios, got, node-fetch) sees its own error types.
  */
 import { Duplex } from 'node:stream';
-import { systemError } from './errors.js';
+import { dnsError, systemError } from './errors.js';
 import { responseHead, type Fault } from './faults.js';
 
 export class FaultSocket extends Duplex {
@@ -14,6 +14,7 @@ export class FaultSocket extends Duplex {
   private acted = false;
   private readonly fault: Fault;
   private readonly fireTimeout?: () => void;
+  private idleTimer?: NodeJS.Timeout;
   timeout = 0;
 
   constructor(fault: Fault, host: string, port: number, fireTimeout?: () => void) {
@@ -31,12 +32,17 @@ export class FaultSocket extends Duplex {
       this.destroy(systemError('ECONNREFUSED', 'connect', this.remoteAddress, this.remotePort));
       return;
     }
+    if (this.fault.kind === 'dns') {
+      this.destroy(dnsError(this.fault.code, this.remoteAddress));
+      return;
+    }
     this.connecting = false;
     this.emit('connect');
     this.emit('ready');
   }
 
   override _write(_chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.idleTimer?.refresh();
     callback();
     // Act once the request has been written, as the peer would.
     if (!this.acted) {
@@ -74,15 +80,29 @@ export class FaultSocket extends Duplex {
         this.push(null);
         return;
       }
+      case 'black-hole':
+        return; // nothing ever comes back; only the idle timeout (setTimeout) may end the wait
       case 'refused':
+      case 'dns':
+      case 'condition':
         return;
     }
   }
 
   setTimeout(ms: number, callback?: () => void): this {
     this.timeout = ms;
+    // A black hole is silence: the socket reports idleness after `ms`, as a real one does.
+    if (this.fault.kind === 'black-hole') {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = ms > 0 ? setTimeout(() => this.emit('timeout'), ms).unref() : undefined;
+    }
     if (callback) this.once('timeout', callback);
     return this;
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    callback(err);
   }
 
   setNoDelay(): this {

@@ -3,7 +3,8 @@
  * the clients can deliver. The exception names are the Node entries of the default catalogue.
  */
 import { STATUS_CODES } from 'node:http';
-import type { CreateResponse } from './protocol.js';
+import { conditionFrom, type Condition } from './conditions.js';
+import { NETWORK_FAULTS, type CreateResponse } from './protocol.js';
 
 export const FAULT_NAMES = {
   refused: 'node.ECONNREFUSED',
@@ -15,6 +16,12 @@ export type Fault =
   | { kind: 'refused' }
   | { kind: 'reset' }
   | { kind: 'timeout' }
+  /** The request is sent and nothing ever comes back; only the caller's own timeout ends the call. */
+  | { kind: 'black-hole' }
+  /** The host name does not resolve: Node's getaddrinfo error, before any connection. */
+  | { kind: 'dns'; code: 'ENOTFOUND' | 'EAI_AGAIN' }
+  /** The real callee answers and its response is transformed on the way (conditions.ts). */
+  | { kind: 'condition'; condition: Condition }
   | { kind: 'status'; status: number; body: Buffer; contentType: string; headers: Record<string, string> };
 
 export interface Decision {
@@ -23,23 +30,29 @@ export interface Decision {
   refused?: string;
 }
 
-const EXCEPTIONS: Record<string, Fault['kind']> = {
-  [FAULT_NAMES.refused]: 'refused',
-  [FAULT_NAMES.reset]: 'reset',
-  [FAULT_NAMES.timeout]: 'timeout',
+const EXCEPTIONS: Record<string, Fault> = {
+  [FAULT_NAMES.refused]: { kind: 'refused' },
+  [FAULT_NAMES.reset]: { kind: 'reset' },
+  [FAULT_NAMES.timeout]: { kind: 'timeout' },
+  [NETWORK_FAULTS.blackHole]: { kind: 'black-hole' },
+  [NETWORK_FAULTS.dnsNotFound]: { kind: 'dns', code: 'ENOTFOUND' },
+  [NETWORK_FAULTS.dnsTryAgain]: { kind: 'dns', code: 'EAI_AGAIN' },
 };
 
 export function decisionFrom(response: CreateResponse | undefined): Decision {
   if (!response) return {};
   const fe = response.forced_exception;
   if (fe) {
-    const kind = EXCEPTIONS[fe.name];
-    if (!kind) return { refused: `unknown exception fault ${JSON.stringify(fe.name)}` };
+    const condition = conditionFrom(fe.name, fe.metadata ?? {});
+    if (typeof condition === 'string') return { refused: condition };
+    if (condition) return { fault: { kind: 'condition', condition } };
+    const fault = EXCEPTIONS[fe.name];
+    if (!fault) return { refused: `unknown exception fault ${JSON.stringify(fe.name)}` };
     // The original's abort:false (perform the call, then raise anyway) and forced sleeps have no faithful
     // equivalent for calls whose headers are written before the decision arrives; refused, never faked.
     if (fe.metadata?.abort === false) return { refused: `${fe.name} with abort:false is not supported by Node clients` };
     if (fe.metadata?.sleep !== undefined) return { refused: `${fe.name} with a forced sleep is not supported by Node clients` };
-    return { fault: { kind } as Fault };
+    return { fault };
   }
   const rv = response.failure_metadata?.return_value;
   if (rv) {

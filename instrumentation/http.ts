@@ -14,10 +14,14 @@ import { createHash } from 'node:crypto';
 import { errorMonitor } from 'node:events';
 import http, { type ClientRequest, type IncomingMessage, type RequestOptions, type ServerResponse } from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { syncBuiltinESMExports } from 'node:module';
 import { urlToHttpOptions } from 'node:url';
 import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
 import { contextFromHeaders, storage } from './context.js';
+import type { Condition } from './conditions.js';
+import { ConditionSocket } from './condition-socket.js';
 import { reportEntryResponse } from './entry-response.js';
 import { FaultSocket } from './fault-socket.js';
 import { hookFollowRedirects } from './follow-redirects.js';
@@ -224,22 +228,41 @@ function outgoingRequest(
       opts: unknown,
       oncreate: (err: Error | null, socket?: unknown) => void,
     ) {
+      const connectReal = (shape: (socket: Socket) => Duplex) => {
+        // createConnection may return the socket, call back with it, or both: shape it once.
+        let real: Socket | undefined;
+        let shaped: Duplex | undefined;
+        const once = (s: Socket) => (s === real ? shaped! : ((real = s), (shaped = shape(s))));
+        const socket = create.call(this, opts, (err: Error | null, s?: Socket) => oncreate(err, s && once(s)));
+        if (socket) oncreate(null, once(socket));
+      };
       deliver(
-        (fault) => oncreate(null, faultSocket(this, fault, host, port, call)),
-        () => {
-          const socket = create.call(this, opts, oncreate);
-          if (socket) oncreate(null, socket);
-        },
+        (fault) =>
+          fault.kind === 'condition'
+            ? connectReal((s) => conditionSocket(this, s, fault.condition))
+            : oncreate(null, faultSocket(this, fault, host, port, call)),
+        () => connectReal((s) => s),
       );
       return undefined;
     };
   } else {
     const realAgent = agentFor(options);
     const standIn = Object.create(realAgent) as http.Agent & { addRequest: Function };
+    const addReal = (r: ClientRequest, opts: unknown) => (realAgent as unknown as { addRequest: Function }).addRequest(r, opts);
     standIn.addRequest = (r: ClientRequest, opts: unknown) =>
       deliver(
-        (fault) => (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port, call)),
-        () => (realAgent as unknown as { addRequest: Function }).addRequest(r, opts),
+        (fault) => {
+          if (fault.kind !== 'condition') return (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port, call));
+          // The real agent connects (TLS, keep-alive sockets and all); the request reads through the condition.
+          const own = r as unknown as { onSocket?: (s: Duplex | undefined, err?: Error) => void };
+          const onSocket = own.onSocket!;
+          own.onSocket = (s, err) => {
+            delete own.onSocket;
+            onSocket.call(r, s && conditionSocket(r, s as Socket, fault.condition), err);
+          };
+          addReal(r, opts);
+        },
+        () => addReal(r, opts),
       );
     options.agent = standIn;
   }
@@ -262,6 +285,14 @@ function faultSocket(req: ClientRequest, fault: Fault, host: string, port: numbe
   // socket reports idleness and Node's request turns it into 'timeout'.
   const socket = new FaultSocket(fault, host, port, call.timeout?.fire);
   // An agent would have applied the request's timeout to its socket; we stand in for it.
+  const timeout = (req as unknown as { timeout?: number }).timeout;
+  if (timeout) socket.setTimeout(timeout);
+  return socket;
+}
+
+function conditionSocket(req: ClientRequest, real: Socket, condition: Condition): ConditionSocket {
+  const socket = new ConditionSocket(real, condition);
+  // The request's timeout counts the silence the client sees, so it is kept by the shaped socket.
   const timeout = (req as unknown as { timeout?: number }).timeout;
   if (timeout) socket.setTimeout(timeout);
   return socket;

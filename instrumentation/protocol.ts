@@ -83,6 +83,23 @@ export function serializeVclock(clock: VClock): string {
   return '{' + keys.map((k) => `${JSON.stringify(k)}: ${clock[k]}`).join(', ') + '}';
 }
 
+/**
+ * Ours: the network-condition faults (catalogue `exceptions`, parameters in `metadata`; see
+ * instrumentation/README.md). The orchestrator resolves every parameter to a concrete value before a call
+ * gets the fault (e.g. a latency relative to a timeout becomes `delay_ms`), so a counterexample replays it.
+ */
+export const NETWORK_FAULTS = {
+  latency: 'node.Latency',
+  blackHole: 'node.BlackHole',
+  resetMidBody: 'node.ResetMidBody',
+  slowBody: 'node.SlowBody',
+  sliced: 'node.Sliced',
+  truncatedBody: 'node.TruncatedBody',
+  corruptBody: 'node.CorruptBody',
+  dnsNotFound: 'node.ENOTFOUND',
+  dnsTryAgain: 'node.EAI_AGAIN',
+} as const;
+
 /** What a caller injects instead of an exception, as in the original's analysis file. */
 export interface ForcedException {
   name: string;

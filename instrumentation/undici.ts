@@ -17,10 +17,11 @@ import { createHash } from 'node:crypto';
 import { captureStack } from './call-identity.js';
 import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
 import { currentContext, storage } from './context.js';
-import { headersTimeoutError, systemError } from './errors.js';
+import { dnsError, headersTimeoutError, systemError } from './errors.js';
 import { responseHead, type Fault } from './faults.js';
 import { HEADERS } from './protocol.js';
 import { patchAbortSignal, timeoutOfSignal, type VisibleTimeout } from './timeouts.js';
+import { dispatchWithCondition } from './undici-conditions.js';
 
 const DISPATCHER_SLOTS = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')];
 const kWrapped = Symbol('filibuster.wrapped');
@@ -119,7 +120,8 @@ export class UndiciInstrumentation {
       const observed = observeHandler(handler, call);
       call.requestDecision().then(
         (decision) => {
-          if (decision.fault) deliverFault(decision.fault, observed, call.timeout, origin.hostname, port);
+          if (decision.fault?.kind === 'condition') dispatchWithCondition(inner, decision.fault.condition, withOurs, observed);
+          else if (decision.fault) deliverFault(decision.fault, observed, call.timeout, origin.hostname, port, opts.headersTimeout);
           else inner.dispatch(withOurs, observed);
         },
         () => inner.dispatch(withOurs, observed),
@@ -229,10 +231,14 @@ function observeHandler(handler: Handler, call: OutboundCall): Handler {
   });
 }
 
+/** undici's Agent waits this long for response headers unless told otherwise. */
+const UNDICI_DEFAULT_HEADERS_TIMEOUT_MS = 300_000;
+
 /** Drives the handler as undici would for a real failure or a real response. Always asynchronous. */
-function deliverFault(fault: Fault, handler: Handler, timeout: VisibleTimeout | undefined, host: string, port: number): void {
+function deliverFault(fault: Fault, handler: Handler, timeout: VisibleTimeout | undefined, host: string, port: number, headersTimeout?: number): void {
   const modern = isNewApi(handler);
   let aborted = false;
+  let silence: NodeJS.Timeout | undefined;
   const fail = (err: unknown) => {
     if (modern) (handler.onResponseError as Function)?.call(handler, controller, err);
     else (handler.onError as Function)?.call(handler, err);
@@ -240,6 +246,7 @@ function deliverFault(fault: Fault, handler: Handler, timeout: VisibleTimeout | 
   const abort = (reason?: unknown) => {
     if (aborted) return;
     aborted = true;
+    if (silence) clearTimeout(silence);
     fail(reason ?? new DOMException('This operation was aborted', 'AbortError'));
   };
   const controller = {
@@ -267,6 +274,22 @@ function deliverFault(fault: Fault, handler: Handler, timeout: VisibleTimeout | 
       connect();
       if (!aborted) fail(systemError('ECONNRESET', 'read'));
       return;
+    case 'dns':
+      fail(dnsError(fault.code, host));
+      return;
+    case 'black-hole':
+      connect();
+      // Nothing comes back: the caller's signal aborts the call (through `abort`), or undici's own headers
+      // timeout fires, as it would against a peer that never answers (default 300 s, kept off the loop).
+      silence = setTimeout(() => {
+        if (aborted) return;
+        aborted = true;
+        fail(headersTimeoutError());
+      }, headersTimeout ?? UNDICI_DEFAULT_HEADERS_TIMEOUT_MS);
+      silence.unref();
+      return;
+    case 'condition':
+      return; // dispatched to the real callee (undici-conditions.ts)
     case 'timeout':
       connect();
       // Fire the caller's own timeout: its signal aborts (fetch rejects with its TimeoutError), or

@@ -15,6 +15,7 @@ import type { FailureMetadata, ForcedException } from '../instrumentation/protoc
 import type { StackFrame } from '../instrumentation/protocol.js';
 import { CallSiteIndex, EXTENDED_FORMAT, ExtendedFormatError } from './call-site-catalogue.js';
 import { DEFAULT_CATALOGUE } from './default-catalogue.js';
+import { exceptionProblem, isNetworkFault, resolveNetworkFault, returnValueProblem, type CallOnPath } from './network-faults.js';
 
 export class CatalogueError extends Error {}
 
@@ -31,7 +32,7 @@ interface Entry {
   errors: { serviceName: RegExp; types: FailureMetadata[] }[];
 }
 
-export interface CallShape {
+export interface CallShape extends CallOnPath {
   module: string;
   method: string;
   metadata: Record<string, unknown>;
@@ -147,6 +148,8 @@ export class FaultCatalogue {
             }
           }
           const md = (e.metadata ?? {}) as Record<string, unknown>;
+          const problem = exceptionProblem(e.name, md);
+          if (problem) fail(source, where, `${e.name}: ${problem}`);
           if (appliesToNode && (md.abort === false || md.sleep !== undefined)) {
             fail(source, where, 'abort:false and sleep are not supported for Node clients (node.http/fetch/undici); restrict the pattern to Python modules');
           }
@@ -167,6 +170,8 @@ export class FaultCatalogue {
             if (isObject(t.return_value) && typeof t.return_value.status_code !== 'string') {
               fail(source, `${where}, types[${j}]`, 'return_value.status_code must be a string, as in the original ("503")');
             }
+            const problem = isObject(t.return_value) ? returnValueProblem(t.return_value) : undefined;
+            if (problem) fail(source, `${where}, types[${j}]`, problem);
           });
           errors.push({ serviceName: compile(e.service_name, source, `${where}, service_name`), types: e.types as FailureMetadata[] });
         });
@@ -195,6 +200,12 @@ export class FaultCatalogue {
         : this.matching(call.module, call.method).flatMap((e) => e.exceptions);
     for (const spec of specs) {
       if (spec.restrictions !== undefined && call.metadata[spec.restrictions] == null) continue;
+      if (isNetworkFault(spec.name)) {
+        // Resolved against the call and its path; skipped where it does not apply (network-faults.ts).
+        const resolved = resolveNetworkFault(spec.name, spec.metadata ?? {}, call);
+        if (resolved) out.push({ name: spec.name, metadata: resolved });
+        continue;
+      }
       const metadata: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(spec.metadata ?? {})) {
         const expr = typeof v === 'string' ? EXPRESSIONS[v] : undefined;

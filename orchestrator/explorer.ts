@@ -103,12 +103,16 @@ export class Explorer {
     if (!generate) return;
 
     const inPrefix = new Set(scheduled ? scheduled.prefix.map((c) => c.key) : []);
+    // A call's parent is the call its service was serving (its EI minus the last frame): network faults
+    // relative to the parent's timeout need it.
+    const byEi = new Map<string, Call>();
+    for (const c of calls) if (!byEi.has(c.ei)) byEi.set(c.ei, c);
     const failing = new Set(failures.map((f) => f.execution_index));
     for (let i = 0; i < calls.length; i++) {
       const call = calls[i];
       if (inPrefix.has(call.key) || failing.has(call.ei)) continue;
       const added = new Set<string>();
-      for (const fault of this.faultsFor(call)) {
+      for (const fault of this.faultsFor(call, byEi.get(call.parentEi))) {
         const childFailures = sortFailures([...failures, { execution_index: call.ei, ...fault, args: call.args }]);
         const key = executionKey(hashes[i], childFailures);
         if (added.has(key) || this.onStack.has(key) || this.ranKeys.has(key)) continue;
@@ -127,8 +131,9 @@ export class Explorer {
     }
   }
 
-  private *faultsFor(call: Call): Iterable<Pick<Failure, 'forced_exception' | 'failure_metadata'>> {
-    for (const forced_exception of this.catalogue.exceptionFaults(call)) yield { forced_exception };
+  private *faultsFor(call: Call, parent: Call | undefined): Iterable<Pick<Failure, 'forced_exception' | 'failure_metadata'>> {
+    const shape = { module: call.module, method: call.method, metadata: call.metadata, ei: call.ei, parentMetadata: parent?.metadata };
+    for (const forced_exception of this.catalogue.exceptionFaults(shape)) yield { forced_exception };
     if (call.target === undefined) return;
     for (const failure_metadata of this.catalogue.errorFaults(call, call.target)) yield { failure_metadata };
   }

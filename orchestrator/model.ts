@@ -7,6 +7,7 @@
  * iff their keys are equal; no field is ever compared by scanning lists.
  */
 import { createHash } from 'node:crypto';
+import { describeNetworkFault, describeStatusFault } from './network-faults.js';
 import type { ExceptionRecord, FailureMetadata, ForcedException, ReturnValue, StackFrame, VClock } from '../instrumentation/protocol.js';
 
 /** A planned failure, as the original's filtered failure record. */
@@ -128,14 +129,24 @@ export function executionKey(prefixHash: string, failures: readonly Failure[]): 
 }
 
 /** "503 on users → bookings", "node.ECONNREFUSED on foo → bar": a fault in words. */
-export function describeFailure(f: Failure, call?: Pick<Call, 'source' | 'target' | 'callee' | 'method' | 'args'>): string {
-  const what = f.forced_exception
-    ? f.forced_exception.name
+/** "latency 1.1 s", "503", "node.ECONNREFUSED": the fault alone, in words. */
+export function faultInWords(f: Pick<Failure, 'forced_exception' | 'failure_metadata'>): string {
+  return f.forced_exception
+    ? (describeNetworkFault(f.forced_exception) ?? f.forced_exception.name)
     : f.failure_metadata?.return_value
-      ? f.failure_metadata.return_value.status_code
+      ? describeStatusFault(f.failure_metadata.return_value)
       : `status ${stableJson(f.failure_metadata?.exception?.metadata ?? {})}`;
+}
+
+export function describeFailure(f: Failure, call?: Pick<Call, 'source' | 'target' | 'callee' | 'method' | 'args'>): string {
+  const what = faultInWords(f);
   if (!call) return `${what} on ${f.execution_index}`;
-  return `${what} on ${call.source} → ${call.target ?? call.callee ?? String(call.args[0] ?? '')} (${call.method} ${callPath(call)})`;
+  return `${what} on ${callInWords(call)}`;
+}
+
+/** "users → bookings (GET /bookings/1)": a call in words. */
+export function callInWords(call: Pick<Call, 'source' | 'target' | 'callee' | 'method' | 'args'>): string {
+  return `${call.source} → ${call.target ?? call.callee ?? String(call.args[0] ?? '')} (${call.method} ${callPath(call)})`;
 }
 
 /** The request path of a call. args[0] is the original's host-stripped URL ("5001/movies/1", or "//host:443/x" for https). */

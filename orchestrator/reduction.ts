@@ -16,6 +16,7 @@
  * does not grow with scans over the executions already run.
  */
 import type { ForcedException } from '../instrumentation/protocol.js';
+import { isPassThrough } from './network-faults.js';
 import { md5, stableJson, type Call, type Failure, type ScheduledExecution } from './model.js';
 
 const EMPTY_BODY_MD5 = md5('');
@@ -94,6 +95,9 @@ export class ReductionIndex {
 
   private runsMatching(ei: string, failure: Failure | undefined, planned: Call): number[] {
     if (!failure) return this.unfaulted.get(planned.key) ?? [];
+    // A network condition lets the callee answer: what the caller saw depends on that answer (and on the
+    // faults below the callee), not on the fault alone, so no earlier run stands for it. Never pruned.
+    if (failure.forced_exception && isPassThrough(failure.forced_exception.name)) return [];
     if (failure.forced_exception) return this.exceptions.get(`${ei}|${exceptionSig(failure.forced_exception as ForcedException)}`) ?? [];
     const rv = failure.failure_metadata?.return_value;
     if (rv) {

@@ -5,7 +5,7 @@
  * reproduced; otherwise it is "inconclusive", never "passed without its fault".
  */
 import type { Execution } from './execution.js';
-import { describeFailure, type Call } from './model.js';
+import { callInWords, describeFailure, faultInWords, type Call } from './model.js';
 import type { Verdict } from './results.js';
 import type { TestOutcome } from './runner/test-runner.js';
 
@@ -41,6 +41,10 @@ export function judge(o: Observations): Judgement {
   if (o.crashed.length > 0) {
     return { verdict: 'crash', detail: o.crashed.map((c) => `service ${c.name} ${c.how}; last lines of its log:\n${c.logTail}`).join('\n') };
   }
+  if (o.outcome.verdict === 'hang') {
+    const stuck = neverReturned(o.calls);
+    return { verdict: 'hang', detail: [o.outcome.detail, ...stuck].filter(Boolean).join('; ') };
+  }
   if (o.outcome.verdict !== 'pass') return { verdict: o.outcome.verdict, detail: o.outcome.detail };
   // An always property that failed, or an unreachable point reached, fails the execution like an assertion.
   const violated = o.execution.properties.filter((p) => p.failed > 0 && p.kind !== 'sometimes');
@@ -63,4 +67,19 @@ export function judge(o: Observations): Judgement {
   const diverged = firstMissing(o.prefix, o.calls);
   if (diverged) problems.push(`non-determinism: the scheduled prefix was not reproduced; first differing call: ${describeCall(diverged)}`);
   return problems.length > 0 ? { verdict: 'inconclusive', detail: problems.join('; ') } : { verdict: 'pass', detail: o.outcome.detail };
+}
+
+/**
+ * Why a hanging execution hangs: the calls that never completed, and whether their caller could have
+ * ended the wait (a black hole on a call without a timeout hangs its caller for good).
+ */
+export function neverReturned(calls: readonly Call[]): string[] {
+  return calls
+    .filter((c) => c.returnValue === undefined && c.exception === undefined)
+    .map((c) => {
+      const timeout = c.metadata.timeout;
+      const fault = c.failure ? ` (fault: ${faultInWords(c.failure)})` : '';
+      const why = timeout == null ? ': the caller has no timeout' : ` although the caller has a timeout of ${timeout} s`;
+      return `call ${callInWords(c)} never returned${why}${fault}`;
+    });
 }

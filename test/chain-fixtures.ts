@@ -6,6 +6,8 @@ export interface FixtureCall {
   to: string;
   attempts?: number;
   onFailure: 'fallback' | 'propagate';
+  /** The call's timeout (default 10 s); null: none. */
+  timeoutMs?: number | null;
 }
 
 export const SERVICE = join(DIST, 'test/fixtures/chain/service.js');
@@ -16,7 +18,7 @@ export function chainConfig(topology: Record<string, FixtureCall[]>): string {
   const services: Record<string, unknown> = {};
   // Start callees before callers (reverse of the order given, which lists the entry service first).
   for (const name of Object.keys(topology).reverse()) {
-    const plan = { calls: topology[name].map((c) => ({ url: `\${${c.to}.url}/work`, attempts: c.attempts, onFailure: c.onFailure })) };
+    const plan = { calls: topology[name].map((c) => ({ url: `\${${c.to}.url}/work`, attempts: c.attempts, onFailure: c.onFailure, timeoutMs: c.timeoutMs })) };
     services[name] = { command: `"${process.execPath}" "${SERVICE}"`, env: { PLAN: JSON.stringify(plan) } };
   }
   return writeJson(tempDir(), 'services.json', { services });

@@ -21,25 +21,15 @@
  * Also checked: with the instrumentation loaded but no fault planned, the real failure looks exactly as
  * it does without the instrumentation (pass-through transparency).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { Session } from '../orchestrator/session.js';
-import { startServer, type OrchestratorServer } from '../orchestrator/server.js';
 import type { Failure } from '../orchestrator/model.js';
+import { CLIENTS, close, listen, normalise, observe, RealismOrchestrator, startChild, stopChild, type Child, type Client } from './realism-harness.js';
 
-const CLIENT_SCRIPT = fileURLToPath(new URL('./fixtures/realism/client.js', import.meta.url));
-const REGISTER = new URL('../instrumentation/register.js', import.meta.url).href;
-
-type Client = 'fetch' | 'http' | 'axios' | 'axios-native' | 'got' | 'node-fetch' | 'undici';
 type Scenario = 'refused' | 'reset' | 'timeout' | '503';
 
-/** axios-native: axios with `maxRedirects: 0` (no follow-redirects in between; see the client script). */
-const CLIENTS: Client[] = ['fetch', 'http', 'axios', 'axios-native', 'got', 'node-fetch', 'undici'];
 const SCENARIOS: Scenario[] = ['refused', 'reset', 'timeout', '503'];
 
 /** Combinations that cannot be compared, and why. */
@@ -62,97 +52,17 @@ function fault(scenario: Scenario, ei: string): Failure {
   }
 }
 
-/** Replaces every port number with PORT (in host:port text, in URLs and in `port` fields). */
-function normalise(value: unknown, key?: string): unknown {
-  if (typeof value === 'string') return value.replace(/(127\.0\.0\.1|localhost|\[::1\]):\d+/g, '$1:PORT');
-  if (typeof value === 'number' && key === 'port') return 'PORT';
-  if (Array.isArray(value)) return value.map((v) => normalise(v));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = normalise(v, k);
-    return out;
-  }
-  return value;
-}
-
-interface Child {
-  proc: ChildProcess;
-  port: number;
-  stderr: () => string;
-}
-
-async function startChild(instrumented: boolean, orchestratorUrl: string): Promise<Child> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('FILIBUSTER_') && k !== 'NODE_OPTIONS') env[k] = v;
-  if (instrumented) {
-    env.FILIBUSTER_URL = orchestratorUrl;
-    env.FILIBUSTER_SERVICE_NAME = 'client';
-  }
-  const args = instrumented ? ['--import', REGISTER, CLIENT_SCRIPT] : [CLIENT_SCRIPT];
-  const proc = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let err = '';
-  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  let out = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        proc.stdout!.off('data', onData);
-        resolve((JSON.parse(out.slice(0, nl)) as { port: number }).port);
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`client exited (${code}) before listening: ${err}`)));
-  });
-  return { proc, port, stderr: () => err };
-}
-
-async function stopChild(child: Child | undefined): Promise<void> {
-  if (!child || child.proc.exitCode !== null) return;
-  const exited = once(child.proc, 'exit');
-  child.proc.stdin!.end();
-  const timer = setTimeout(() => child.proc.kill(), 2000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Asks a child to make one call and describe what it observed. */
-async function observe(child: Child, client: Client, scenario: Scenario, url: string, executionId?: string): Promise<unknown> {
-  const q = new URLSearchParams({ client, scenario, url });
-  const res = await fetch(`http://127.0.0.1:${child.port}/?${q}`, {
-    headers: executionId ? { 'x-filibuster-execution': executionId } : {},
-  }).catch((err: Error) => {
-    throw new Error(`cannot reach the client script (exit code ${child.proc.exitCode}): ${err.message}\n${child.stderr()}`, { cause: err });
-  });
-  const text = await res.text();
-  assert.equal(res.status, 200, `the client script failed: ${text}\n${child.stderr()}`);
-  return JSON.parse(text);
-}
-
-function listen(server: http.Server | net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
-
-function close(server: http.Server | net.Server): Promise<void> {
-  if (server instanceof http.Server) server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 describe('fault realism: injected faults look like real ones', { timeout: 60_000 }, () => {
-  let session: Session;
-  let orchestrator: OrchestratorServer;
+  const orchestrator = new RealismOrchestrator();
   let plain: Child;
   let instrumented: Child;
   const servers: (http.Server | net.Server)[] = [];
   const openSockets = new Set<net.Socket>();
   const realUrl = {} as Record<Scenario, string>;
   let healthyUrl = '';
-  let executions = 0;
 
   before(async () => {
-    session = new Session();
-    orchestrator = await startServer(session, 0);
+    const orchestratorUrl = await orchestrator.start();
 
     const healthy = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -187,35 +97,22 @@ describe('fault realism: injected faults look like real ones', { timeout: 60_000
     realUrl['503'] = `http://127.0.0.1:${await listen(unavailable)}/`;
 
     servers.push(healthy, reset, slow, unavailable);
-    [plain, instrumented] = await Promise.all([startChild(false, orchestrator.url), startChild(true, orchestrator.url)]);
+    [plain, instrumented] = await Promise.all([startChild(false, orchestratorUrl), startChild(true, orchestratorUrl)]);
   });
 
   after(async () => {
     await Promise.all([stopChild(plain), stopChild(instrumented)]);
     for (const s of openSockets) s.destroy();
     await Promise.all(servers.map(close));
-    await orchestrator?.close();
+    await orchestrator.close();
   });
 
-  /** Runs one request as an execution of the real orchestrator; returns the description and the calls. */
-  async function runExecution(client: Client, scenario: Scenario, url: string, failures: Failure[]) {
-    const number = ++executions;
-    const id = `realism-${number}`;
-    const execution = session.begin(number, id, failures);
-    const description = await observe(instrumented, client, scenario, url, id);
-    const quiet = await execution.quiescent(2000);
-    const calls = execution.finish();
-    session.end(execution, calls);
-    return { description, calls, quiet, execution };
-  }
+  const runExecution = (client: Client, scenario: Scenario, url: string, failures: Failure[]) => orchestrator.run(instrumented, client, scenario, url, failures);
 
   test('an instrumented http.request that gets a response does not crash the process', async () => {
-      const bare = await startChild(true, orchestrator.url);
+      const bare = await startChild(true, orchestrator.server!.url);
       try {
-        const run = session.begin(++executions, `realism-${executions}`, []);
-        const description = await observe(bare, 'http', '503', healthyUrl, run.id);
-        await run.quiescent(2000);
-        session.end(run, run.finish());
+        const { description } = await orchestrator.run(bare, 'http', '503', healthyUrl, []);
         assert.equal((description as { status?: number }).status, 200);
         await new Promise((resolve) => setTimeout(resolve, 100));
         assert.equal(bare.proc.exitCode, null, `the instrumented process died:\n${bare.stderr()}`);
