@@ -6,6 +6,7 @@
  *
  * One ts-morph Project for the whole run; every service's files are loaded first, then analysed.
  */
+import { environment } from './environment.js';
 import { performance } from 'node:perf_hooks';
 import type { AnalysisResult, Warning } from './model.js';
 import { addServiceFiles, createProject } from './project.js';
@@ -22,6 +23,13 @@ export interface AnalyzeOptions {
   servicesDirectory?: string;
   /** An application's services config (services.json). */
   config?: string;
+  /**
+   * Decide conditions on `process.env`: the environment is exactly each service's config `env` plus
+   * `env`, any other variable unset (environment.ts). Off: both branches count.
+   */
+  assumeEnv?: boolean;
+  /** Variables added to every service's environment (with `assumeEnv`). */
+  env?: Record<string, string>;
 }
 
 export function analyze(options: AnalyzeOptions): AnalysisResult {
@@ -34,10 +42,11 @@ export function analyze(options: AnalyzeOptions): AnalysisResult {
   const warnings: Warning[] = [];
   const loaded = discovery.services.map((s) => {
     const files = s.entries.flatMap((e) => addServiceFiles(project, e, warnings));
-    return { name: s.name, files: [...new Set(files)] };
+    const env = options.assumeEnv ? environment({ ...(s.env ?? {}), ...(options.env ?? {}) }) : undefined;
+    return { name: s.name, files: [...new Set(files)], env };
   });
-  const services = loaded.map(({ name, files }) => {
-    const { analysis, scope } = analyseService(name, files);
+  const services = loaded.map(({ name, files, env }) => {
+    const { analysis, scope } = analyseService(name, files, env);
     for (const w of scope.warnings) if (!warnings.some((x) => x.file === w.file && x.line === w.line && x.message === w.message)) warnings.push(w);
     return analysis;
   });

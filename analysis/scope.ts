@@ -3,6 +3,7 @@
  * by the project function they call (so a helper's parameter can be followed to its call sites in this
  * service only), and the warnings raised while analysing it.
  */
+import type { Environment } from './environment.js';
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile } from 'ts-morph';
 import type { Warning } from './model.js';
 import { relativeName } from './project.js';
@@ -17,9 +18,13 @@ export class ServiceScope {
   private callIndex: Map<Node, Invocation[]> | undefined;
   private readonly warned = new Set<string>();
 
-  constructor(files: SourceFile[]) {
+  /** The environment the service runs with, when assumed known (environment.ts). */
+  readonly env: Environment | undefined;
+
+  constructor(files: SourceFile[], env?: Environment) {
     this.files = files;
     this.fileSet = new Set(files);
+    this.env = env;
   }
 
   contains(node: Node): boolean {

@@ -1,6 +1,7 @@
 /**
  * Analyses one service: its routes, the codes it can answer, its call sites and their findings.
  */
+import type { Environment } from './environment.js';
 import type { SourceFile } from 'ts-morph';
 import { callSitesOf } from './call-sites.js';
 import { findingsOf } from './findings.js';
@@ -32,8 +33,8 @@ function routesOf(handlers: Handler[], origins: StatusOrigin[]): Route[] {
   return [...routes.values()];
 }
 
-export function analyseService(name: string, files: SourceFile[]): { analysis: ServiceAnalysis; scope: ServiceScope } {
-  const scope = new ServiceScope(files);
+export function analyseService(name: string, files: SourceFile[], env?: Environment): { analysis: ServiceAnalysis; scope: ServiceScope } {
+  const scope = new ServiceScope(files, env);
   const frameworks = frameworksOf(files);
   const handlers = findHandlers(scope, frameworks);
   const byFunction = new Map(handlers.map((h) => [h.fn as import('ts-morph').Node, h]));

@@ -19,6 +19,8 @@ export class AnalysisInputError extends Error {}
 export interface ServiceInput {
   name: string;
   entries: string[];
+  /** The config's environment for the service (literal values; templates such as ${x.url} included). */
+  env?: Record<string, string>;
 }
 
 export interface ServiceDiscovery {
@@ -148,7 +150,7 @@ export function servicesOfConfig(configFile: string): ServiceDiscovery {
     }
     if (spec.source) {
       if (!existsSync(spec.source)) throw new AnalysisInputError(`${configFile}: services.${spec.name}.source: ${spec.source} does not exist`);
-      services.push({ name: spec.name, entries: [spec.source] });
+      services.push({ name: spec.name, entries: [spec.source], env: spec.env });
       continue;
     }
     if (!spec.command) {
@@ -161,7 +163,7 @@ export function servicesOfConfig(configFile: string): ServiceDiscovery {
       skipped.push({ name: spec.name, reason: `cannot find the source of ${JSON.stringify(spec.command)} (build it so its .js.map exists, or add "source")` });
       continue;
     }
-    services.push({ name: spec.name, entries: [source] });
+    services.push({ name: spec.name, entries: [source], env: spec.env });
   }
   if (services.length === 0) {
     throw new AnalysisInputError(`${configFile}: no service to analyse (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`);

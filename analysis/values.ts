@@ -3,12 +3,13 @@
  * and `undefined` (is an option set?).
  *
  * Followed: literals; `const`/`let` initialisers; `as const` objects and enums, also in other files;
- * conditional expressions (both branches) and `a || b` / `a ?? b` (both sides); parameters, either
+ * conditional expressions (both branches, or the one the assumed environment selects: environment.ts) and `a || b` / `a ?? b` (both sides); parameters, either
  * through the call chain the caller supplies (a wrapper called from a known site) or, when there is none,
  * through every call of the function in the service (a helper that takes the status as a parameter).
  * Anything else is unresolved: the caller decides whether to warn.
  */
 import { Node, SyntaxKind } from 'ts-morph';
+import { decide } from './environment.js';
 import type { Invocation, ServiceScope } from './scope.js';
 import { declarationOf, functionOf, isFunctionLike, unwrap, type FunctionLike } from './symbols.js';
 
@@ -137,8 +138,10 @@ function resolveNode(e: Node, scope: ServiceScope, binding: Binding | undefined,
     out.values.push(...inner.values.map((v) => ({ ...v, value: typeof v.value === 'number' ? -v.value : v.value })));
     out.unresolved.push(...inner.unresolved);
   } else if (Node.isConditionalExpression(e)) {
-    merge(out, next(e.getWhenTrue()));
-    merge(out, next(e.getWhenFalse()));
+    // A condition on the environment, when the environment is assumed known, takes one branch.
+    const decided = decide(e.getCondition(), scope.env);
+    if (decided !== false) merge(out, next(e.getWhenTrue()));
+    if (decided !== true) merge(out, next(e.getWhenFalse()));
   } else if (Node.isBinaryExpression(e) && [SyntaxKind.BarBarToken, SyntaxKind.QuestionQuestionToken].includes(e.getOperatorToken().getKind())) {
     merge(out, next(e.getLeft()));
     merge(out, next(e.getRight()));

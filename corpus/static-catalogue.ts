@@ -1,6 +1,7 @@
 /**
  * The static catalogue of a corpus application: the analyser's `--compat` output for the app's
- * services.json, derived once per app per process. An app keeps a hand-written `analysis-static.json`
+ * services.json, derived once per app (and bug switch) per process, with the environment the services
+ * run with assumed (conditions on process.env decided). An app keeps a hand-written `analysis-static.json`
  * only where honest analysis of the port cannot give the original's codes (its README says why): the
  * file, when present, wins.
  */
@@ -11,18 +12,22 @@ import { FaultCatalogue } from '../orchestrator/catalogue.js';
 
 const derived = new Map<string, unknown>();
 
-/** The catalogue in the original's analysis-file format (what `--analysis-file` reads). */
-export function staticCatalogueJson(root: string, app: string): unknown {
+/**
+ * The catalogue in the original's analysis-file format (what `--analysis-file` reads), for the services
+ * run as the config says plus `serviceEnv` (a bug switch): conditions on process.env are decided.
+ */
+export function staticCatalogueJson(root: string, app: string, serviceEnv: Record<string, string> = {}): unknown {
   const handWritten = join(root, 'corpus', app, 'analysis-static.json');
   if (existsSync(handWritten)) return JSON.parse(readFileSync(handWritten, 'utf8'));
-  let json = derived.get(app);
+  const key = `${app} ${JSON.stringify(serviceEnv)}`;
+  let json = derived.get(key);
   if (!json) {
-    json = compatCatalogue(analyze({ config: join(root, 'corpus', app, 'services.json') }));
-    derived.set(app, json);
+    json = compatCatalogue(analyze({ config: join(root, 'corpus', app, 'services.json'), assumeEnv: true, env: serviceEnv }));
+    derived.set(key, json);
   }
   return json;
 }
 
-export function staticCatalogue(root: string, app: string): FaultCatalogue {
-  return FaultCatalogue.fromJson(staticCatalogueJson(root, app), `the static catalogue of corpus/${app}`);
+export function staticCatalogue(root: string, app: string, serviceEnv: Record<string, string> = {}): FaultCatalogue {
+  return FaultCatalogue.fromJson(staticCatalogueJson(root, app, serviceEnv), `the static catalogue of corpus/${app}`);
 }

@@ -132,7 +132,9 @@ export class Explorer {
   }
 
   private *faultsFor(call: Call, parent: Call | undefined): Iterable<Pick<Failure, 'forced_exception' | 'failure_metadata'>> {
-    const shape = { module: call.module, method: call.method, metadata: call.metadata, ei: call.ei, parentMetadata: parent?.metadata };
+    // The call itself (its place, for extended catalogues) and its parent's metadata (for faults relative
+    // to the timeout of the call it serves).
+    const shape = { ...call, parentMetadata: parent?.metadata };
     for (const forced_exception of this.catalogue.exceptionFaults(shape)) yield { forced_exception };
     if (call.target === undefined) return;
     for (const failure_metadata of this.catalogue.errorFaults(call, call.target)) yield { failure_metadata };

@@ -13,13 +13,28 @@ export interface AnalyzeArgs {
   config?: string;
   outputFile?: string;
   compat: boolean;
+  /** Decide conditions on process.env with the config's env plus `env` (see analysis/environment.ts). */
+  assumeEnv?: boolean;
+  /** KEY=VALUE entries. */
+  env?: string[];
+}
+
+function parseEnv(entries: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--env ${JSON.stringify(entry)}: expected KEY=VALUE`);
+    env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
 }
 
 export function runAnalyze(args: AnalyzeArgs, out: (text: string) => void): void {
   if (!args.servicesDirectory === !args.config) throw new UsageError('analyze needs exactly one of --services-directory DIR or --config services.json');
   let result;
   try {
-    result = analyze({ servicesDirectory: args.servicesDirectory, config: args.config });
+    if (args.env?.length && !args.assumeEnv) throw new UsageError('--env needs --assume-env (without it every condition on process.env counts both ways)');
+    result = analyze({ servicesDirectory: args.servicesDirectory, config: args.config, assumeEnv: args.assumeEnv, env: parseEnv(args.env ?? []) });
   } catch (err) {
     if (err instanceof AnalysisInputError) throw new UsageError(err.message);
     throw err;

@@ -162,9 +162,11 @@ async function main(argv: string[]): Promise<number> {
           .option('services-directory', { type: 'string', describe: 'one service per subdirectory (the original layout)' })
           .option('config', { type: 'string', describe: "an application's services configuration (services.json)" })
           .option('output-file', { type: 'string', describe: 'where to write the catalogue (read by --analysis-file)' })
-          .option('compat', { type: 'boolean', default: false, describe: "write the original's analysis-file format instead of the extended one" }),
+          .option('compat', { type: 'boolean', default: false, describe: "write the original's analysis-file format instead of the extended one" })
+          .option('assume-env', { type: 'boolean', default: false, describe: "decide conditions on process.env: the environment is exactly the config's env plus --env (else both branches count)" })
+          .option('env', { type: 'string', array: true, describe: 'KEY=VALUE added to every service\'s assumed environment (with --assume-env)' }),
       (a) => {
-        runAnalyze({ servicesDirectory: a.servicesDirectory, config: a.config, outputFile: a.outputFile, compat: a.compat }, (t) => process.stdout.write(t));
+        runAnalyze({ servicesDirectory: a.servicesDirectory, config: a.config, outputFile: a.outputFile, compat: a.compat, assumeEnv: a.assumeEnv, env: a.env }, (t) => process.stdout.write(t));
         exitCode = EXIT.ok;
       },
     )

@@ -117,7 +117,7 @@ function matrix(r: RunResults): string {
     return `<tr><th>${htmlEscape(entry)}</th>${cells.join('')}</tr>`;
   });
   return `<table class="matrix">${head}${rows.join('')}</table>
-<p class="muted">Each cell: the worst outcome of the single-fault executions on that edge. up = the test passed and the entry point answered as without faults; degraded = the test passed with a different answer (a fallback); down = the test failed; pruned = dynamic reduction skipped them (same outcome as an execution already run); — = no fault applied to that edge.</p>`;
+<p class="muted">Each cell: the worst outcome of the single-fault executions on that edge. up = the test passed and the entry point answered as without faults; degraded = the test passed with a different answer, or a <code>sometimes</code> property (a fallback) held; down = the test failed; pruned = dynamic reduction skipped them (same outcome as an execution already run); — = no fault applied to that edge.</p>`;
 }
 
 function executions(r: RunResults): string {

@@ -2,7 +2,8 @@
  * The resiliency matrix: for each entry point the test called and each dependency edge (caller → callee),
  * what the single-fault executions on that edge did to the test, worst case over the fault types:
  *   - up: the test passed and the entry point answered exactly as in the fault-free execution;
- *   - degraded: the test passed but the entry point's answer differed (a fallback);
+ *   - degraded: the test passed but the entry point's answer differed, or a `sometimes` property (a
+ *     fallback the test or a service marks as reached) held in that execution;
  *   - down: the test failed (assertion, crash or hang).
  * A cell with no single-fault execution is "pruned" when dynamic reduction skipped them all (their
  * outcome equals one already seen), or "untested" when the catalogue had no fault for that edge.
@@ -41,6 +42,7 @@ function entryKey(e: { service: string; method: string; path: string }): string 
 
 function stateOf(e: ExecutionResult, entry: string, baseline: Map<string, string>): CellState {
   if (e.verdict !== 'pass') return 'down';
+  if (e.properties?.some((p) => p.kind === 'sometimes' && p.held > 0)) return 'degraded';
   if (entry === THE_TEST) return 'up';
   const seen = e.entry?.find((r) => entryKey(r) === entry);
   if (!seen) return 'degraded'; // the test did not reach this entry point under the fault
