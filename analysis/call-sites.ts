@@ -41,10 +41,28 @@ export function frameOf(fn: FunctionLike | undefined, node: Node): string {
   return `${location(node).file}:${frameName(fn)}`;
 }
 
-/** What the code does with the response: status comparisons on the variable it is stored in. */
-function statusChecks(call: Node, fn: Node | undefined): { checks: string[]; used: boolean } {
+/** Members that read the response body: fetch's and undici's methods, axios' `data`, got's `body`. */
+const BODY_READERS = new Set(['json', 'text', 'arrayBuffer', 'blob', 'formData', 'data', 'body']);
+
+/**
+ * What the code does with the response: status comparisons on the variable it is stored in, and whether
+ * it reads the body (`r.json()`, `(await fetch(u)).json()`, `.then((r) => r.json())`, axios' `r.data`).
+ */
+function statusChecks(call: Node, fn: Node | undefined): { checks: string[]; used: boolean; parses: boolean } {
   let holder: Node | undefined = call.getParent();
   while (holder && (Node.isAwaitExpression(holder) || Node.isParenthesizedExpression(holder) || Node.isAsExpression(holder) || Node.isNonNullExpression(holder))) holder = holder.getParent();
+  if (Node.isPropertyAccessExpression(holder)) {
+    if (BODY_READERS.has(holder.getName())) return { checks: [], used: true, parses: true };
+    if (holder.getName() === 'then') {
+      const reads = holder.getParent()?.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression).some((a) => BODY_READERS.has(a.getName())) ?? false;
+      return { checks: [], used: true, parses: reads };
+    }
+  }
+  const found = statusChecksOfVariable(call, holder, fn);
+  return found;
+}
+
+function statusChecksOfVariable(call: Node, holder: Node | undefined, fn: Node | undefined): { checks: string[]; used: boolean; parses: boolean } {
   let name: string | undefined;
   if (Node.isVariableDeclaration(holder)) {
     const n = holder.getNameNode();
@@ -52,20 +70,23 @@ function statusChecks(call: Node, fn: Node | undefined): { checks: string[]; use
     else if (Node.isObjectBindingPattern(n)) {
       const fields = n.getElements().map((e) => e.getName());
       const checks = fields.filter((f) => ['status', 'statusCode', 'ok'].includes(f));
-      return { checks: checks.map((c) => `{ ${c} }`), used: true };
+      return { checks: checks.map((c) => `{ ${c} }`), used: true, parses: fields.some((f) => BODY_READERS.has(f)) };
     }
   } else if (Node.isBinaryExpression(holder) && holder.getOperatorToken().getKind() === SyntaxKind.EqualsToken) name = holder.getLeft().getText();
-  else if (Node.isReturnStatement(holder) || Node.isArrowFunction(holder)) return { checks: [], used: true };
-  else if (Node.isExpressionStatement(holder)) return { checks: [], used: false };
-  if (!name || !fn) return { checks: [], used: holder !== undefined };
+  else if (Node.isReturnStatement(holder) || Node.isArrowFunction(holder)) return { checks: [], used: true, parses: false };
+  else if (Node.isExpressionStatement(holder)) return { checks: [], used: false, parses: false };
+  if (!name || !fn) return { checks: [], used: holder !== undefined, parses: false };
   const checks = new Set<string>();
+  let parses = false;
   // Any look at the status counts: a comparison, a condition, or a copy into a variable compared later.
   for (const access of fn.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
-    if (unwrap(access.getExpression()).getText() !== name || !['status', 'statusCode', 'ok'].includes(access.getName())) continue;
+    if (unwrap(access.getExpression()).getText() !== name) continue;
+    if (BODY_READERS.has(access.getName())) parses = true;
+    if (!['status', 'statusCode', 'ok'].includes(access.getName())) continue;
     const statement = access.getFirstAncestor((a) => Node.isStatement(a) || Node.isConditionalExpression(a) || Node.isBinaryExpression(a)) ?? access;
     checks.add(snippet(statement, 40));
   }
-  return { checks: [...checks], used: true };
+  return { checks: [...checks], used: true, parses };
 }
 
 interface Pending {
@@ -76,6 +97,8 @@ interface Pending {
   via: string[];
   checks: string[];
   used: boolean;
+  /** The response body is read (parsed) somewhere along the wrappers. */
+  parses?: boolean;
 }
 
 function merge(handled: Handled, inner: Handled): Handled {
@@ -106,12 +129,12 @@ export function callSitesOf(scope: ServiceScope, roles: { byFunction: Map<Node, 
       const via = [frameOf(fn, fn), ...p.via];
       for (const caller of callers) {
         if (!scope.isLive(caller)) continue;
-        queue.push({ p: { ...p, outer: caller, binding: extend(p.binding, fn, caller), via, checks, used: checked.used }, depth: depth + 1, inner: handled });
+        queue.push({ p: { ...p, outer: caller, binding: extend(p.binding, fn, caller), via, checks, used: checked.used, parses: p.parses || checked.parses }, depth: depth + 1, inner: handled });
       }
       continue;
     }
     if (!scope.isLive(p.outer)) continue;
-    sites.push(siteOf({ ...p, used: checked.used }, fn, handled, checks, handler, roles, scope));
+    sites.push(siteOf({ ...p, used: checked.used, parses: p.parses || checked.parses }, fn, handled, checks, handler, roles, scope));
   }
   return sites.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
@@ -144,6 +167,7 @@ function siteOf(p: Pending, fn: FunctionLike | undefined, handled: Handled, chec
     timeout: p.client.timeout(binding),
     failures,
     statusChecks: p.used ? checks : ['(response not used)'],
+    parsesBody: p.parses ?? false,
   };
 }
 

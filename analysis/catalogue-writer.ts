@@ -9,8 +9,9 @@
  *
  * Extended: `format` names the version; per service its routes and codes, its call sites keyed by
  * stack-signature frame plus file:line, each with its client, timeout, handled failures and the
- * exceptions to inject there; the findings and warnings of the run; `fallback`, the exceptions for a
- * runtime call that matches no analysed site.
+ * exceptions to inject there (and the network conditions its code suggests: injected too with
+ * `withConditions`); the findings and warnings of the run; `fallback`, the exceptions for a runtime call
+ * that matches no analysed site.
  */
 import type { AnalysisResult, CallSite, ServiceAnalysis } from './model.js';
 
@@ -20,7 +21,33 @@ export const NODE_PATTERN = 'node\\.(http|fetch|undici)\\.[A-Z]+$';
 export interface ExceptionFault {
   name: string;
   restrictions?: string;
+  metadata?: Record<string, unknown>;
 }
+
+/** A network condition worth exploring at a call site, and why (instrumentation/conditions.ts injects it). */
+export interface SuggestedCondition extends ExceptionFault {
+  why: string;
+}
+
+/**
+ * Network conditions the call site's code gives a reason to explore (the default catalogue never has
+ * them): where the caller has a timeout, a response just after it and a black hole (its timeout must
+ * fire); where it reads the body, a truncated and a corrupted body.
+ */
+export function suggestedConditions(site: CallSite): SuggestedCondition[] {
+  const out: SuggestedCondition[] = [];
+  if (site.timeout.set !== 'no') {
+    out.push({ name: 'node.Latency', metadata: { relative_to: 'timeout', offset_ms: 100 }, restrictions: 'timeout', why: 'the caller has a timeout: the answer comes 100 ms after it' });
+    out.push({ name: 'node.BlackHole', restrictions: 'timeout', why: 'the caller has a timeout: nothing ever comes back' });
+  }
+  if (site.parsesBody) {
+    out.push({ name: 'node.TruncatedBody', why: 'the caller reads the body: it is cut short' });
+    out.push({ name: 'node.CorruptBody', why: 'the caller reads the body: it arrives corrupted' });
+  }
+  return out;
+}
+
+const withoutWhy = ({ why: _why, ...fault }: SuggestedCondition): ExceptionFault => fault;
 
 const CONNECTION_REFUSED: ExceptionFault = { name: 'node.ECONNREFUSED' };
 const TIMEOUT: ExceptionFault = { name: 'node.Timeout', restrictions: 'timeout' };
@@ -53,7 +80,8 @@ export function siteKey(site: Pick<CallSite, 'frame' | 'file' | 'line'>): string
   return `${site.frame} ${site.file}:${site.line}`;
 }
 
-export function extendedCatalogue(result: AnalysisResult): Record<string, unknown> {
+/** `withConditions`: each site's suggested network conditions are also injected there. */
+export function extendedCatalogue(result: AnalysisResult, options: { withConditions?: boolean } = {}): Record<string, unknown> {
   const services: Record<string, unknown> = {};
   for (const s of result.services) {
     services[s.name] = {
@@ -80,7 +108,9 @@ export function extendedCatalogue(result: AnalysisResult): Record<string, unknow
             timeout: c.timeout,
             handles: c.failures,
             statusChecks: c.statusChecks,
-            faults: { exceptions: siteFaults(c) },
+            parsesBody: c.parsesBody,
+            suggested: suggestedConditions(c),
+            faults: { exceptions: [...siteFaults(c), ...(options.withConditions ? suggestedConditions(c).map(withoutWhy) : [])] },
           },
         ]),
       ),

@@ -74,6 +74,8 @@ export interface CallSite {
   failures: Record<FailureKind, Handling>;
   /** Comparisons of the response's status (`r.status === 404`, `!r.ok`), anywhere along the wrappers. */
   statusChecks: string[];
+  /** The caller reads the response body (`r.json()`, axios' `r.data`), anywhere along the wrappers. */
+  parsesBody: boolean;
 }
 
 export interface Finding {

@@ -2,6 +2,7 @@
  * The terminal summary: findings first (they are why one runs the analyser before exploring), then per
  * service its routes with their codes and its call sites, then the warnings.
  */
+import { suggestedConditions } from './catalogue-writer.js';
 import type { AnalysisResult, CallSite } from './model.js';
 
 function handlingText(site: CallSite): string {
@@ -26,6 +27,8 @@ export function summary(result: AnalysisResult): string {
     for (const c of s.callSites) {
       const timeout = c.timeout.visible === 'yes' ? 'timeout' : c.timeout.set === 'no' ? 'no timeout' : `timeout ${c.timeout.visible === 'no' ? 'not visible' : 'maybe'}`;
       lines.push(`  call ${c.file}:${c.line} ${c.method ?? '?'} ${c.target} [${c.client}${c.via.length ? ` via ${c.via.map((v) => v.split(':').pop()).join(' → ')}` : ''}, ${timeout}]: ${handlingText(c)}`);
+      const suggested = suggestedConditions(c);
+      if (suggested.length) lines.push(`    worth exploring (--with-conditions): ${suggested.map((x) => `${x.name.replace('node.', '')} (${x.why})`).join('; ')}`);
     }
   }
   if (result.skipped.length) lines.push('', 'Skipped:', ...result.skipped.map((s) => `  ${s.name}: ${s.reason}`));

@@ -17,6 +17,8 @@ export interface AnalyzeArgs {
   assumeEnv?: boolean;
   /** KEY=VALUE entries. */
   env?: string[];
+  /** Extended format: inject each call site's suggested network conditions too. */
+  withConditions?: boolean;
 }
 
 function parseEnv(entries: readonly string[]): Record<string, string> {
@@ -41,7 +43,8 @@ export function runAnalyze(args: AnalyzeArgs, out: (text: string) => void): void
   }
   out(summary(result) + '\n');
   if (args.outputFile) {
-    const catalogue = args.compat ? compatCatalogue(result) : extendedCatalogue(result);
+    if (args.compat && args.withConditions) throw new UsageError('--with-conditions needs the extended format (the compat format has no call sites)');
+    const catalogue = args.compat ? compatCatalogue(result) : extendedCatalogue(result, { withConditions: args.withConditions });
     try {
       mkdirSync(dirname(args.outputFile), { recursive: true });
       writeFileSync(args.outputFile, JSON.stringify(catalogue, null, 2) + '\n');

@@ -164,9 +164,10 @@ async function main(argv: string[]): Promise<number> {
           .option('output-file', { type: 'string', describe: 'where to write the catalogue (read by --analysis-file)' })
           .option('compat', { type: 'boolean', default: false, describe: "write the original's analysis-file format instead of the extended one" })
           .option('assume-env', { type: 'boolean', default: false, describe: "decide conditions on process.env: the environment is exactly the config's env plus --env (else both branches count)" })
-          .option('env', { type: 'string', array: true, describe: 'KEY=VALUE added to every service\'s assumed environment (with --assume-env)' }),
+          .option('env', { type: 'string', array: true, describe: 'KEY=VALUE added to every service\'s assumed environment (with --assume-env)' })
+          .option('with-conditions', { type: 'boolean', default: false, describe: 'extended format: also inject the network conditions each call site suggests (latency past its timeout, black hole, truncated/corrupt body)' }),
       (a) => {
-        runAnalyze({ servicesDirectory: a.servicesDirectory, config: a.config, outputFile: a.outputFile, compat: a.compat, assumeEnv: a.assumeEnv, env: a.env }, (t) => process.stdout.write(t));
+        runAnalyze({ servicesDirectory: a.servicesDirectory, config: a.config, outputFile: a.outputFile, compat: a.compat, assumeEnv: a.assumeEnv, env: a.env, withConditions: a.withConditions }, (t) => process.stdout.write(t));
         exitCode = EXIT.ok;
       },
     )
