@@ -2,7 +2,8 @@
  * filibusterTest: the whole exploration inside one node:test test, in that test's process. Checked by
  * running a real node:test file (test/fixtures/in-process/) as a child: the executed fault sets equal the
  * module runner's, every execution ran in one process, and each failing execution is a failing subtest
- * naming its fault set.
+ * naming its fault set. The same functional test written for vitest and for jest (their `expect`), run by
+ * the real vitest and jest on `filibuster()`, explores the identical list of fault sets.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -51,4 +52,29 @@ test('filibusterTest on the fixed tutorial: the test passes', () => {
   assert.equal(inTest.status, 0, inTest.stdout);
   assert.equal(inTest.results.counts.ran, 10);
   assert.match(inTest.stdout, /ok \d+ - the tutorial under faults/);
+});
+
+function otherRunner(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string; results: RunResults } {
+  const outputDir = join(tempDir(), 'out');
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, OUTPUT_DIR: outputDir };
+  delete childEnv.FILIBUSTER_URL;
+  delete childEnv.NODE_TEST_CONTEXT;
+  const child = spawnSync(process.execPath, args, { cwd: ROOT, env: childEnv, encoding: 'utf8', timeout: 180_000 });
+  const results = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as RunResults;
+  return { status: child.status, output: child.stdout + child.stderr, results };
+}
+
+test('the same test written for vitest and for jest explores the identical fault sets, and fails on the tutorial\'s bug', () => {
+  const reference = nodeTest(false).results;
+  const vitest = otherRunner([join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', join(DIST, 'test/fixtures/in-process'), 'tutorial-vitest']);
+  assert.deepEqual(sets(vitest.results), sets(reference));
+  assert.notEqual(vitest.status, 0);
+  assert.match(vitest.output, /execution 11 \(node\.ECONNREFUSED on foo → bar \(GET \/bar\)\): fail/);
+  const jest = otherRunner(
+    [join(ROOT, 'node_modules/jest/bin/jest.js'), '--rootDir', join(DIST, 'test/fixtures/in-process'), '--testMatch', '**/tutorial-jest.spec.js', '--transform', '{}'],
+    { NODE_OPTIONS: `--experimental-vm-modules ${process.env.NODE_OPTIONS ?? ''}`.trim() },
+  );
+  assert.deepEqual(sets(jest.results), sets(reference));
+  assert.notEqual(jest.status, 0);
+  assert.match(jest.output, /execution 11 \(node\.ECONNREFUSED on foo → bar \(GET \/bar\)\): fail/);
 });

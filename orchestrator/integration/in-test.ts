@@ -52,14 +52,20 @@ export function exploreFunction(name: string, fn: TestFunction, options: Filibus
   );
 }
 
-/** One line per failing execution (number, fault set, verdict, message), then per violated property. */
+/**
+ * One line per failing execution (number, fault set, verdict, message), then per violated property; a
+ * test that fails without any fault (nothing explored) is one line too.
+ */
 export function failureLines(outcome: ExplorationOutcome): string[] {
+  const first = outcome.results.executions[0];
+  const faultFreeFailed = first && first.faults.length === 0 && first.verdict !== 'pass' && !first.counterexample;
+  const faultFree = faultFreeFailed ? [`the test fails without any fault (${first.verdict}): ${(first.detail ?? '').split('\n')[0]}`] : [];
   const executions = outcome.failing.map(({ result }) => {
     const faults = result.faults.map((f) => f.description).join(' + ') || 'no fault';
     return `execution ${result.number} (${faults}): ${result.verdict}: ${(result.detail ?? '').split('\n')[0]}`;
   });
   const properties = (outcome.results.properties ?? []).filter((p) => !p.satisfied).map((p) => p.verdict);
-  return [...executions, ...properties];
+  return [...faultFree, ...executions, ...properties];
 }
 
 /** A test body for any runner: explores, and throws listing every failing execution. */
