@@ -1,7 +1,9 @@
 /**
- * What the terminal shows: a live progress line on a TTY (plain lines otherwise), and the final summary.
+ * What the terminal shows: a live progress bar on a TTY (plain lines otherwise; progress.ts), and the
+ * final summary.
  */
 import type { ExplorationOutcome } from '../exploration.js';
+import { progressLine, useColour, verdictText } from './progress.js';
 import type { ExecutionResult, RunResults } from '../results.js';
 
 export interface Reporter {
@@ -15,13 +17,18 @@ function faultsText(result: ExecutionResult): string {
 
 export function createReporter(stream: NodeJS.WriteStream = process.stderr, verbose = false): Reporter {
   const live = stream.isTTY === true && !verbose;
+  const colour = useColour(stream);
+  const started = performance.now();
   return {
     execution(result, state) {
-      const verdict = result.status === 'pruned' ? 'pruned' : result.verdict;
+      const verdict = result.status === 'pruned' ? 'pruned' : (result.verdict ?? '');
       if (live) {
-        const line = `[ran ${state.ran} | pruned ${state.pruned} | pending ${state.pending} | failing ${state.failing}] #${result.number} ${verdict}: ${faultsText(result)}`;
-        stream.write(`\r\x1b[2K${line.slice(0, (stream.columns ?? 120) - 1)}`);
-        if (verdict !== 'pass' && verdict !== 'pruned') stream.write('\n');
+        const failed = verdict !== 'pass' && verdict !== 'pruned';
+        // A failing execution keeps its own line above the bar; the bar is redrawn in place.
+        if (failed) stream.write(`\r\x1b[2K#${result.number} ${verdictText(verdict, colour)}: ${faultsText(result)}\n`);
+        const seconds = (performance.now() - started) / 1000;
+        const columns = stream.columns ?? 100;
+        stream.write(`\r\x1b[2K${progressLine(state, seconds > 0 ? (state.ran + state.pruned) / seconds : 0, Math.max(10, Math.min(40, columns - 70)), colour)}`);
       } else {
         stream.write(`execution ${result.number}: ${verdict} (${faultsText(result)})\n`);
       }
