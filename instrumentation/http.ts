@@ -22,6 +22,7 @@ import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tra
 import { contextFromHeaders, storage } from './context.js';
 import type { Condition } from './conditions.js';
 import { ConditionSocket } from './condition-socket.js';
+import { handleCoverageRequest } from './coverage-control.js';
 import { reportEntryResponse } from './entry-response.js';
 import { FaultSocket } from './fault-socket.js';
 import { hookFollowRedirects } from './follow-redirects.js';
@@ -123,6 +124,7 @@ export class HttpInstrumentation {
       if (event !== 'request') return forward.call(this, event, ...args);
       const req = args[0] as IncomingMessage;
       const res = args[1] as ServerResponse;
+      if (handleCoverageRequest(req, res)) return true;
       const ctx = contextFromHeaders(req.headers);
       const run = () => storage.run(ctx, () => forward.call(this, event, ...args));
       if (ctx.inboundEi && ctx.inboundGeneratedId !== undefined && tracker.client && !tracker.client.disabled) {

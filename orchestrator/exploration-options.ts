@@ -47,6 +47,11 @@ export interface ExplorationOptions {
   outputDir: string;
   /** Extra environment for the services (e.g. a bug switch). */
   serviceEnv?: Record<string, string>;
+  /**
+   * V8 coverage of every runner-started instrumented service, one slice per execution, reported at the
+   * end (coverage/ in the output directory: fault-free vs all, and the lines only faults reached).
+   */
+  coverage?: boolean;
   /** Progress: called once per execution. */
   onExecution?: (result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }) => void;
   log?: (message: string) => void;

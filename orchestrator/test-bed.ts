@@ -3,6 +3,7 @@
  * test runner), started once per exploration, and one execution run on it: begin the execution in the
  * session, run the test, wait for its calls to settle, judge it, restart crashed services.
  */
+import { join } from 'node:path';
 import type { EntryResponse, PropertyTally } from './execution.js';
 import type { Call, Failure } from './model.js';
 import { loadServicesConfig } from './runner/service-config.js';
@@ -27,6 +28,8 @@ export interface Run {
 
 export interface TestBedOptions {
   test: TestSpec;
+  /** V8 coverage of the services, one slice per execution under `<outputDir>/coverage/` (report/coverage.ts). */
+  coverage?: boolean;
   testFunction?: TestFunction;
   servicesConfig?: string;
   port: number;
@@ -55,6 +58,7 @@ export class TestBed {
   private server?: OrchestratorServer;
   private services?: ServiceManager;
   private runner?: TestRunner;
+  private coverageDir?: string;
 
   constructor(session: Session) {
     this.session = session;
@@ -70,7 +74,9 @@ export class TestBed {
         logDir: `${options.outputDir}/logs`,
         eiCompat: options.eiCompat,
         env: options.serviceEnv,
+        coverageDir: options.coverage ? join(options.outputDir, 'coverage') : undefined,
       });
+      this.coverageDir = options.coverage ? join(options.outputDir, 'coverage') : undefined;
       await this.services.start();
       endpoints = this.services.endpoints();
     }
@@ -90,6 +96,7 @@ export class TestBed {
     this.session.end(execution, calls);
     const crashed = this.services?.crashed() ?? [];
     const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
+    if (this.coverageDir) await this.services!.collectCoverage(join(this.coverageDir, 'executions', id));
     for (const c of crashed) await this.services!.restart(c.name);
     return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties };
   }

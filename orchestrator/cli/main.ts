@@ -6,6 +6,7 @@
  *   filibuster analyze ...     (static analysis; see `filibuster analyze --help`)
  *   filibuster coverage ...    (coverage report; see `filibuster coverage --help`)
  */
+import { runCoverage } from './coverage-command.js';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runAnalyze } from './analyze-command.js';
@@ -80,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
           .option('port', { type: 'number', default: 5005, describe: 'orchestrator port (0 = any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'orchestrator address' })
           .option('fail-fast', { type: 'boolean', default: false, describe: 'stop at the first failing execution (the original stop point)' })
+          .option('coverage', { type: 'boolean', default: false, describe: "V8 coverage of the runner-started services, per execution; prints the lines only faults reached (coverage/ in --output-dir)" })
           .option('output-dir', { type: 'string', default: '.filibuster', describe: 'where results, counterexamples and logs go' })
           .option('service-env', { type: 'string', array: true, describe: 'KEY=VALUE added to every started service (e.g. a bug switch)' })
           .option('verbose', { type: 'boolean', default: false, describe: 'one line per execution, also on a terminal' }),
@@ -108,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
           outputDir: a.outputDir,
           verbose: a.verbose,
           serviceEnv: parseEnvPairs(a.serviceEnv as string[] | undefined),
+          coverage: a.coverage,
         };
         exitCode = (await runExploration(args)).exitCode;
       },
@@ -171,10 +174,15 @@ async function main(argv: string[]): Promise<number> {
         exitCode = EXIT.ok;
       },
     )
-    .command('coverage', 'render coverage of an exploration (not available yet)', {}, () => {
-      process.stderr.write('filibuster coverage: coverage reports are not available in this version yet.\n');
-      exitCode = EXIT.usage;
-    })
+    .command(
+      'coverage',
+      'render the coverage of a run made with --coverage: fault-free vs all executions, and the lines only faults reached',
+      (y) => y.option('output-dir', { type: 'string', default: '.filibuster', describe: 'the run\'s output directory' }),
+      async (a) => {
+        await runCoverage(a.outputDir, (t) => process.stdout.write(t));
+        exitCode = EXIT.ok;
+      },
+    )
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {

@@ -6,6 +6,7 @@
  * 3 infrastructure error (a service that never became healthy, the port in use), or inconclusive
  * executions that could not be judged; 130 interrupted (Ctrl-C), after writing the results.
  */
+import { coverageReport, coverageText } from '../coverage/coverage-report.js';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDuration } from '../budget.js';
 import { CatalogueError, FaultCatalogue } from '../catalogue.js';
@@ -46,6 +47,7 @@ export interface RunArgs {
   outputDir: string;
   verbose: boolean;
   serviceEnv?: Record<string, string>;
+  coverage?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -112,11 +114,13 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     host: args.host,
     outputDir: args.outputDir,
     serviceEnv: args.serviceEnv,
+    coverage: args.coverage,
     onExecution: (r, s) => reporter.execution(r, s),
     log: (m) => process.stderr.write(`${m}\n`),
   });
   reporter.done();
   out.write(summary(outcome, (ce) => replayCommand({ ...args, services: servicesConfig }, test, ce)) + '\n');
+  if (args.coverage) out.write(coverageText(await coverageReport(args.outputDir, outcome.results)) + '\n');
   return { outcome, exitCode: exitCodeOf(outcome) };
 }
 

@@ -4,10 +4,11 @@
  * Each service's output goes to `<output>/logs/<name>.log`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, type WriteStream } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { COVERAGE_PATH } from '../../instrumentation/coverage-control.js';
 import { freePort, stopTree, Tail } from './process-tree.js';
 import type { ServiceSpec, ServicesConfig } from './service-config.js';
 
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   eiCompat: boolean;
   /** Extra environment for every service (e.g. a bug switch). */
   env?: Record<string, string>;
+  /** With `--coverage`: V8 coverage of each instrumented service goes to `<coverageDir>/raw/<service>/`. */
+  coverageDir?: string;
 }
 
 function interpolate(text: string, vars: Record<string, string>, where: string): string {
@@ -104,6 +107,10 @@ export class ServiceManager {
         if (this.config.pathTemplates.length) env.FILIBUSTER_PATH_TEMPLATES = this.config.pathTemplates.join(',');
         if (this.config.ignoredQueryParams.length) env.FILIBUSTER_IGNORED_QUERY_PARAMS = this.config.ignoredQueryParams.join(',');
         env.NODE_OPTIONS = `--import "${REGISTER}" --enable-source-maps ${process.env.NODE_OPTIONS ?? ''}`.trim();
+        if (this.options.coverageDir) {
+          env.NODE_V8_COVERAGE = this.rawCoverageDir(spec.name);
+          env.FILIBUSTER_COVERAGE = '1';
+        }
       } else {
         delete env.FILIBUSTER_URL;
       }
@@ -153,6 +160,26 @@ export class ServiceManager {
         const status = await post(url);
         if (status < 200 || status >= 300) throw new ServiceError(`service ${r.spec.name}: the reset POST ${url} answered ${status}`);
       }
+    }
+  }
+
+  private rawCoverageDir(name: string): string {
+    return join(this.options.coverageDir!, 'raw', name);
+  }
+
+  /**
+   * Ends the current coverage slice of every instrumented service (coverage-control.ts) and moves its
+   * files into `into/`, named after the service: one directory per execution.
+   */
+  async collectCoverage(into: string): Promise<void> {
+    if (!this.options.coverageDir) return;
+    mkdirSync(into, { recursive: true });
+    for (const r of this.running.values()) {
+      if (!r.spec.instrument || !r.spec.command) continue;
+      if (!r.exit) await post(new URL(COVERAGE_PATH, this.urlOf(r)).toString());
+      const raw = this.rawCoverageDir(r.spec.name);
+      if (!existsSync(raw)) continue;
+      for (const file of readdirSync(raw)) renameSync(join(raw, file), join(into, `${r.spec.name}-${file}`));
     }
   }
 
