@@ -17,6 +17,7 @@ import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults, 
 import { TestSetupError } from './runner/test-runner.js';
 import { Session } from './session.js';
 import { injectedFailures, TestBed, type Run } from './test-bed.js';
+import { runUntilDefinite } from './inconclusive-retry.js';
 import { triage, type FailingExecution, type TriageReport } from './triage.js';
 
 export { withDefaults, type ExplorationOptions } from './exploration-options.js';
@@ -33,6 +34,9 @@ export interface ExplorationOutcome {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** A run of an explored execution, with how many attempts it took (inconclusive ones re-run). */
+type Attempted = Run & { attempts: number; discarded: string[] };
 
 function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
   const byEi = new Map(calls.map((c) => [c.ei, c]));
@@ -90,14 +94,24 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     failing: failing.length,
   });
 
-  /** An explored execution: it takes the next number. */
-  const runNumbered = (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Run> => {
+  /**
+   * An explored execution: it takes the next number. An inconclusive attempt is re-run under a fresh
+   * execution id (inconclusive-retry.ts); the attempt that counts is returned.
+   */
+  const runNumbered = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Attempted> => {
     number++;
-    return bed.run(number, `${runId}-${number}`, failures, timeoutMs, prefix);
+    const n = number;
+    const { run, attempts, discarded } = await runUntilDefinite(
+      (attempt) => bed.run(n, attempt === 1 ? `${runId}-${n}` : `${runId}-${n}-attempt-${attempt}`, failures, timeoutMs, prefix),
+      scope.inconclusiveRetries,
+      () => interrupted,
+    );
+    if (discarded.length > 0) log(`execution ${n}: ${discarded.length} inconclusive attempt(s) re-run (${discarded.join(' | ')})`);
+    return { ...run, attempts, discarded };
   };
 
   /** The result line of an execution that ran. */
-  const ranResult = (run: Run, faults: FaultEntry[]): ExecutionResult => ({
+  const ranResult = (run: Attempted, faults: FaultEntry[]): ExecutionResult => ({
     number,
     id: run.id,
     status: 'ran',
@@ -109,6 +123,8 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     tree: callTree(run.calls),
     ...(run.entry.length > 0 ? { entry: run.entry } : {}),
     ...(run.properties.length > 0 ? { properties: run.properties } : {}),
+    // Absent means one attempt; the discarded attempts' reasons say what was unreliable.
+    ...(run.attempts > 1 ? { attempts: run.attempts, inconclusive_attempts: run.discarded } : {}),
   });
 
   const writeCounterexample = (name: string, calls: readonly Call[], failures: readonly Failure[], execution: number, verdict: Verdict, detail: string | undefined, faults: FaultEntry[]): string => {
@@ -275,6 +291,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         filters: options.filters ?? null,
         triage: scope.triage,
         replays: scope.replays,
+        inconclusive_retries: scope.inconclusiveRetries,
         timeout_ms: timeoutMs,
         services_config: options.servicesConfig ?? null,
       },

@@ -38,7 +38,9 @@
  *     "entry"?: [{ "service", "method", "path", "status", "body_md5", "content_type"? }] (ran only: the
  *       responses entry services sent to the test, when they run our instrumentation),
  *     "group"?: id of its failure group (failing executions, when triage ran),
- *     "properties"?: [{ "name", "kind", "held", "failed", "failedIn" }] (ran only: evaluations in this execution)
+ *     "properties"?: [{ "name", "kind", "held", "failed", "failedIn" }] (ran only: evaluations in this execution),
+ *     "attempts"?: attempts made when inconclusive attempts were re-run (--inconclusive-retries; absent: 1),
+ *     "inconclusive_attempts"?: [why each discarded attempt was inconclusive]
  *   }],
  *   "properties"?: [{ "name", "kind": "sometimes" | "always" | "unreachable", "held_in", "failed_in",
  *                     "failed_examples", "satisfied", "verdict" }]  (a sometimes property never held fails the run),
@@ -85,6 +87,10 @@ export interface ExecutionResult {
   entry?: EntryResponse[];
   group?: number;
   properties?: PropertyTally[];
+  /** Attempts it took when inconclusive attempts were re-run (absent: one). */
+  attempts?: number;
+  /** Why each re-run attempt was inconclusive. */
+  inconclusive_attempts?: string[];
 }
 
 export interface RunResults {

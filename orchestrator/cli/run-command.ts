@@ -39,6 +39,7 @@ export interface RunArgs {
   filters?: FaultFilterSpec;
   triage?: boolean;
   replays?: number;
+  inconclusiveRetries?: number;
   timeout?: number;
   port: number;
   host: string;
@@ -107,6 +108,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     filters: args.filters,
     triage: args.triage,
     replays: args.replays,
+    inconclusiveRetries: args.inconclusiveRetries,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     port: args.port,
     host: args.host,
