@@ -9,6 +9,7 @@ import { loadServicesConfig } from './runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from './runner/services.js';
 import { InProcessTestRunner, type TestFunction } from './runner/in-process-runner.js';
 import { ModuleTestRunner, SpawnTestRunner, TestSetupError, type TestOutcome, type TestRunner } from './runner/test-runner.js';
+import { newRunMarker, sweepMarked } from './runner/run-marker.js';
 import { startServer, type OrchestratorServer } from './server.js';
 import { Session } from './session.js';
 import type { TestSpec } from './counterexample.js';
@@ -38,7 +39,7 @@ export interface TestBedOptions {
 
 export const SETTLE_GRACE_MS = 2_000;
 
-function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint> }): TestRunner {
+function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint>; marker: string }): TestRunner {
   switch (options.test.kind) {
     case 'module':
       return new ModuleTestRunner(options.test.value, ctx);
@@ -55,6 +56,8 @@ export class TestBed {
   private server?: OrchestratorServer;
   private services?: ServiceManager;
   private runner?: TestRunner;
+  /** Carried by every process this run starts, swept at close (runner/run-marker.ts). */
+  readonly marker = newRunMarker();
 
   constructor(session: Session) {
     this.session = session;
@@ -70,11 +73,12 @@ export class TestBed {
         logDir: `${options.outputDir}/logs`,
         eiCompat: options.eiCompat,
         env: options.serviceEnv,
+        marker: this.marker,
       });
       await this.services.start();
       endpoints = this.services.endpoints();
     }
-    const ctx = { orchestratorUrl: this.server.url, services: endpoints };
+    const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker };
     this.runner = runnerFor(options, ctx);
   }
 
@@ -102,6 +106,7 @@ export class TestBed {
   async close(): Promise<void> {
     await this.runner?.close();
     await this.services?.stop();
+    sweepMarked(this.marker); // whatever any of them left behind, in its process group or not
     await this.server?.close();
   }
 }

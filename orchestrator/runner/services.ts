@@ -9,6 +9,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, stopTree, Tail } from './process-tree.js';
+import { RUN_MARKER_VAR, sweepMarked } from './run-marker.js';
 import type { ServiceSpec, ServicesConfig } from './service-config.js';
 
 const REGISTER = fileURLToPath(new URL('../../instrumentation/register.js', import.meta.url));
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   eiCompat: boolean;
   /** Extra environment for every service (e.g. a bug switch). */
   env?: Record<string, string>;
+  /** The run's marker (run-marker.ts): each service carries `<marker>/service/<name>`. */
+  marker?: string;
 }
 
 function interpolate(text: string, vars: Record<string, string>, where: string): string {
@@ -95,6 +98,7 @@ export class ServiceManager {
       const where = `service ${spec.name}`;
       const command = interpolate(spec.command, this.vars, where);
       const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env, PORT: String(r.port), HOST: '127.0.0.1' };
+      if (this.options.marker) env[RUN_MARKER_VAR] = this.markerOf(spec.name)!;
       for (const [k, v] of Object.entries(spec.env)) env[k] = interpolate(v, this.vars, `${where}, env ${k}`);
       if (spec.instrument) {
         env.FILIBUSTER_URL = this.options.orchestratorUrl;
@@ -168,13 +172,24 @@ export class ServiceManager {
     const r = this.running.get(name);
     if (!r) return;
     if (r.child) await stopTree(r.child);
+    this.sweep(name); // a descendant that left the process group may still hold the port
     await this.launch(r);
+  }
+
+  private markerOf(name: string): string | undefined {
+    return this.options.marker ? `${this.options.marker}/service/${name}` : undefined;
+  }
+
+  private sweep(name: string): void {
+    const marker = this.markerOf(name);
+    if (marker) sweepMarked(marker);
   }
 
   async stop(): Promise<void> {
     await Promise.all(
       [...this.running.values()].map(async (r) => {
         if (r.child) await stopTree(r.child);
+        this.sweep(r.spec.name);
         r.log?.end();
       }),
     );
