@@ -43,6 +43,8 @@ export interface ExplorationOptions {
   replays?: number;
   /** Re-runs of an inconclusive execution before it is reported inconclusive (default 2; inconclusive-retry.ts). */
   inconclusiveRetries?: number;
+  /** Continue the interrupted run whose journal is in outputDir, without re-running what it finished (resume.ts). */
+  resume?: boolean;
   /** Per-execution timeout; undefined = above the longest caller timeout seen in the fault-free run. */
   timeoutMs?: number;
   port: number;
@@ -86,6 +88,7 @@ export function checkOptions(options: ExplorationOptions, startedAt: number): Sc
   if (!EXPLORATION_ORDERS.includes(order)) throw new InvalidOptionError(`--order must be one of ${EXPLORATION_ORDERS.join(', ')} (got ${JSON.stringify(order)})`);
   const replays = options.replays ?? (options.counterexample ? 0 : 1);
   if (!Number.isInteger(replays) || replays < 0) throw new InvalidOptionError(`--replays must be a whole number of at least 0 (got ${JSON.stringify(replays)})`);
+  if (options.resume && options.counterexample) throw new InvalidOptionError('--resume continues an exploration; it cannot be combined with --counterexample-file');
   const inconclusiveRetries = options.inconclusiveRetries ?? DEFAULT_INCONCLUSIVE_RETRIES;
   if (!Number.isInteger(inconclusiveRetries) || inconclusiveRetries < 0) {
     throw new InvalidOptionError(`--inconclusive-retries must be a whole number of at least 0 (got ${JSON.stringify(inconclusiveRetries)})`);

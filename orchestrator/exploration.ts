@@ -18,6 +18,7 @@ import { TestSetupError } from './runner/test-runner.js';
 import { Session } from './session.js';
 import { injectedFailures, TestBed, type Run } from './test-bed.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
+import { readJournal, readServicePorts, replayJournal, RUN_STATE } from './resume.js';
 import { triage, type FailingExecution, type TriageReport } from './triage.js';
 
 export { withDefaults, type ExplorationOptions } from './exploration-options.js';
@@ -54,7 +55,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
   const started = Date.now();
   const scope = checkOptions(options, started);
   const log = options.log ?? (() => {});
-  const writer = new ResultsWriter(options.outputDir);
+  const writer = new ResultsWriter(options.outputDir, options.resume);
   const runId = randomBytes(4).toString('hex');
   const bed = new TestBed(new Session((m) => log(`warning: ${m}`)));
   const explorer = new Explorer(options.catalogue, {
@@ -133,9 +134,10 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     return path;
   };
 
-  const record = (result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean) => {
+  /** `fromJournal`: a resumed execution (already journaled, its counterexample already written). */
+  const record = (result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean, fromJournal = false) => {
     if (isFailing(result.verdict) && scheduled) {
-      result.counterexample = writeCounterexample(`execution-${result.number}`, calls, failures, result.number, result.verdict!, result.detail, result.faults);
+      if (!fromJournal) result.counterexample = writeCounterexample(`execution-${result.number}`, calls, failures, result.number, result.verdict!, result.detail, result.faults);
       failing.push({ result, calls });
       if (scope.triage && !options.counterexample) {
         const injected = injectedFailures(failures, calls);
@@ -145,8 +147,37 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     }
     if (scope.triage && result.status === 'ran') explored.set(faultSetKey(failures), { verdict: result.verdict!, counterexample: result.counterexample });
     executions.push(result);
-    writer.append(result);
+    if (fromJournal) return;
+    writer.append(result, calls);
     options.onExecution?.(result, counts());
+  };
+
+  /** Per-execution timeout, unless given: above the longest caller timeout the fault-free execution saw. */
+  const adaptTimeout = (initialCalls: readonly Call[]) => {
+    if (options.timeoutMs !== undefined) return;
+    const longest = Math.max(0, ...initialCalls.map((c) => Number(c.metadata.timeout) || 0));
+    timeoutMs = Math.max(DEFAULT_TIMEOUT_MS, longest * 1000 + 10_000);
+  };
+
+  /** --resume: replays the journal into the explorer and the records (resume.ts); how many it held. */
+  const resume = (): number => {
+    const lines = readJournal(writer.journalPath, (m) => log(`warning: ${m}`));
+    if (lines.length === 0) return 0;
+    if (lines[0].verdict !== 'pass') {
+      // The run stopped at its fault-free execution: there is no search to continue.
+      log('warning: the journal holds no passing fault-free execution; starting afresh');
+      writer.resetJournal();
+      return 0;
+    }
+    replayJournal(writer.journalPath, lines, explorer, ({ line, failures, calls }) => {
+      number = line.number;
+      bed.session.learn(calls);
+      const { explorer_calls: _calls, ...result } = line;
+      record(result, calls, failures, line.status === 'ran' && line.number > 1, true);
+    });
+    adaptTimeout(lines[0].explorer_calls!);
+    log(`resumed: ${lines.length} execution(s) from the journal are not run again`);
+    return lines.length;
   };
 
   const stopWhy = (reason: string) => {
@@ -154,8 +185,21 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     stopReason = reason;
   };
 
+  let resumed = 0;
+  let servicePorts: Record<string, number> | undefined;
   try {
-    await bed.start(options);
+    // Before anything starts or is written: a journal that cannot be resumed leaves results.json as it was.
+    resumed = options.resume ? resume() : 0;
+    if (resumed > 0) servicePorts = readServicePorts(options.outputDir);
+  } catch (err) {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    throw err;
+  }
+
+  try {
+    await bed.start({ ...options, servicePorts });
+    writer.writeJson(RUN_STATE, { service_ports: bed.servicePorts() });
 
     if (options.counterexample) {
       const ce = options.counterexample;
@@ -182,23 +226,22 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       return finish();
     }
 
-    // The fault-free execution.
-    const initial = await runNumbered([]);
-    if (interrupted) {
-      stopWhy('interrupted');
-      return finish();
-    }
-    record(ranResult(initial, []), initial.calls, [], false);
-    if (initial.outcome.setupProblem) throw new TestSetupError(initial.outcome.setupProblem);
-    if (initial.judgement.verdict !== 'pass') {
-      const { verdict, detail } = initial.judgement;
-      stopWhy(`the test fails without any fault (${verdict}${detail ? `: ${detail}` : ''}); nothing was explored`);
-      return finish();
-    }
-    explorer.complete(number, undefined, initial.calls);
-    if (options.timeoutMs === undefined) {
-      const longest = Math.max(0, ...initial.calls.map((c) => Number(c.metadata.timeout) || 0));
-      timeoutMs = Math.max(DEFAULT_TIMEOUT_MS, longest * 1000 + 10_000);
+    // The fault-free execution (unless resumed: then the journal's).
+    if (resumed === 0) {
+      const initial = await runNumbered([]);
+      if (interrupted) {
+        stopWhy('interrupted');
+        return finish();
+      }
+      record(ranResult(initial, []), initial.calls, [], false);
+      if (initial.outcome.setupProblem) throw new TestSetupError(initial.outcome.setupProblem);
+      if (initial.judgement.verdict !== 'pass') {
+        const { verdict, detail } = initial.judgement;
+        stopWhy(`the test fails without any fault (${verdict}${detail ? `: ${detail}` : ''}); nothing was explored`);
+        return finish();
+      }
+      explorer.complete(number, undefined, initial.calls);
+      adaptTimeout(initial.calls);
     }
     if (options.onlyInitialExecution) {
       complete = explorer.pendingCount === 0;

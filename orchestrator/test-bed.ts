@@ -35,6 +35,8 @@ export interface TestBedOptions {
   outputDir: string;
   eiCompat: boolean;
   serviceEnv?: Record<string, string>;
+  /** Service ports to reuse (a resumed run: resume.ts). */
+  servicePorts?: Record<string, number>;
 }
 
 export const SETTLE_GRACE_MS = 2_000;
@@ -74,12 +76,20 @@ export class TestBed {
         eiCompat: options.eiCompat,
         env: options.serviceEnv,
         marker: this.marker,
+        ports: options.servicePorts,
       });
       await this.services.start();
       endpoints = this.services.endpoints();
     }
     const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker };
     this.runner = runnerFor(options, ctx);
+  }
+
+  /** The port of each started service (recorded so that a resumed run can reuse them). */
+  servicePorts(): Record<string, number> {
+    const ports: Record<string, number> = {};
+    for (const [name, e] of Object.entries(this.services?.endpoints() ?? {})) ports[name] = e.port;
+    return ports;
   }
 
   /** Runs the test once with these faults; `prefix` is the scheduled prefix to check (empty for replays). */

@@ -40,6 +40,7 @@ export interface RunArgs {
   triage?: boolean;
   replays?: number;
   inconclusiveRetries?: number;
+  resume?: boolean;
   timeout?: number;
   port: number;
   host: string;
@@ -109,6 +110,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     triage: args.triage,
     replays: args.replays,
     inconclusiveRetries: args.inconclusiveRetries,
+    resume: args.resume,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     port: args.port,
     host: args.host,

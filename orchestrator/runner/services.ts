@@ -39,6 +39,11 @@ export interface ServiceOptions {
   env?: Record<string, string>;
   /** The run's marker (run-marker.ts): each service carries `<marker>/service/<name>`. */
   marker?: string;
+  /**
+   * Ports to use instead of fresh ones, by service: a resumed run reuses the interrupted run's, because
+   * the journaled calls name them (a call's identity includes its URL's port).
+   */
+  ports?: Record<string, number>;
 }
 
 function interpolate(text: string, vars: Record<string, string>, where: string): string {
@@ -73,7 +78,7 @@ export class ServiceManager {
     mkdirSync(this.options.logDir, { recursive: true });
     this.vars = { 'orchestrator.url': this.options.orchestratorUrl };
     for (const spec of this.config.services) {
-      const port = spec.url || spec.port ? spec.port : await freePort();
+      const port = spec.url || spec.port ? spec.port : (this.options.ports?.[spec.name] ?? (await freePort()));
       const r: Running = { spec, port, tail: new Tail() };
       this.running.set(spec.name, r);
       this.vars[`${spec.name}.port`] = String(port);
