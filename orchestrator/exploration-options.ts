@@ -43,6 +43,8 @@ export interface ExplorationOptions {
   replays?: number;
   /** Re-runs of an inconclusive execution before it is reported inconclusive (default 2; inconclusive-retry.ts). */
   inconclusiveRetries?: number;
+  /** Token required of the orchestrator's clients; generated when `host` is not loopback (auth.ts). */
+  token?: string;
   /** Continue the interrupted run whose journal is in outputDir, without re-running what it finished (resume.ts). */
   resume?: boolean;
   /** Per-execution timeout; undefined = above the longest caller timeout seen in the fault-free run. */

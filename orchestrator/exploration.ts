@@ -18,6 +18,7 @@ import { TestSetupError } from './runner/test-runner.js';
 import { Session } from './session.js';
 import { injectedFailures, TestBed, type Run } from './test-bed.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
+import { runToken } from './auth.js';
 import { readJournal, readServicePorts, replayJournal, RUN_STATE } from './resume.js';
 import { triage, type FailingExecution, type TriageReport } from './triage.js';
 
@@ -187,7 +188,11 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
 
   let resumed = 0;
   let servicePorts: Record<string, number> | undefined;
+  let token: string | undefined;
   try {
+    const auth = runToken(options.host, options.token);
+    token = auth.token;
+    if (auth.generated) log(`the orchestrator listens on ${options.host}, beyond loopback: its clients must present the token ${token} (given to the services and the test as FILIBUSTER_TOKEN)`);
     // Before anything starts or is written: a journal that cannot be resumed leaves results.json as it was.
     resumed = options.resume ? resume() : 0;
     if (resumed > 0) servicePorts = readServicePorts(options.outputDir);
@@ -198,7 +203,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
   }
 
   try {
-    await bed.start({ ...options, servicePorts });
+    await bed.start({ ...options, servicePorts, token });
     writer.writeJson(RUN_STATE, { service_ports: bed.servicePorts() });
 
     if (options.counterexample) {

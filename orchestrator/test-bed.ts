@@ -5,6 +5,7 @@
  */
 import type { EntryResponse, PropertyTally } from './execution.js';
 import type { Call, Failure } from './model.js';
+import { TOKEN_ENV } from './auth.js';
 import { loadServicesConfig } from './runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from './runner/services.js';
 import { InProcessTestRunner, type TestFunction } from './runner/in-process-runner.js';
@@ -35,13 +36,15 @@ export interface TestBedOptions {
   outputDir: string;
   eiCompat: boolean;
   serviceEnv?: Record<string, string>;
+  /** Required of every request when set (a host beyond loopback: auth.ts); given to services and the test. */
+  token?: string;
   /** Service ports to reuse (a resumed run: resume.ts). */
   servicePorts?: Record<string, number>;
 }
 
 export const SETTLE_GRACE_MS = 2_000;
 
-function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint>; marker: string }): TestRunner {
+function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint>; marker: string; token?: string }): TestRunner {
   switch (options.test.kind) {
     case 'module':
       return new ModuleTestRunner(options.test.value, ctx);
@@ -67,21 +70,22 @@ export class TestBed {
 
   /** Starts the server, the services and the test runner; on failure, what was started stays closable. */
   async start(options: TestBedOptions): Promise<void> {
-    this.server = await startServer(this.session, options.port, options.host);
+    this.server = await startServer(this.session, options.port, options.host, options.token);
+    const tokenEnv: Record<string, string> = options.token ? { [TOKEN_ENV]: options.token } : {};
     let endpoints: Record<string, ServiceEndpoint> = {};
     if (options.servicesConfig) {
       this.services = new ServiceManager(loadServicesConfig(options.servicesConfig), {
         orchestratorUrl: this.server.url,
         logDir: `${options.outputDir}/logs`,
         eiCompat: options.eiCompat,
-        env: options.serviceEnv,
+        env: { ...options.serviceEnv, ...tokenEnv },
         marker: this.marker,
         ports: options.servicePorts,
       });
       await this.services.start();
       endpoints = this.services.endpoints();
     }
-    const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker };
+    const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker, token: options.token };
     this.runner = runnerFor(options, ctx);
   }
 

@@ -81,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
           .option('timeout', { type: 'number', describe: 'per-execution timeout in seconds (default: 30, or 10 s above the longest caller timeout seen)' })
           .option('port', { type: 'number', default: 5005, describe: 'orchestrator port (0 = any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'orchestrator address' })
+          .option('token', { type: 'string', describe: 'token the orchestrator requires of its clients (X-Filibuster-Token); required beyond loopback, so generated and printed when --host is not 127.0.0.1/::1/localhost' })
           .option('fail-fast', { type: 'boolean', default: false, describe: 'stop at the first failing execution (the original stop point)' })
           .option('output-dir', { type: 'string', default: '.filibuster', describe: 'where results, counterexamples and logs go' })
           .option('service-env', { type: 'string', array: true, describe: 'KEY=VALUE added to every started service (e.g. a bug switch)' })
@@ -108,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
           timeout: a.timeout,
           port: a.port,
           host: a.host,
+          token: a.token,
           failFast: a.failFast,
           outputDir: a.outputDir,
           verbose: a.verbose,

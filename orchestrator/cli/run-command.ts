@@ -44,6 +44,7 @@ export interface RunArgs {
   timeout?: number;
   port: number;
   host: string;
+  token?: string;
   failFast: boolean;
   outputDir: string;
   verbose: boolean;
@@ -114,6 +115,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     port: args.port,
     host: args.host,
+    token: args.token,
     outputDir: args.outputDir,
     serviceEnv: args.serviceEnv,
     onExecution: (r, s) => reporter.execution(r, s),

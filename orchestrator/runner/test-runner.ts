@@ -46,6 +46,8 @@ interface RunnerContext {
   services: Record<string, ServiceEndpoint>;
   /** The run's marker (run-marker.ts): test processes carry `<marker>/test/<id>` or `<marker>/worker`. */
   marker?: string;
+  /** The orchestrator's token (auth.ts), given to the test as FILIBUSTER_TOKEN. */
+  token?: string;
 }
 
 /** Kills a test process's group, then anything that carries its marker (a setsid'd descendant). */
@@ -56,6 +58,7 @@ function killTestTree(child: ChildProcess, marker: string | undefined): void {
 
 function servicesEnv(ctx: RunnerContext): Record<string, string> {
   const env: Record<string, string> = { FILIBUSTER_URL: ctx.orchestratorUrl, FILIBUSTER_SERVICES: JSON.stringify(ctx.services) };
+  if (ctx.token) env.FILIBUSTER_TOKEN = ctx.token;
   for (const s of Object.values(ctx.services)) env[`FILIBUSTER_SERVICE_${s.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`] = s.url;
   return env;
 }
