@@ -22,6 +22,8 @@ function ask<T>(base: string, path: string, accept: (body: unknown) => T | undef
   const url = new URL(path, base);
   const id = executionId();
   const headers: Record<string, string> = id ? { [HEADERS.execution]: id } : {};
+  // An orchestrator beyond loopback requires its token (the orchestrator's auth.ts).
+  if (process.env.FILIBUSTER_TOKEN) headers['x-filibuster-token'] = process.env.FILIBUSTER_TOKEN;
   // Suppressed: this control request is never instrumented itself.
   const ctx = { ...(currentContext() ?? propagateOnlyContext(id)), suppressed: true };
   return storage.run(ctx, () =>

@@ -7,6 +7,7 @@ import { FaultCatalogue } from './catalogue.js';
 import type { LoadedCounterexample, TestSpec } from './counterexample.js';
 import { FaultFilter, type FaultFilterSpec } from './filters.js';
 import { EXPLORATION_ORDERS, type ExplorationOrder } from './frontier.js';
+import { DEFAULT_INCONCLUSIVE_RETRIES } from './inconclusive-retry.js';
 import { InvalidOptionError } from './option-error.js';
 import type { ExecutionResult } from './results.js';
 import type { TestFunction } from './runner/in-process-runner.js';
@@ -40,6 +41,12 @@ export interface ExplorationOptions {
    * With a counterexample: how many more times to run it after the first (default 0).
    */
   replays?: number;
+  /** Re-runs of an inconclusive execution before it is reported inconclusive (default 2; inconclusive-retry.ts). */
+  inconclusiveRetries?: number;
+  /** Token required of the orchestrator's clients; generated when `host` is not loopback (auth.ts). */
+  token?: string;
+  /** Continue the interrupted run whose journal is in outputDir, without re-running what it finished (resume.ts). */
+  resume?: boolean;
   /** Per-execution timeout; undefined = above the longest caller timeout seen in the fault-free run. */
   timeoutMs?: number;
   port: number;
@@ -80,6 +87,7 @@ export interface Scope {
   filter: FaultFilter;
   triage: boolean;
   replays: number;
+  inconclusiveRetries: number;
 }
 
 export function checkOptions(options: ExplorationOptions, startedAt: number): Scope {
@@ -87,6 +95,11 @@ export function checkOptions(options: ExplorationOptions, startedAt: number): Sc
   if (!EXPLORATION_ORDERS.includes(order)) throw new InvalidOptionError(`--order must be one of ${EXPLORATION_ORDERS.join(', ')} (got ${JSON.stringify(order)})`);
   const replays = options.replays ?? (options.counterexample ? 0 : 1);
   if (!Number.isInteger(replays) || replays < 0) throw new InvalidOptionError(`--replays must be a whole number of at least 0 (got ${JSON.stringify(replays)})`);
+  if (options.resume && options.counterexample) throw new InvalidOptionError('--resume continues an exploration; it cannot be combined with --counterexample-file');
+  const inconclusiveRetries = options.inconclusiveRetries ?? DEFAULT_INCONCLUSIVE_RETRIES;
+  if (!Number.isInteger(inconclusiveRetries) || inconclusiveRetries < 0) {
+    throw new InvalidOptionError(`--inconclusive-retries must be a whole number of at least 0 (got ${JSON.stringify(inconclusiveRetries)})`);
+  }
   return {
     budget: new Budget({ maxTests: options.maxTests, timeBudgetMs: options.timeBudgetMs }, startedAt),
     order,
@@ -94,5 +107,6 @@ export function checkOptions(options: ExplorationOptions, startedAt: number): Sc
     filter: new FaultFilter(options.filters),
     triage: options.triage ?? true,
     replays,
+    inconclusiveRetries,
   };
 }

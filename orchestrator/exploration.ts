@@ -17,6 +17,9 @@ import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults, 
 import { TestSetupError } from './runner/test-runner.js';
 import { Session } from './session.js';
 import { injectedFailures, TestBed, type Run } from './test-bed.js';
+import { runUntilDefinite } from './inconclusive-retry.js';
+import { runToken } from './auth.js';
+import { readJournal, readServicePorts, replayJournal, RUN_STATE } from './resume.js';
 import { triage, type FailingExecution, type TriageReport } from './triage.js';
 
 export { withDefaults, type ExplorationOptions } from './exploration-options.js';
@@ -34,6 +37,9 @@ export interface ExplorationOutcome {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** A run of an explored execution, with how many attempts it took (inconclusive ones re-run). */
+type Attempted = Run & { attempts: number; discarded: string[] };
+
 function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
   const byEi = new Map(calls.map((c) => [c.ei, c]));
   return failures.map((f) => ({
@@ -50,7 +56,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
   const started = Date.now();
   const scope = checkOptions(options, started);
   const log = options.log ?? (() => {});
-  const writer = new ResultsWriter(options.outputDir);
+  const writer = new ResultsWriter(options.outputDir, options.resume);
   const runId = randomBytes(4).toString('hex');
   const bed = new TestBed(new Session((m) => log(`warning: ${m}`)));
   const explorer = new Explorer(options.catalogue, {
@@ -90,14 +96,24 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     failing: failing.length,
   });
 
-  /** An explored execution: it takes the next number. */
-  const runNumbered = (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Run> => {
+  /**
+   * An explored execution: it takes the next number. An inconclusive attempt is re-run under a fresh
+   * execution id (inconclusive-retry.ts); the attempt that counts is returned.
+   */
+  const runNumbered = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Attempted> => {
     number++;
-    return bed.run(number, `${runId}-${number}`, failures, timeoutMs, prefix);
+    const n = number;
+    const { run, attempts, discarded } = await runUntilDefinite(
+      (attempt) => bed.run(n, attempt === 1 ? `${runId}-${n}` : `${runId}-${n}-attempt-${attempt}`, failures, timeoutMs, prefix),
+      scope.inconclusiveRetries,
+      () => interrupted,
+    );
+    if (discarded.length > 0) log(`execution ${n}: ${discarded.length} inconclusive attempt(s) re-run (${discarded.join(' | ')})`);
+    return { ...run, attempts, discarded };
   };
 
   /** The result line of an execution that ran. */
-  const ranResult = (run: Run, faults: FaultEntry[]): ExecutionResult => ({
+  const ranResult = (run: Attempted, faults: FaultEntry[]): ExecutionResult => ({
     number,
     id: run.id,
     status: 'ran',
@@ -109,6 +125,8 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     tree: callTree(run.calls),
     ...(run.entry.length > 0 ? { entry: run.entry } : {}),
     ...(run.properties.length > 0 ? { properties: run.properties } : {}),
+    // Absent means one attempt; the discarded attempts' reasons say what was unreliable.
+    ...(run.attempts > 1 ? { attempts: run.attempts, inconclusive_attempts: run.discarded } : {}),
   });
 
   const writeCounterexample = (name: string, calls: readonly Call[], failures: readonly Failure[], execution: number, verdict: Verdict, detail: string | undefined, faults: FaultEntry[]): string => {
@@ -117,9 +135,10 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     return path;
   };
 
-  const record = (result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean) => {
+  /** `fromJournal`: a resumed execution (already journaled, its counterexample already written). */
+  const record = (result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean, fromJournal = false) => {
     if (isFailing(result.verdict) && scheduled) {
-      result.counterexample = writeCounterexample(`execution-${result.number}`, calls, failures, result.number, result.verdict!, result.detail, result.faults);
+      if (!fromJournal) result.counterexample = writeCounterexample(`execution-${result.number}`, calls, failures, result.number, result.verdict!, result.detail, result.faults);
       failing.push({ result, calls });
       if (scope.triage && !options.counterexample) {
         const injected = injectedFailures(failures, calls);
@@ -129,8 +148,37 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     }
     if (scope.triage && result.status === 'ran') explored.set(faultSetKey(failures), { verdict: result.verdict!, counterexample: result.counterexample });
     executions.push(result);
-    writer.append(result);
+    if (fromJournal) return;
+    writer.append(result, calls);
     options.onExecution?.(result, counts());
+  };
+
+  /** Per-execution timeout, unless given: above the longest caller timeout the fault-free execution saw. */
+  const adaptTimeout = (initialCalls: readonly Call[]) => {
+    if (options.timeoutMs !== undefined) return;
+    const longest = Math.max(0, ...initialCalls.map((c) => Number(c.metadata.timeout) || 0));
+    timeoutMs = Math.max(DEFAULT_TIMEOUT_MS, longest * 1000 + 10_000);
+  };
+
+  /** --resume: replays the journal into the explorer and the records (resume.ts); how many it held. */
+  const resume = (): number => {
+    const lines = readJournal(writer.journalPath, (m) => log(`warning: ${m}`));
+    if (lines.length === 0) return 0;
+    if (lines[0].verdict !== 'pass') {
+      // The run stopped at its fault-free execution: there is no search to continue.
+      log('warning: the journal holds no passing fault-free execution; starting afresh');
+      writer.resetJournal();
+      return 0;
+    }
+    replayJournal(writer.journalPath, lines, explorer, ({ line, failures, calls }) => {
+      number = line.number;
+      bed.session.learn(calls);
+      const { explorer_calls: _calls, ...result } = line;
+      record(result, calls, failures, line.status === 'ran' && line.number > 1, true);
+    });
+    adaptTimeout(lines[0].explorer_calls!);
+    log(`resumed: ${lines.length} execution(s) from the journal are not run again`);
+    return lines.length;
   };
 
   const stopWhy = (reason: string) => {
@@ -138,8 +186,25 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     stopReason = reason;
   };
 
+  let resumed = 0;
+  let servicePorts: Record<string, number> | undefined;
+  let token: string | undefined;
   try {
-    await bed.start(options);
+    const auth = runToken(options.host, options.token);
+    token = auth.token;
+    if (auth.generated) log(`the orchestrator listens on ${options.host}, beyond loopback: its clients must present the token ${token} (given to the services and the test as FILIBUSTER_TOKEN)`);
+    // Before anything starts or is written: a journal that cannot be resumed leaves results.json as it was.
+    resumed = options.resume ? resume() : 0;
+    if (resumed > 0) servicePorts = readServicePorts(options.outputDir);
+  } catch (err) {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    throw err;
+  }
+
+  try {
+    await bed.start({ ...options, servicePorts, token });
+    writer.writeJson(RUN_STATE, { service_ports: bed.servicePorts() });
 
     if (options.counterexample) {
       const ce = options.counterexample;
@@ -166,23 +231,22 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       return finish();
     }
 
-    // The fault-free execution.
-    const initial = await runNumbered([]);
-    if (interrupted) {
-      stopWhy('interrupted');
-      return finish();
-    }
-    record(ranResult(initial, []), initial.calls, [], false);
-    if (initial.outcome.setupProblem) throw new TestSetupError(initial.outcome.setupProblem);
-    if (initial.judgement.verdict !== 'pass') {
-      const { verdict, detail } = initial.judgement;
-      stopWhy(`the test fails without any fault (${verdict}${detail ? `: ${detail}` : ''}); nothing was explored`);
-      return finish();
-    }
-    explorer.complete(number, undefined, initial.calls);
-    if (options.timeoutMs === undefined) {
-      const longest = Math.max(0, ...initial.calls.map((c) => Number(c.metadata.timeout) || 0));
-      timeoutMs = Math.max(DEFAULT_TIMEOUT_MS, longest * 1000 + 10_000);
+    // The fault-free execution (unless resumed: then the journal's).
+    if (resumed === 0) {
+      const initial = await runNumbered([]);
+      if (interrupted) {
+        stopWhy('interrupted');
+        return finish();
+      }
+      record(ranResult(initial, []), initial.calls, [], false);
+      if (initial.outcome.setupProblem) throw new TestSetupError(initial.outcome.setupProblem);
+      if (initial.judgement.verdict !== 'pass') {
+        const { verdict, detail } = initial.judgement;
+        stopWhy(`the test fails without any fault (${verdict}${detail ? `: ${detail}` : ''}); nothing was explored`);
+        return finish();
+      }
+      explorer.complete(number, undefined, initial.calls);
+      adaptTimeout(initial.calls);
     }
     if (options.onlyInitialExecution) {
       complete = explorer.pendingCount === 0;
@@ -275,6 +339,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         filters: options.filters ?? null,
         triage: scope.triage,
         replays: scope.replays,
+        inconclusive_retries: scope.inconclusiveRetries,
         timeout_ms: timeoutMs,
         services_config: options.servicesConfig ?? null,
       },

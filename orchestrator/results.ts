@@ -1,6 +1,8 @@
 /**
  * Results files in the output directory:
- *  - `journal.jsonl`: one line per finished execution, appended as the run goes;
+ *  - `journal.jsonl`: one line per finished execution, appended as the run goes: its result (as in
+ *    results.json, before triage adds groups) and, for a ran execution, `explorer_calls`, the calls the
+ *    explorer was given, from which `--resume` rebuilds the search state (resume.ts);
  *  - `results.json`: the whole run (schema below), written at the end (also when the run is cut short);
  *  - `counterexamples/execution-<n>.json`: one per failing execution; `counterexamples/replay-<k>.json`: one
  *    per failing triage replay (a minimal fault set that no explored execution ran on its own);
@@ -38,7 +40,9 @@
  *     "entry"?: [{ "service", "method", "path", "status", "body_md5", "content_type"? }] (ran only: the
  *       responses entry services sent to the test, when they run our instrumentation),
  *     "group"?: id of its failure group (failing executions, when triage ran),
- *     "properties"?: [{ "name", "kind", "held", "failed", "failedIn" }] (ran only: evaluations in this execution)
+ *     "properties"?: [{ "name", "kind", "held", "failed", "failedIn" }] (ran only: evaluations in this execution),
+ *     "attempts"?: attempts made when inconclusive attempts were re-run (--inconclusive-retries; absent: 1),
+ *     "inconclusive_attempts"?: [why each discarded attempt was inconclusive]
  *   }],
  *   "properties"?: [{ "name", "kind": "sometimes" | "always" | "unreachable", "held_in", "failed_in",
  *                     "failed_examples", "satisfied", "verdict" }]  (a sometimes property never held fails the run),
@@ -54,12 +58,13 @@
  *   }
  * }
  */
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CallNode, EntryResponse } from './call-tree.js';
 import type { PropertySummary, PropertyTally } from './property-summary.js';
 import type { TestSpec } from './counterexample.js';
-import type { Failure } from './model.js';
+import type { Call, Failure } from './model.js';
+import { journalLine } from './resume.js';
 import type { Stability, TriageReport } from './triage.js';
 
 export type Verdict = 'pass' | 'fail' | 'crash' | 'hang' | 'inconclusive';
@@ -85,6 +90,10 @@ export interface ExecutionResult {
   entry?: EntryResponse[];
   group?: number;
   properties?: PropertyTally[];
+  /** Attempts it took when inconclusive attempts were re-run (absent: one). */
+  attempts?: number;
+  /** Why each re-run attempt was inconclusive. */
+  inconclusive_attempts?: string[];
 }
 
 export interface RunResults {
@@ -120,16 +129,30 @@ export class ResultsWriter {
   readonly dir: string;
   private readonly journal: string;
 
-  constructor(dir: string) {
+  /** `keepJournal`: a resumed run appends to the journal it resumes from (resume.ts). */
+  constructor(dir: string, keepJournal = false) {
     this.dir = dir;
     mkdirSync(join(dir, 'counterexamples'), { recursive: true });
     this.journal = join(dir, 'journal.jsonl');
+    if (!keepJournal || !existsSync(this.journal)) writeFileSync(this.journal, '');
+  }
+
+  /** Starts the journal afresh (a resume that finds nothing to resume from). */
+  resetJournal(): void {
     writeFileSync(this.journal, '');
   }
 
-  /** One line per execution; a single write call, so a line is never interleaved. */
-  append(result: ExecutionResult): void {
-    appendFileSync(this.journal, JSON.stringify(result) + '\n');
+  get journalPath(): string {
+    return this.journal;
+  }
+
+  /**
+   * One line per execution, with the calls the explorer was given (resume.ts), in a single write of the
+   * complete line (O_APPEND), so a line is never interleaved; a kill -9 can at worst tear the last line,
+   * which a resume drops.
+   */
+  append(result: ExecutionResult, calls?: readonly Call[]): void {
+    appendFileSync(this.journal, journalLine(result, calls));
   }
 
   /** `name` is e.g. "execution-12" (a failing execution) or "replay-3" (a failing triage replay). */

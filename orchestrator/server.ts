@@ -1,12 +1,13 @@
 /**
  * The orchestrator's HTTP server (express): the original's endpoints and message shapes, plus ours.
  * Every body is validated; a malformed one gets a 400 with the reason and changes no state.
- * Binds to 127.0.0.1 unless told otherwise.
+ * Binds to 127.0.0.1 unless told otherwise; beyond loopback it requires a token (auth.ts).
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HEADERS, PATHS } from '../instrumentation/protocol.js';
+import { requireToken } from './auth.js';
 import type { Answer, Session } from './session.js';
 import { checkCreate, checkEntryResponse, checkProperty, checkUpdate } from './validate.js';
 
@@ -25,10 +26,12 @@ function send(res: Response, answer: Answer): void {
   res.status(answer.status).json(answer.body);
 }
 
-export function createApp(session: Session): express.Express {
+export function createApp(session: Session, token?: string): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Before any parsing: a request without the token changes nothing and costs nothing (auth.ts).
+  if (token) app.use(requireToken(token));
   // The Python client sends application/json; anything else is parsed as JSON too and judged by content.
   app.use(express.json({ limit: '1mb', type: () => true, strict: false }));
 
@@ -94,8 +97,8 @@ export function createApp(session: Session): express.Express {
   return app;
 }
 
-export function startServer(session: Session, port: number, host = '127.0.0.1'): Promise<OrchestratorServer> {
-  const app = createApp(session);
+export function startServer(session: Session, port: number, host = '127.0.0.1', token?: string): Promise<OrchestratorServer> {
+  const app = createApp(session, token);
   return new Promise((resolve, reject) => {
     const server: Server = app.listen(port, host);
     server.keepAliveTimeout = 60_000;

@@ -6,10 +6,12 @@
 import { join } from 'node:path';
 import type { EntryResponse, PropertyTally } from './execution.js';
 import type { Call, Failure } from './model.js';
+import { TOKEN_ENV } from './auth.js';
 import { loadServicesConfig } from './runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from './runner/services.js';
 import { InProcessTestRunner, type TestFunction } from './runner/in-process-runner.js';
 import { ModuleTestRunner, SpawnTestRunner, TestSetupError, type TestOutcome, type TestRunner } from './runner/test-runner.js';
+import { newRunMarker, sweepMarked } from './runner/run-marker.js';
 import { startServer, type OrchestratorServer } from './server.js';
 import { Session } from './session.js';
 import type { TestSpec } from './counterexample.js';
@@ -37,11 +39,15 @@ export interface TestBedOptions {
   outputDir: string;
   eiCompat: boolean;
   serviceEnv?: Record<string, string>;
+  /** Required of every request when set (a host beyond loopback: auth.ts); given to services and the test. */
+  token?: string;
+  /** Service ports to reuse (a resumed run: resume.ts). */
+  servicePorts?: Record<string, number>;
 }
 
 export const SETTLE_GRACE_MS = 2_000;
 
-function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint> }): TestRunner {
+function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint>; marker: string; token?: string }): TestRunner {
   switch (options.test.kind) {
     case 'module':
       return new ModuleTestRunner(options.test.value, ctx);
@@ -59,6 +65,8 @@ export class TestBed {
   private services?: ServiceManager;
   private runner?: TestRunner;
   private coverageDir?: string;
+  /** Carried by every process this run starts, swept at close (runner/run-marker.ts). */
+  readonly marker = newRunMarker();
 
   constructor(session: Session) {
     this.session = session;
@@ -66,22 +74,32 @@ export class TestBed {
 
   /** Starts the server, the services and the test runner; on failure, what was started stays closable. */
   async start(options: TestBedOptions): Promise<void> {
-    this.server = await startServer(this.session, options.port, options.host);
+    this.server = await startServer(this.session, options.port, options.host, options.token);
+    const tokenEnv: Record<string, string> = options.token ? { [TOKEN_ENV]: options.token } : {};
     let endpoints: Record<string, ServiceEndpoint> = {};
     if (options.servicesConfig) {
       this.services = new ServiceManager(loadServicesConfig(options.servicesConfig), {
         orchestratorUrl: this.server.url,
         logDir: `${options.outputDir}/logs`,
         eiCompat: options.eiCompat,
-        env: options.serviceEnv,
+        env: { ...options.serviceEnv, ...tokenEnv },
+        marker: this.marker,
+        ports: options.servicePorts,
         coverageDir: options.coverage ? join(options.outputDir, 'coverage') : undefined,
       });
       this.coverageDir = options.coverage ? join(options.outputDir, 'coverage') : undefined;
       await this.services.start();
       endpoints = this.services.endpoints();
     }
-    const ctx = { orchestratorUrl: this.server.url, services: endpoints };
+    const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker, token: options.token };
     this.runner = runnerFor(options, ctx);
+  }
+
+  /** The port of each started service (recorded so that a resumed run can reuse them). */
+  servicePorts(): Record<string, number> {
+    const ports: Record<string, number> = {};
+    for (const [name, e] of Object.entries(this.services?.endpoints() ?? {})) ports[name] = e.port;
+    return ports;
   }
 
   /** Runs the test once with these faults; `prefix` is the scheduled prefix to check (empty for replays). */
@@ -109,6 +127,7 @@ export class TestBed {
   async close(): Promise<void> {
     await this.runner?.close();
     await this.services?.stop();
+    sweepMarked(this.marker); // whatever any of them left behind, in its process group or not
     await this.server?.close();
   }
 }

@@ -13,13 +13,13 @@ export interface FixtureCall {
 export const SERVICE = join(DIST, 'test/fixtures/chain/service.js');
 export const TEST_MODULE = join(DIST, 'test/fixtures/chain/test-module.js');
 
-/** `topology` maps each service to the calls its /work makes; leaves first is not required. */
-export function chainConfig(topology: Record<string, FixtureCall[]>): string {
+/** `topology` maps each service to the calls its /work makes; leaves first is not required. `env`: more per service. */
+export function chainConfig(topology: Record<string, FixtureCall[]>, env: Record<string, Record<string, string>> = {}): string {
   const services: Record<string, unknown> = {};
   // Start callees before callers (reverse of the order given, which lists the entry service first).
   for (const name of Object.keys(topology).reverse()) {
     const plan = { calls: topology[name].map((c) => ({ url: `\${${c.to}.url}/work`, attempts: c.attempts, onFailure: c.onFailure, timeoutMs: c.timeoutMs })) };
-    services[name] = { command: `"${process.execPath}" "${SERVICE}"`, env: { PLAN: JSON.stringify(plan) } };
+    services[name] = { command: `"${process.execPath}" "${SERVICE}"`, env: { PLAN: JSON.stringify(plan), ...env[name] } };
   }
   return writeJson(tempDir(), 'services.json', { services });
 }

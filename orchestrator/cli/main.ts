@@ -77,9 +77,12 @@ async function main(argv: string[]): Promise<number> {
           .option('exclude-fault', { type: 'string', array: true, describe: 'never inject these fault types' })
           .option('triage', { type: 'boolean', default: true, describe: 'reduce each failing execution to a minimal fault set by replaying subsets, and group failures by it (--no-triage: list every failing execution)' })
           .option('replays', { type: 'number', describe: 'replay each minimal failing fault set N more times (default 1; 0: none) and label it deterministic or flaky; with --counterexample-file, run the counterexample N more times (default 0)' })
+          .option('inconclusive-retries', { type: 'number', default: 2, describe: 're-run an inconclusive execution (decision timed out, planned fault not injected, calls left open, prefix not reproduced) up to N times before reporting it inconclusive' })
+          .option('resume', { type: 'boolean', default: false, describe: 'continue the interrupted run whose journal.jsonl is in --output-dir, without re-running the executions it finished (give the same test, services and options)' })
           .option('timeout', { type: 'number', describe: 'per-execution timeout in seconds (default: 30, or 10 s above the longest caller timeout seen)' })
           .option('port', { type: 'number', default: 5005, describe: 'orchestrator port (0 = any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'orchestrator address' })
+          .option('token', { type: 'string', describe: 'token the orchestrator requires of its clients (X-Filibuster-Token); required beyond loopback, so generated and printed when --host is not 127.0.0.1/::1/localhost' })
           .option('fail-fast', { type: 'boolean', default: false, describe: 'stop at the first failing execution (the original stop point)' })
           .option('coverage', { type: 'boolean', default: false, describe: "V8 coverage of the runner-started services, per execution; prints the lines only faults reached (coverage/ in --output-dir)" })
           .option('output-dir', { type: 'string', default: '.filibuster', describe: 'where results, counterexamples and logs go' })
@@ -103,9 +106,12 @@ async function main(argv: string[]): Promise<number> {
           filters: filtersFrom(a),
           triage: a.triage,
           replays: a.replays,
+          inconclusiveRetries: a.inconclusiveRetries,
+          resume: a.resume,
           timeout: a.timeout,
           port: a.port,
           host: a.host,
+          token: a.token,
           failFast: a.failFast,
           outputDir: a.outputDir,
           verbose: a.verbose,

@@ -40,9 +40,12 @@ export interface RunArgs {
   filters?: FaultFilterSpec;
   triage?: boolean;
   replays?: number;
+  inconclusiveRetries?: number;
+  resume?: boolean;
   timeout?: number;
   port: number;
   host: string;
+  token?: string;
   failFast: boolean;
   outputDir: string;
   verbose: boolean;
@@ -109,9 +112,12 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     filters: args.filters,
     triage: args.triage,
     replays: args.replays,
+    inconclusiveRetries: args.inconclusiveRetries,
+    resume: args.resume,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     port: args.port,
     host: args.host,
+    token: args.token,
     outputDir: args.outputDir,
     serviceEnv: args.serviceEnv,
     coverage: args.coverage,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COVERAGE_PATH } from '../../instrumentation/coverage-control.js';
 import { freePort, stopTree, Tail } from './process-tree.js';
+import { RUN_MARKER_VAR, sweepMarked } from './run-marker.js';
 import type { ServiceSpec, ServicesConfig } from './service-config.js';
 
 const REGISTER = fileURLToPath(new URL('../../instrumentation/register.js', import.meta.url));
@@ -39,6 +40,13 @@ export interface ServiceOptions {
   env?: Record<string, string>;
   /** With `--coverage`: V8 coverage of each instrumented service goes to `<coverageDir>/raw/<service>/`. */
   coverageDir?: string;
+  /** The run's marker (run-marker.ts): each service carries `<marker>/service/<name>`. */
+  marker?: string;
+  /**
+   * Ports to use instead of fresh ones, by service: a resumed run reuses the interrupted run's, because
+   * the journaled calls name them (a call's identity includes its URL's port).
+   */
+  ports?: Record<string, number>;
 }
 
 function interpolate(text: string, vars: Record<string, string>, where: string): string {
@@ -73,7 +81,7 @@ export class ServiceManager {
     mkdirSync(this.options.logDir, { recursive: true });
     this.vars = { 'orchestrator.url': this.options.orchestratorUrl };
     for (const spec of this.config.services) {
-      const port = spec.url || spec.port ? spec.port : await freePort();
+      const port = spec.url || spec.port ? spec.port : (this.options.ports?.[spec.name] ?? (await freePort()));
       const r: Running = { spec, port, tail: new Tail() };
       this.running.set(spec.name, r);
       this.vars[`${spec.name}.port`] = String(port);
@@ -98,6 +106,7 @@ export class ServiceManager {
       const where = `service ${spec.name}`;
       const command = interpolate(spec.command, this.vars, where);
       const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env, PORT: String(r.port), HOST: '127.0.0.1' };
+      if (this.options.marker) env[RUN_MARKER_VAR] = this.markerOf(spec.name)!;
       for (const [k, v] of Object.entries(spec.env)) env[k] = interpolate(v, this.vars, `${where}, env ${k}`);
       if (spec.instrument) {
         env.FILIBUSTER_URL = this.options.orchestratorUrl;
@@ -195,13 +204,24 @@ export class ServiceManager {
     const r = this.running.get(name);
     if (!r) return;
     if (r.child) await stopTree(r.child);
+    this.sweep(name); // a descendant that left the process group may still hold the port
     await this.launch(r);
+  }
+
+  private markerOf(name: string): string | undefined {
+    return this.options.marker ? `${this.options.marker}/service/${name}` : undefined;
+  }
+
+  private sweep(name: string): void {
+    const marker = this.markerOf(name);
+    if (marker) sweepMarked(marker);
   }
 
   async stop(): Promise<void> {
     await Promise.all(
       [...this.running.values()].map(async (r) => {
         if (r.child) await stopTree(r.child);
+        this.sweep(r.spec.name);
         r.log?.end();
       }),
     );

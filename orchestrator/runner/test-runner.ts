@@ -14,6 +14,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killTree, Tail } from './process-tree.js';
+import { RUN_MARKER_VAR, sweepMarked } from './run-marker.js';
 import type { ServiceEndpoint } from './services.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -43,10 +44,21 @@ export class TestSetupError extends Error {}
 interface RunnerContext {
   orchestratorUrl: string;
   services: Record<string, ServiceEndpoint>;
+  /** The run's marker (run-marker.ts): test processes carry `<marker>/test/<id>` or `<marker>/worker`. */
+  marker?: string;
+  /** The orchestrator's token (auth.ts), given to the test as FILIBUSTER_TOKEN. */
+  token?: string;
+}
+
+/** Kills a test process's group, then anything that carries its marker (a setsid'd descendant). */
+function killTestTree(child: ChildProcess, marker: string | undefined): void {
+  killTree(child);
+  if (marker) sweepMarked(marker);
 }
 
 function servicesEnv(ctx: RunnerContext): Record<string, string> {
   const env: Record<string, string> = { FILIBUSTER_URL: ctx.orchestratorUrl, FILIBUSTER_SERVICES: JSON.stringify(ctx.services) };
+  if (ctx.token) env.FILIBUSTER_TOKEN = ctx.token;
   for (const s of Object.values(ctx.services)) env[`FILIBUSTER_SERVICE_${s.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`] = s.url;
   return env;
 }
@@ -56,6 +68,7 @@ export class SpawnTestRunner implements TestRunner {
   private readonly command: string;
   private readonly ctx: RunnerContext;
   private current?: ChildProcess;
+  private currentMarker?: string;
 
   constructor(command: string, ctx: RunnerContext) {
     this.command = command;
@@ -71,8 +84,11 @@ export class SpawnTestRunner implements TestRunner {
       FILIBUSTER_EXECUTION_ID: executionId,
       NODE_OPTIONS: `--import "${PROPAGATE}" ${process.env.NODE_OPTIONS ?? ''}`.trim(),
     };
+    const marker = this.ctx.marker ? `${this.ctx.marker}/test/${executionId}` : undefined;
+    if (marker) env[RUN_MARKER_VAR] = marker;
     const child = spawn('/bin/sh', ['-c', this.command], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.current = child;
+    this.currentMarker = marker;
     const tail = new Tail(8192);
     child.stdout!.on('data', (c: Buffer) => tail.push(c));
     child.stderr!.on('data', (c: Buffer) => tail.push(c));
@@ -80,12 +96,15 @@ export class SpawnTestRunner implements TestRunner {
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        killTree(child);
+        // The group, and descendants that left it: one that called setsid may hold the output pipe open,
+        // and 'close' would never come.
+        killTestTree(child, marker);
       }, timeoutMs);
       child.once('close', (code, signal) => {
         clearTimeout(timer);
-        killTree(child); // anything the test left behind in its group
+        killTestTree(child, marker); // anything the test left behind, in its group or not
         this.current = undefined;
+        this.currentMarker = undefined;
         const durationMs = performance.now() - started;
         const output = tail.toString();
         if (timedOut) return resolve({ verdict: 'hang', durationMs, detail: `the test did not finish within ${timeoutMs} ms`, output });
@@ -101,7 +120,7 @@ export class SpawnTestRunner implements TestRunner {
   }
 
   async close(): Promise<void> {
-    if (this.current) killTree(this.current);
+    if (this.current) killTestTree(this.current, this.currentMarker);
   }
 }
 
@@ -133,9 +152,13 @@ export class ModuleTestRunner implements TestRunner {
     this.description = spec;
   }
 
+  private get workerMarker(): string | undefined {
+    return this.ctx.marker ? `${this.ctx.marker}/worker` : undefined;
+  }
+
   private start(): Promise<void> {
     const worker = fork(WORKER, [], {
-      env: { ...process.env, ...servicesEnv(this.ctx) },
+      env: { ...process.env, ...servicesEnv(this.ctx), ...(this.workerMarker ? { [RUN_MARKER_VAR]: this.workerMarker } : {}) },
       execArgv: ['--enable-source-maps'],
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -177,7 +200,7 @@ export class ModuleTestRunner implements TestRunner {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting = undefined;
-        killTree(worker);
+        killTestTree(worker, this.workerMarker);
         this.worker = undefined;
         this.ready = undefined;
         resolve({ verdict: 'hang', durationMs: performance.now() - started, detail: `the test did not finish within ${timeoutMs} ms`, output: this.tail.toString() });
@@ -200,7 +223,7 @@ export class ModuleTestRunner implements TestRunner {
     const worker = this.worker;
     this.worker = undefined;
     this.ready = undefined;
-    if (worker) killTree(worker);
+    if (worker) killTestTree(worker, this.workerMarker);
     this.waiting?.({ type: 'exit', detail: 'the test runner was closed' });
   }
 }

@@ -1,0 +1,70 @@
+/**
+ * Hangs with a descendant that escaped the process group: a functional test and a service each start a
+ * child that calls setsid (a new session, so a process-group kill misses it, and the test's child keeps
+ * the output pipe open). The per-execution timeout and the shutdown sweep the run's marker from
+ * /proc/<pid>/environ, so the run ends and nothing it started survives.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { markedProcesses, RUN_MARKER_VAR } from '../orchestrator/runner/run-marker.js';
+import { cli, tempDir, writeJson } from './helpers.js';
+
+/** A shell script that starts `setsid sh` writing "<pid> <session id>" to $1, then runs the rest. */
+function script(dir: string, name: string, rest: string): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    `#!/bin/sh
+setsid sh -c 'echo "$$ $(cut -d" " -f6 /proc/$$/stat)" > "$1"; exec sleep 1000' sh "$1" &
+${rest}
+`,
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** "<pid> <sid>" written by the setsid'd child, once it exists. */
+function escapee(file: string): { pid: number; sid: number } {
+  assert.ok(existsSync(file), `${file} was not written`);
+  const [pid, sid] = readFileSync(file, 'utf8').trim().split(' ').map(Number);
+  return { pid, sid };
+}
+
+/** Running (a killed process waiting to be reaped by init is a zombie, state Z: not alive). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+test('a hung test and a service with setsid descendants: timeout verdict, and no marked process survives the run', { skip: !existsSync('/proc/self/environ') || !existsSync('/usr/bin/setsid') && 'needs /proc and setsid', timeout: 90_000 }, async () => {
+  const dir = tempDir();
+  const out = join(dir, 'out');
+  const servicePid = join(dir, 'service.pid');
+  const testPid = join(dir, 'test.pid');
+  const markerFile = join(dir, 'marker');
+  const service = script(dir, 'service.sh', `exec "${process.execPath}" -e "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT, '127.0.0.1')"`);
+  const config = writeJson(dir, 'services.json', { services: { svc: { command: `"${service}" "${servicePid}"`, instrument: false } } });
+  // The test records its marker, then hangs (the setsid'd sleep holds its stdout open as well).
+  const hung = script(dir, 'test.sh', `echo "$${RUN_MARKER_VAR}" > "${markerFile}"\nsleep 1000`);
+  const r = await cli(['--functional-test', `"${hung}" "${testPid}"`, '--services', config, '--timeout', '2', '--port', '0', '--output-dir', out]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.equal(results.executions[0].verdict, 'hang');
+  assert.match(results.executions[0].detail, /did not finish within 2000 ms/);
+
+  // The escapees really left their sessions (pid = session id), and are gone now.
+  for (const file of [testPid, servicePid]) {
+    const { pid, sid } = escapee(file);
+    assert.equal(pid, sid, `${file}: the child did not start a new session`);
+    assert.equal(alive(pid), false, `${file}: process ${pid} survived the run`);
+  }
+  const marker = readFileSync(markerFile, 'utf8').trim();
+  assert.match(marker, /^run-[0-9a-f]+\/test\//);
+  assert.deepEqual(markedProcesses(marker.split('/')[0]), []);
+});
