@@ -6,6 +6,7 @@
  * 3 infrastructure error (a service that never became healthy, the port in use), or inconclusive
  * executions that could not be judged; 130 interrupted (Ctrl-C), after writing the results.
  */
+import { differentApplication } from '../replay-check.js';
 import { coverageReport, coverageText } from '../coverage/coverage-report.js';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDuration } from '../budget.js';
@@ -15,7 +16,7 @@ import { explore, type ExplorationOutcome } from '../exploration.js';
 import type { FaultFilterSpec } from '../filters.js';
 import type { ExplorationOrder } from '../frontier.js';
 import { InvalidOptionError } from '../option-error.js';
-import { ConfigError } from '../runner/service-config.js';
+import { ConfigError, loadServicesConfig } from '../runner/service-config.js';
 import { ServiceError } from '../runner/services.js';
 import { TestSetupError } from '../runner/test-runner.js';
 import { createReporter, summary } from './reporter.js';
@@ -94,6 +95,10 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
   const test = testSpec(args, counterexample);
   const catalogue = args.analysisFile ? FaultCatalogue.fromFile(args.analysisFile) : FaultCatalogue.default();
   const servicesConfig = args.services ?? counterexample?.servicesConfig;
+  if (counterexample && servicesConfig) {
+    const different = differentApplication(counterexample, loadServicesConfig(servicesConfig), servicesConfig);
+    if (different) throw new UsageError(`${args.counterexampleFile}: ${different}`);
+  }
   const reporter = createReporter(process.stderr, args.verbose);
   const outcome = await explore({
     test,
