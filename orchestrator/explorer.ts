@@ -22,7 +22,7 @@
 import type { FaultCatalogue } from './catalogue.js';
 import type { FaultFilter } from './filters.js';
 import { createFrontier, type ExplorationOrder, type Frontier } from './frontier.js';
-import { EMPTY_PREFIX, KeyInterner } from './keys.js';
+import { EMPTY_PREFIX, KeyInterner, failureHead } from './keys.js';
 import { ReductionIndex } from './reduction.js';
 import { sortFailures, stableJson, ScheduledExecution, type Call, type Failure } from './model.js';
 
@@ -100,7 +100,7 @@ export class Explorer {
     if (!generate) return;
 
     const inPrefix = new Set<string>();
-    if (scheduled) for (const c of scheduled.prefix) inPrefix.add(c.key);
+    if (scheduled) for (let i = 0; i < scheduled.prefixLength; i++) inPrefix.add(scheduled.source[i].key);
     // A call's parent is the call its service was serving (its EI minus the last frame): network faults
     // relative to the parent's timeout need it.
     const byEi = new Map<string, Call>();
@@ -110,9 +110,14 @@ export class Explorer {
       const call = calls[i];
       if (inPrefix.has(call.key) || failing.has(call.ei)) continue;
       const added = new Set<string>();
+      let head: string | undefined;
       for (const fault of this.faultsFor(call, byEi.get(call.parentEi))) {
-        const childFailures = sortFailures([...failures, { execution_index: call.ei, ...fault, args: call.args }]);
+        const failure: Failure = { execution_index: call.ei, ...fault, args: call.args };
+        const childFailures = sortFailures([...failures, failure]);
+        head ??= failureHead(call);
+        known.set(failure, this.keys.newFailureId(head, failure, fault));
         const key = this.keys.executionKey(prefixes[i], childFailures, known);
+        known.delete(failure);
         if (added.has(key) || this.onStack.has(key) || this.ranKeys.has(key)) continue;
         added.add(key);
         if (this.filter && !this.filter.allows(call, fault)) {

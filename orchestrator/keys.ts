@@ -44,7 +44,27 @@ export class KeyInterner {
   }
 
   failureId(failure: Failure): number {
-    const text = stableJson(failure);
+    return this.idOf(stableJson(failure));
+  }
+
+  /**
+   * The id of a call's new failure `{ execution_index: call.ei, ...fault, args: call.args }`, given
+   * `head = failureHead(call)`: the call's part is serialised once for all its faults. The text is
+   * stableJson's exactly, because both of the head's keys sort before every fault key (failure_metadata,
+   * forced_exception); any other key falls back to serialising the whole failure.
+   */
+  newFailureId(head: string, failure: Failure, fault: object): number {
+    const keys = Object.keys(fault);
+    if (keys.length > 1) keys.sort();
+    let text = head;
+    for (const k of keys) {
+      if (k <= 'execution_index') return this.failureId(failure);
+      text += ',' + JSON.stringify(k) + ':' + stableJson((fault as Record<string, unknown>)[k]);
+    }
+    return this.idOf(text + '}');
+  }
+
+  private idOf(text: string): number {
     let id = this.failureTexts.get(text);
     if (id === undefined) {
       id = this.failureTexts.size;
@@ -65,4 +85,9 @@ export class KeyInterner {
     for (let i = 0; i < failures.length; i++) parts[i + 1] = known?.get(failures[i]) ?? this.failureId(failures[i]);
     return parts.join(',');
   }
+}
+
+/** The start of the canonical text of any failure on this call (see KeyInterner.newFailureId). */
+export function failureHead(call: Pick<Call, 'args' | 'ei'>): string {
+  return '{"args":' + stableJson(call.args) + ',"execution_index":' + JSON.stringify(call.ei);
 }

@@ -53,20 +53,21 @@ export class ScheduledExecution {
   readonly failures: Failure[];
   /** 1-based number of the execution whose run discovered it. */
   readonly discoveredBy: number;
-  private readonly source: readonly Call[];
-  private readonly length: number;
+  /** The discovering execution's calls; the prefix is source[0 .. prefixLength - 1] (read in place by hot loops). */
+  readonly source: readonly Call[];
+  readonly prefixLength: number;
 
   constructor(key: string, source: readonly Call[], length: number, failures: Failure[], discoveredBy: number) {
     this.key = key;
     this.source = source;
-    this.length = length;
+    this.prefixLength = length;
     this.failures = failures;
     this.discoveredBy = discoveredBy;
   }
 
   /** The discovering execution's calls up to and including the faulted one. */
   get prefix(): readonly Call[] {
-    return this.source.slice(0, this.length);
+    return this.source.slice(0, this.prefixLength);
   }
 }
 

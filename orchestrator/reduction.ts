@@ -74,7 +74,8 @@ export class ReductionIndex {
     for (const f of te.failures) failureByEi.set(f.execution_index, f);
     const lastByEi = new Map<string, Call>();
     const children = new Map<string, string[]>([['[]', []]]);
-    for (const c of te.prefix) {
+    for (let i = 0; i < te.prefixLength; i++) {
+      const c = te.source[i];
       lastByEi.set(c.ei, c);
       const list = children.get(c.parentEi);
       if (list) list.push(c.ei);
