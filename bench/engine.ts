@@ -13,7 +13,10 @@
  */
 import { FaultCatalogue } from '../orchestrator/catalogue.js';
 import { Explorer } from '../orchestrator/explorer.js';
+import { pathToFileURL } from 'node:url';
 import { simulate } from '../test/simulated-app.js';
+import { machine } from './overhead.js';
+import { table } from './table.js';
 
 export interface EngineRow {
   executions: number;
@@ -67,4 +70,10 @@ export function engineScaling(width: number, sizes: number[]): EngineRow[] {
     if (explorer.ranCount < 0) console.log(explorer.digest());
   }
   return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(`${machine()}\n`);
+  console.log('Engine scaling (explorer alone, simulated 10-call fan-out app, dynamic reduction on; heap after GC)');
+  console.log(table(ENGINE_HEADERS, engineScaling(10, [100, 1_000, 10_000, 100_000]).map(engineRowCells)));
 }
