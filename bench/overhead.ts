@@ -92,6 +92,8 @@ async function startChain(mode: Mode, orchestratorUrl: string): Promise<Chain> {
       env.FILIBUSTER_SERVICE_NAME = name;
       env.FILIBUSTER_SERVICE_MAP = serviceMap;
       if (mode === 'instrumented, no fault') env.FILIBUSTER_URL = orchestratorUrl;
+      // To see where an instrumented service's time goes: BENCH_PROFILE_DIR=dir writes a CPU profile per service.
+      if (mode === 'instrumented, no fault' && process.env.BENCH_PROFILE_DIR) args.unshift('--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR);
     }
     return spawn(process.execPath, args, { env, stdio: 'ignore' });
   });
