@@ -2,12 +2,13 @@
  * `npm run bench`: prints one table per benchmark, with the machine noted. The only place where speed is
  * claimed. Run with `node --expose-gc` for steadier heap figures.
  */
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { explore, withDefaults } from '../orchestrator/exploration.js';
 import { analysisTimes } from './analysis.js';
-import { engineScaling } from './engine.js';
+import { ENGINE_HEADERS, engineRowCells, engineScaling } from './engine.js';
+import { instrumentationOverhead, machine, OVERHEAD_HEADERS } from './overhead.js';
+import { spawnCost, SPAWN_HEADERS } from './spawn-cost.js';
 import { latencyWaiting, LATENCY_HEADERS } from './latency.js';
 import { table } from './table.js';
 import { mkdtempSync } from 'node:fs';
@@ -38,16 +39,20 @@ async function tutorial(): Promise<(string | number)[][]> {
 }
 
 async function main(): Promise<void> {
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log(`${machine()}\n`);
   console.log('Tutorial exploration (foo → bar → baz, fixed variant; wall time includes service start-up)');
   console.log(table(['mode', 'ran', 'pruned', 'wall ms', 'test ms/execution'], await tutorial()));
   console.log('\nStatic analysis of the corpus (one ts-morph Project per application)');
   console.log(table(['app', 'services', 'call sites', 'ms'], analysisTimes(ROOT)));
   console.log('\nLatency faults: time spent waiting per faulted execution, against the timeouts involved');
   console.log(table(LATENCY_HEADERS, await latencyWaiting()));
-  console.log('\nEngine scaling (explorer alone, simulated 10-call fan-out app, dynamic reduction on)');
+  console.log('\nInstrumentation overhead: one request through a → b → c (2 instrumented calls), loopback, round-robin over modes');
+  console.log(table(OVERHEAD_HEADERS, await instrumentationOverhead()));
+  console.log('\nA fresh Node process doing one loopback request (spawn mode pays this per execution)');
+  console.log(table(SPAWN_HEADERS, await spawnCost()));
+  console.log('\nEngine scaling (explorer alone, simulated 10-call fan-out app, dynamic reduction on; heap after GC)');
   const rows = engineScaling(10, [100, 1_000, 10_000, 100_000]);
-  console.log(table(['executions', 'seconds', 'executions/s', 'µs/execution', 'heap MB'], rows.map((r) => [r.executions, r.seconds, r.perSecond, r.usPerExecution, r.heapMb])));
+  console.log(table(ENGINE_HEADERS, rows.map(engineRowCells)));
 }
 
 void main();

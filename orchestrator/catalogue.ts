@@ -77,6 +77,7 @@ function compile(pattern: unknown, source: string, place: string): RegExp {
 export class FaultCatalogue {
   private readonly entries: Entry[];
   private readonly byCall = new Map<string, Entry[]>();
+  private readonly richByCall = new Map<string, boolean>();
   /** Extended catalogues: the analysed call sites, and the calls they apply to. */
   readonly sites: CallSiteIndex | undefined;
   private readonly sitePattern: RegExp | undefined;
@@ -221,9 +222,16 @@ export class FaultCatalogue {
    * return_value keys, or a gRPC-style exception): dynamic reduction then needs the calls' full outcomes.
    */
   hasRichErrors(call: Pick<CallShape, 'module' | 'method'>): boolean {
-    return this.matching(call.module, call.method).some((e) =>
-      e.errors.some((g) => g.types.some((t) => t.exception !== undefined || Object.keys(t.return_value ?? {}).some((k) => k !== 'status_code'))),
-    );
+    // Asked for every recorded call: remembered per module and method, as `matching` is.
+    const key = `${call.module}.${call.method}`;
+    let rich = this.richByCall.get(key);
+    if (rich === undefined) {
+      rich = this.matching(call.module, call.method).some((e) =>
+        e.errors.some((g) => g.types.some((t) => t.exception !== undefined || Object.keys(t.return_value ?? {}).some((k) => k !== 'status_code'))),
+      );
+      this.richByCall.set(key, rich);
+    }
+    return rich;
   }
 
   /** Error faults for a call to the instrumented callee `target`, in file order. */

@@ -264,7 +264,9 @@ export class Execution {
   private toCall(c: LiveCall, position: number): Call {
     const m = c.message;
     const done = c.completion;
-    const call: Omit<Call, 'key'> = {
+    // The key is set once the record is built, rather than spreading the record into a second object.
+    const call: Call = {
+      key: '',
       position,
       generatedId: c.generatedId,
       ei: m.execution_index,
@@ -287,7 +289,8 @@ export class Execution {
       exception: done?.exception,
       failure: c.failure,
     };
-    return { ...call, key: callKey(call) };
+    call.key = callKey(call);
+    return call;
   }
 }
 

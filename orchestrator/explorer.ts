@@ -13,8 +13,8 @@
  * each one dropped is counted in `beyondMaxFaults`; its own extensions are never discovered, so not
  * counted) and the fault filter (a rejected fault is never scheduled; counted in `filteredOut`).
  *
- * Deduplication is the original's, on hashed keys: a child is dropped when an identical one is on the
- * frontier, or when an execution already run had exactly that log and those failures. Before a child runs,
+ * Deduplication is the original's, on exact interned keys (keys.ts): a child is dropped when an identical
+ * one is on the frontier, or when an execution already run had exactly that log and those failures. Before a child runs,
  * dynamic reduction may prune it (reduction.ts); a pruned child generates nothing. Pruning only ever rests
  * on executions that actually ran, whatever the order, so it is as sound in by-size order as in dfs; the
  * order only decides which evidence exists when an execution comes up, hence how many are pruned.
@@ -22,16 +22,9 @@
 import type { FaultCatalogue } from './catalogue.js';
 import type { FaultFilter } from './filters.js';
 import { createFrontier, type ExplorationOrder, type Frontier } from './frontier.js';
+import { EMPTY_PREFIX, KeyInterner, failureHead } from './keys.js';
 import { ReductionIndex } from './reduction.js';
-import {
-  executionKey,
-  prefixHashes,
-  sortFailures,
-  stableJson,
-  ScheduledExecution,
-  type Call,
-  type Failure,
-} from './model.js';
+import { sortFailures, stableJson, ScheduledExecution, type Call, type Failure } from './model.js';
 
 export interface ExplorerOptions {
   dynamicReduction: boolean;
@@ -55,6 +48,7 @@ export class Explorer {
   /** Keys (full log + failures) of the executions already run. */
   private readonly ranKeys = new Set<string>();
   private readonly reduction: ReductionIndex;
+  private readonly keys = new KeyInterner();
   private readonly maxFaults: number;
   private readonly filter?: FaultFilter;
   ranCount = 0;
@@ -97,12 +91,16 @@ export class Explorer {
   complete(number: number, scheduled: ScheduledExecution | undefined, calls: Call[], generate = true): void {
     this.ranCount++;
     const failures = scheduled?.failures ?? [];
-    const hashes = prefixHashes(calls);
-    this.ranKeys.add(executionKey(hashes.length ? hashes[hashes.length - 1] : '', failures));
+    const prefixes = this.keys.prefixIds(calls);
+    // The parent's failures are in every child: serialised once here, not once per child.
+    const known = new Map<Failure, number>();
+    for (const f of failures) known.set(f, this.keys.failureId(f));
+    this.ranKeys.add(this.keys.executionKey(prefixes.length ? prefixes[prefixes.length - 1] : EMPTY_PREFIX, failures, known));
     this.reduction.add(calls);
     if (!generate) return;
 
-    const inPrefix = new Set(scheduled ? scheduled.prefix.map((c) => c.key) : []);
+    const inPrefix = new Set<string>();
+    if (scheduled) for (let i = 0; i < scheduled.prefixLength; i++) inPrefix.add(scheduled.source[i].key);
     // A call's parent is the call its service was serving (its EI minus the last frame): network faults
     // relative to the parent's timeout need it.
     const byEi = new Map<string, Call>();
@@ -112,9 +110,14 @@ export class Explorer {
       const call = calls[i];
       if (inPrefix.has(call.key) || failing.has(call.ei)) continue;
       const added = new Set<string>();
+      let head: string | undefined;
       for (const fault of this.faultsFor(call, byEi.get(call.parentEi))) {
-        const childFailures = sortFailures([...failures, { execution_index: call.ei, ...fault, args: call.args }]);
-        const key = executionKey(hashes[i], childFailures);
+        const failure: Failure = { execution_index: call.ei, ...fault, args: call.args };
+        const childFailures = sortFailures([...failures, failure]);
+        head ??= failureHead(call);
+        known.set(failure, this.keys.newFailureId(head, failure, fault));
+        const key = this.keys.executionKey(prefixes[i], childFailures, known);
+        known.delete(failure);
         if (added.has(key) || this.onStack.has(key) || this.ranKeys.has(key)) continue;
         added.add(key);
         if (this.filter && !this.filter.allows(call, fault)) {

@@ -37,7 +37,7 @@ export class ReductionIndex {
    * Per run, the calls whose faults need more than a status code compared (extra return_value keys,
    * gRPC-style exceptions); empty for most catalogues, so memory stays small.
    */
-  private readonly runs: Map<string, Call[]>[] = [];
+  private readonly runs: (Map<string, Call[]> | undefined)[] = [];
   private readonly keepRecord: (c: Call) => boolean;
 
   constructor(strict: boolean, keepRecord: (c: Call) => boolean = () => true) {
@@ -48,9 +48,11 @@ export class ReductionIndex {
   /** Adds a finished execution; its calls carry their planned failure, if any. */
   add(calls: readonly Call[]): void {
     const run = this.runs.length;
-    const byEi = new Map<string, Call[]>();
+    // Created only when some call is kept: an empty map per run was a tenth of the explorer's memory.
+    let byEi: Map<string, Call[]> | undefined;
     for (const c of calls) {
       if (this.keepRecord(c)) {
+        byEi ??= new Map();
         const list = byEi.get(c.ei);
         if (list) list.push(c);
         else byEi.set(c.ei, [c]);
@@ -74,7 +76,8 @@ export class ReductionIndex {
     for (const f of te.failures) failureByEi.set(f.execution_index, f);
     const lastByEi = new Map<string, Call>();
     const children = new Map<string, string[]>([['[]', []]]);
-    for (const c of te.prefix) {
+    for (let i = 0; i < te.prefixLength; i++) {
+      const c = te.source[i];
       lastByEi.set(c.ei, c);
       const list = children.get(c.parentEi);
       if (list) list.push(c.ei);
@@ -125,7 +128,7 @@ export class ReductionIndex {
   }
 
   private filter(runs: number[], ei: string, ok: (c: Call) => boolean): number[] {
-    return runs.filter((r) => (this.runs[r].get(ei) ?? []).some(ok));
+    return runs.filter((r) => (this.runs[r]?.get(ei) ?? []).some(ok));
   }
 }
 

@@ -15,7 +15,9 @@ export function simulate(width: number, failures: readonly Failure[]): Call[] {
     const ei = `[["${j.toString(16).padStart(32, '0')}", 1]]`;
     const failure = planned.get(ei);
     const status = failure?.failure_metadata?.return_value?.status_code;
-    const base: Omit<Call, 'key'> = {
+    // The key is set once the record is built (as finish() does): no second copy of the record.
+    const call: Call = {
+      key: '',
       position: j,
       generatedId: j,
       ei,
@@ -38,7 +40,8 @@ export function simulate(width: number, failures: readonly Failure[]): Call[] {
         ? { exception: { name: failure.forced_exception.name, metadata: {} } }
         : { returnValue: { __class__: 'Response', status_code: status ?? '200', text: 'd41d8cd98f00b204e9800998ecf8427e' } }),
     };
-    calls.push({ ...base, key: callKey(base) });
+    call.key = callKey(call);
+    calls.push(call);
   }
   return calls;
 }
