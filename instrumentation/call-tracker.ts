@@ -273,6 +273,16 @@ export class CallTracker {
     return new TrackedCall(client, message, headers, start.timeout);
   }
 
+  /** A connection the instrumentation does not cover (uncovered.ts): listed, never faulted. */
+  reportUncovered(kind: string, target: string): void {
+    if (!this.client || this.client.disabled) return;
+    this.client.send(PATHS.background, {
+      source_service_name: this.serviceName,
+      method: kind,
+      url: `${target} (not instrumented: never faulted)`,
+    });
+  }
+
   private reportBackground(start: CallStart): void {
     if (!this.client || this.client.disabled) return;
     this.client.send(PATHS.background, {

@@ -8,6 +8,7 @@ import { HttpInstrumentation } from './http.js';
 import { registerPropertyReporter } from './properties.js';
 import type { InstrumentationConfig } from './types.js';
 import { UndiciInstrumentation } from './undici.js';
+import { watchUncoveredConnections } from './uncovered.js';
 
 export type { InstrumentationConfig } from './types.js';
 export { wasFaultInjected, wasFaultInjectedOn, wasFaultInjectedOnMethod, withoutFaults, executionCalls } from './testing.js';
@@ -42,6 +43,7 @@ export function instrument(config: InstrumentationConfig): Instrumented {
   const undici = new UndiciInstrumentation(tracker);
   http.enable();
   undici.enable();
+  if (!config.propagateOnly) watchUncoveredConnections((kind, target) => tracker.reportUncovered(kind, target));
   current = {
     active: true,
     flush: () => tracker.client?.flush() ?? Promise.resolve(),

@@ -177,7 +177,7 @@ export function reportHtml(r: RunResults): string {
 <section id="properties"><h2>Properties</h2>${properties(r)}</section>
 <section id="matrix"><h2>Resiliency matrix</h2>${matrix(r)}</section>
 <section id="executions"><h2>Executions</h2>${executions(r)}</section>
-<section id="background"><h2>Calls outside any request (not faulted)</h2>${backgroundCalls(r)}</section>
+<section id="background"><h2>Not explored: calls outside any request, and connections the instrumentation does not cover (HTTP/2, raw TCP/TLS)</h2>${backgroundCalls(r)}</section>
 </body></html>
 `;
 }
