@@ -61,7 +61,7 @@ test('fault-type filter: only 503 ⇒ (1 + 1)^3 = 8; excluding node.* ⇒ (1 + 3
 test('service, method and path filters', () => {
   assert.equal(drive(3, { filter: new FaultFilter({ include: { services: ['svc2'] } }) }).executions.length, 6);
   assert.equal(drive(3, { filter: new FaultFilter({ exclude: { services: ['svc*'] } }) }).executions.length, 1);
-  assert.equal(drive(3, { filter: new FaultFilter({ include: { methods: ['get'], paths: ['/work/0', '/work/2'] } }) }).executions.length, 36);
+  assert.equal(drive(3, { filter: new FaultFilter({ include: { methods: ['get'], paths: ['/jobs/0', '/jobs/2'] } }) }).executions.length, 36);
   assert.equal(drive(3, { filter: new FaultFilter({ exclude: { methods: ['POST'] } }) }).executions.length, 216);
 });
 

@@ -24,7 +24,7 @@ export function simulate(width: number, failures: readonly Failure[]): Call[] {
       parentEi: '[]',
       module: 'node.fetch',
       method: 'GET',
-      args: [`${5000 + j}/work/${j}`],
+      args: [`${5000 + j}/jobs/${j}`],
       kwargs: {},
       metadata: { timeout: 10 },
       source: 'root',
@@ -48,7 +48,7 @@ export function simulate(width: number, failures: readonly Failure[]): Call[] {
 
 export interface Drive {
   explorer: Explorer;
-  /** Each execution run or pruned, in order: its faults in words ("503 on root → svc1 (GET /work/1)"). */
+  /** Each execution run or pruned, in order: its faults in words ("503 on root → svc1 (GET /jobs/1)"). */
   executions: { status: 'ran' | 'pruned'; faults: string[] }[];
 }
 
