@@ -93,26 +93,29 @@ export function extendedCatalogue(result: AnalysisResult, options: { withConditi
       routes: s.routes.map((r) => ({ route: `${r.method} ${r.path}`, file: r.file, line: r.line, codes: r.codes })),
       origins: s.origins.map((o) => ({ code: o.code, at: `${o.file}:${o.line}`, how: o.how, ...(o.route ? { route: o.route } : {}) })),
       callSites: Object.fromEntries(
-        s.callSites.map((c) => [
-          siteKey(c),
-          {
-            frame: c.frame,
-            file: c.file,
-            line: c.line,
-            endLine: c.endLine,
-            client: c.client,
-            via: c.via,
-            method: c.method ?? null,
-            target: c.target,
-            route: c.route ?? null,
-            timeout: c.timeout,
-            handles: c.failures,
-            statusChecks: c.statusChecks,
-            parsesBody: c.parsesBody,
-            suggested: suggestedConditions(c),
-            faults: { exceptions: [...siteFaults(c), ...(options.withConditions ? suggestedConditions(c).map(withoutWhy) : [])] },
-          },
-        ]),
+        s.callSites.map((c) => {
+          const suggested = suggestedConditions(c);
+          return [
+            siteKey(c),
+            {
+              frame: c.frame,
+              file: c.file,
+              line: c.line,
+              endLine: c.endLine,
+              client: c.client,
+              via: c.via,
+              method: c.method ?? null,
+              target: c.target,
+              route: c.route ?? null,
+              timeout: c.timeout,
+              handles: c.failures,
+              statusChecks: c.statusChecks,
+              parsesBody: c.parsesBody,
+              suggested,
+              faults: { exceptions: [...siteFaults(c), ...(options.withConditions ? suggested.map(withoutWhy) : [])] },
+            },
+          ];
+        }),
       ),
     };
   }

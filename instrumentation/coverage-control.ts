@@ -12,6 +12,7 @@ export const COVERAGE_PATH = '/__filibuster/coverage';
 
 const enabled = process.env.FILIBUSTER_COVERAGE === '1' && !!process.env.NODE_V8_COVERAGE;
 let takes = 0;
+let lastTake = 0;
 
 if (enabled && process.listenerCount('SIGTERM') === 0) process.once('SIGTERM', () => process.exit(0));
 
@@ -26,12 +27,13 @@ export function handleCoverageRequest(req: IncomingMessage, res: ServerResponse)
     res.writeHead(403).end();
     return true;
   }
-  // Two takes in the same millisecond would write the same file name: V8 names them by pid and time.
-  const wait = Date.now() + 2;
-  while (Date.now() < wait) {
-    /* spin two milliseconds at most, only at an execution boundary */
+  // Two takes in the same millisecond would write the same file name (V8 names them by pid and time):
+  // wait for the clock to move on, which only a take right after the previous one ever needs.
+  while (Date.now() <= lastTake) {
+    /* at most a millisecond, at an execution boundary */
   }
   v8.takeCoverage();
+  lastTake = Date.now();
   takes++;
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ pid: process.pid, takes }));
   return true;

@@ -29,7 +29,7 @@ export interface CounterexampleFile {
 
 export interface LoadedCounterexample {
   failures: Failure[];
-  responseLog: { execution_index: string; target_service_name?: string; method: string }[];
+  responseLog: { execution_index: string; source_service_name?: string; target_service_name?: string; method: string }[];
   test?: TestSpec;
   servicesConfig?: string;
   functionalTest: string;

@@ -11,7 +11,7 @@ import type { ServicesConfig } from './runner/service-config.js';
 /** The services the counterexample's calls came from or reached (the test process aside). */
 export function servicesOf(counterexample: LoadedCounterexample): string[] {
   const names = new Set<string>();
-  for (const entry of counterexample.responseLog as { source_service_name?: string; target_service_name?: string }[]) {
+  for (const entry of counterexample.responseLog) {
     if (entry.source_service_name && entry.source_service_name !== 'functional-test') names.add(entry.source_service_name);
     if (entry.target_service_name && entry.target_service_name !== 'external') names.add(entry.target_service_name);
   }

@@ -75,8 +75,10 @@ function totals(map: CoverageMap): LineTotals {
 
 async function report(tempDirectory: string, reportsDirectory: string, reporter: string[], root: string): Promise<CoverageMap> {
   const options = { tempDirectory, reportsDirectory, reporter, reporterOptions: { text: { file: 'coverage.txt' } }, exclude: EXCLUDE, excludeAfterRemap: true, excludeNodeModules: true, src: [root], all: false, resolve: '' };
-  await new Report(options).run();
-  return new Report(options).getCoverageMapFromAllCoverageFiles();
+  // One instance: c8 remembers the merged map, so the reports and the line sets share one merge.
+  const c8 = new Report(options);
+  await c8.run();
+  return c8.getCoverageMapFromAllCoverageFiles();
 }
 
 /** Builds the coverage report of the run in `outputDir`; `root` is where the sources are (the cwd). */
