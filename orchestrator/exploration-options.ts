@@ -59,6 +59,11 @@ export interface ExplorationOptions {
    * end (coverage/ in the output directory: fault-free vs all, and the lines only faults reached).
    */
   coverage?: boolean;
+  /**
+   * Executions run at once against the same services (default 1). Results are committed in the order one
+   * worker would produce them, so counts and executed fault sets do not depend on it (parallel.ts).
+   */
+  workers?: number;
   /** Progress: called once per execution. */
   onExecution?: (result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }) => void;
   log?: (message: string) => void;
