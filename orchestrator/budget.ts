@@ -56,6 +56,12 @@ export class Budget {
     return this.timeUp();
   }
 
+  /** How many more executions may be numbered after execution `numbered` (Infinity without --max-tests). */
+  remainingAfter(numbered: number): number {
+    if (this.timeUp()) return 0;
+    return this.maxTests === undefined ? Infinity : Math.max(0, this.maxTests - numbered);
+  }
+
   /** Why no further run (of any kind) may start, counting time only. */
   timeUp(): string | undefined {
     if (this.deadline !== undefined && Date.now() >= this.deadline) return `--time-budget ${this.timeText} used up`;

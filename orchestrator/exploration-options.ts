@@ -93,6 +93,7 @@ export interface Scope {
   triage: boolean;
   replays: number;
   inconclusiveRetries: number;
+  workers: number;
 }
 
 export function checkOptions(options: ExplorationOptions, startedAt: number): Scope {
@@ -105,7 +106,9 @@ export function checkOptions(options: ExplorationOptions, startedAt: number): Sc
   if (!Number.isInteger(inconclusiveRetries) || inconclusiveRetries < 0) {
     throw new InvalidOptionError(`--inconclusive-retries must be a whole number of at least 0 (got ${JSON.stringify(inconclusiveRetries)})`);
   }
+  const workers = options.workers === undefined ? 1 : positiveInteger('--workers', options.workers);
   return {
+    workers,
     budget: new Budget({ maxTests: options.maxTests, timeBudgetMs: options.timeBudgetMs }, startedAt),
     order,
     maxFaults: options.maxFaults === undefined ? undefined : positiveInteger('--max-faults', options.maxFaults),

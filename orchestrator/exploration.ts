@@ -18,6 +18,7 @@ import { TestSetupError } from './runner/test-runner.js';
 import { Session } from './session.js';
 import { injectedFailures, TestBed, type Run } from './test-bed.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
+import { ParallelRunner, type Attempted, type ParallelStats } from './parallel.js';
 import { runToken } from './auth.js';
 import { readJournal, readServicePorts, replayJournal, RUN_STATE } from './resume.js';
 import { triage, type FailingExecution, type TriageReport } from './triage.js';
@@ -36,9 +37,6 @@ export interface ExplorationOutcome {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** A run of an explored execution, with how many attempts it took (inconclusive ones re-run). */
-type Attempted = Run & { attempts: number; discarded: string[] };
 
 function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
   const byEi = new Map(calls.map((c) => [c.ei, c]));
@@ -73,6 +71,8 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
   const failingForTriage: FailingExecution[] = [];
   let triageReport: TriageReport | undefined;
   let replayStability: RunResults['replay_stability'];
+  let parallel: ParallelRunner | undefined;
+  let parallelStats: ParallelStats | undefined;
   let stopReason = 'every reachable execution was run or pruned';
   let complete = true;
   let allFaultsHit: boolean | undefined;
@@ -100,16 +100,55 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
    * An explored execution: it takes the next number. An inconclusive attempt is re-run under a fresh
    * execution id (inconclusive-retry.ts); the attempt that counts is returned.
    */
-  const runNumbered = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Attempted> => {
-    number++;
-    const n = number;
+  const attempt = async (n: number, id: string, failures: readonly Failure[], prefix: readonly Call[], slot = 0, restartCrashed = true): Promise<Attempted> => {
     const { run, attempts, discarded } = await runUntilDefinite(
-      (attempt) => bed.run(n, attempt === 1 ? `${runId}-${n}` : `${runId}-${n}-attempt-${attempt}`, failures, timeoutMs, prefix),
+      (k) => bed.run(n, k === 1 ? id : `${id}-attempt-${k}`, failures, timeoutMs, prefix, slot, restartCrashed),
       scope.inconclusiveRetries,
       () => interrupted,
     );
-    if (discarded.length > 0) log(`execution ${n}: ${discarded.length} inconclusive attempt(s) re-run (${discarded.join(' | ')})`);
     return { ...run, attempts, discarded };
+  };
+  const runNumbered = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Attempted> => {
+    number++;
+    const run = await attempt(number, `${runId}-${number}`, failures, prefix);
+    if (run.discarded.length > 0) log(`execution ${number}: ${run.discarded.length} inconclusive attempt(s) re-run (${run.discarded.join(' | ')})`);
+    return run;
+  };
+  /** A scheduled execution's run: from the parallel runner when there is one (parallel.ts). */
+  const runScheduled = async (te: ScheduledExecution): Promise<Attempted> => {
+    if (!parallel) return runNumbered(te.failures, te.prefix);
+    number++;
+    const run = await parallel.obtain(te, `${runId}-${number}`);
+    if (run.discarded.length > 0) log(`execution ${number}: ${run.discarded.length} inconclusive attempt(s) re-run (${run.discarded.join(' | ')})`);
+    return run;
+  };
+  /** `--workers N`: run executions ahead of their turn, unless something here needs them one at a time. */
+  const startParallel = () => {
+    if (scope.workers === 1) return;
+    const stateful = bed.parallelServices();
+    const why = options.coverage
+      ? '--coverage records each execution\'s coverage on its own'
+      : !stateful.ok
+        ? `service ${stateful.service} keeps state between executions (betweenExecutions, or "parallel": false)`
+        : bed.session.messagesWithoutExecutionId > 0
+          ? 'the fault-free execution sent messages without an execution id (the Python-compatible profile), which cannot be attributed while executions run at once'
+          : undefined;
+    if (why) {
+      log(`--workers ${scope.workers}: ${why}; running one execution at a time`);
+      parallelStats = { workers: scope.workers, ahead: 0, wasted: 0, wasted_ms: 0, peak: 1, fallback: why };
+      return;
+    }
+    parallel = new ParallelRunner({
+      workers: scope.workers,
+      explorer,
+      session: bed.session,
+      execute: (slot, id, te) => attempt(0, id, te.failures, te.prefix, slot, false),
+      restartCrashed: () => bed.restartCrashed(),
+      remaining: () => scope.budget.remainingAfter(number),
+      aheadId: (k) => `${runId}-ahead-${k}`,
+      log,
+    });
+    parallelStats = parallel.stats;
   };
 
   /** The result line of an execution that ran. */
@@ -203,7 +242,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
   }
 
   try {
-    await bed.start({ ...options, servicePorts, token });
+    await bed.start({ ...options, servicePorts, token, slots: options.counterexample ? 1 : scope.workers });
     writer.writeJson(RUN_STATE, { service_ports: bed.servicePorts() });
 
     if (options.counterexample) {
@@ -254,6 +293,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       return finish();
     }
 
+    startParallel();
     for (;;) {
       if (interrupted) {
         stopWhy('interrupted');
@@ -269,11 +309,12 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       const te: ScheduledExecution = step.execution;
       const prefix = te.prefix;
       if (step.kind === 'pruned') {
+        parallel?.discard(te.key);
         number++;
         record({ number, status: 'pruned', faults: faultEntries(te.failures, prefix) }, [], te.failures, false);
         continue;
       }
-      const run = await runNumbered(te.failures, prefix);
+      const run = await runScheduled(te);
       if (interrupted) {
         stopWhy('interrupted');
         break;
@@ -288,6 +329,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       }
     }
 
+    await parallel?.drain();
     if (failingForTriage.length > 0 && !interrupted) {
       triageReport = await triage(failingForTriage, {
         explored,
@@ -340,6 +382,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         triage: scope.triage,
         replays: scope.replays,
         inconclusive_retries: scope.inconclusiveRetries,
+        workers: scope.workers,
         timeout_ms: timeoutMs,
         services_config: options.servicesConfig ?? null,
       },
@@ -362,6 +405,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       executions,
       ...(triageReport ? { triage: triageReport } : {}),
       ...(replayStability ? { replay_stability: replayStability } : {}),
+      ...(parallelStats ? { parallel: parallelStats } : {}),
       ...(properties.length > 0 ? { properties } : {}),
     };
     const resultsPath = writer.writeJson('results.json', results);

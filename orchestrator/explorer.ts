@@ -84,6 +84,22 @@ export class Explorer {
   }
 
   /**
+   * The executions `next()` would return, in that order, if none finished meanwhile (parallel.ts runs
+   * them ahead of their turn). Lazy: callers stop reading when they have enough.
+   */
+  upcoming(): Iterable<ScheduledExecution> {
+    return this.frontier.upcoming();
+  }
+
+  /**
+   * Whether `next()` would prune this execution now. Evidence only accumulates (reduction.ts), so an
+   * execution prunable now is pruned at its turn too: running it ahead would be wasted.
+   */
+  wouldPrune(execution: ScheduledExecution): boolean {
+    return this.options.dynamicReduction && this.reduction.shouldPrune(execution);
+  }
+
+  /**
    * Records a finished execution and schedules its children. `scheduled` is what was planned (undefined
    * for the fault-free execution); `calls` is what happened, in canonical order. `generate: false` records
    * without exploring further (a replayed counterexample).

@@ -23,6 +23,8 @@ export interface Frontier {
   pop(): ScheduledExecution | undefined;
   /** Every waiting execution's key, in no guaranteed order (for state digests). */
   keys(): string[];
+  /** The waiting executions in the order `pop` would return them if nothing were pushed meanwhile. */
+  upcoming(): Iterable<ScheduledExecution>;
 }
 
 export function createFrontier(order: ExplorationOrder): Frontier {
@@ -46,6 +48,10 @@ class DepthFirstFrontier implements Frontier {
 
   keys(): string[] {
     return this.stack.map((s) => s.key);
+  }
+
+  *upcoming(): Iterable<ScheduledExecution> {
+    for (let i = this.stack.length - 1; i >= 0; i--) yield this.stack[i];
   }
 }
 
@@ -76,5 +82,12 @@ class BySizeFrontier implements Frontier {
 
   keys(): string[] {
     return this.bySize.flatMap((bucket) => bucket.map((s) => s.key));
+  }
+
+  *upcoming(): Iterable<ScheduledExecution> {
+    for (let k = this.smallest; k < this.bySize.length; k++) {
+      const bucket = this.bySize[k];
+      for (let i = bucket.length - 1; i >= 0; i--) yield bucket[i];
+    }
   }
 }

@@ -48,6 +48,8 @@
  *                     "failed_examples", "satisfied", "verdict" }]  (a sometimes property never held fails the run),
  *   "replay_stability"?: { "runs", "reproduced", "stability" }   (a counterexample replayed with --replays N:
  *                          N more runs, how many gave the first run's verdict class, deterministic or flaky),
+ *   "parallel"?: { "workers", "ahead", "wasted", "wasted_ms", "peak", "fallback"? }  (--workers above 1: executions run
+ *                ahead of their turn, runs discarded, and why it fell back to one at a time if it did),
  *   "triage"?: {                                 (present when triage ran: failures found and triage on)
  *     "replays_per_counterexample", "minimisation_runs", "answered_without_running", "confirmation_runs",
  *     "stopped"?: why triage was cut short,
@@ -61,6 +63,7 @@
 import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CallNode, EntryResponse } from './call-tree.js';
+import type { ParallelStats } from './parallel.js';
 import type { PropertySummary, PropertyTally } from './property-summary.js';
 import type { TestSpec } from './counterexample.js';
 import type { Call, Failure } from './model.js';
@@ -123,6 +126,7 @@ export interface RunResults {
   /** sometimes/always/unreachable properties reported during the run (absent when none was). */
   properties?: PropertySummary[];
   replay_stability?: { runs: number; reproduced: number; stability: Stability };
+  parallel?: ParallelStats;
 }
 
 export class ResultsWriter {

@@ -20,6 +20,13 @@ export class Session {
   private readonly targetsByEi = new Map<string, Set<string>>();
   private readonly methodByEi = new Map<string, string>();
   lateMessages = 0;
+  /**
+   * Set while executions may run at once (parallel.ts). A message without an execution id cannot be
+   * attributed then; such messages are counted (always), and the exploration falls back to one execution
+   * at a time when it sees one.
+   */
+  parallel = false;
+  messagesWithoutExecutionId = 0;
   backgroundCalls: string[] = [];
   private readonly warn: (message: string) => void;
 
@@ -54,7 +61,11 @@ export class Session {
   }
 
   private executionFor(executionId: string | undefined): Execution | undefined {
-    return executionId === undefined ? this.current : this.active.get(executionId);
+    if (executionId !== undefined) return this.active.get(executionId);
+    this.messagesWithoutExecutionId++;
+    if (!this.parallel) return this.current;
+    // With one execution running it can only be that one's; with several, none can be vouched for.
+    return this.active.size === 1 ? this.active.values().next().value : undefined;
   }
 
   private late(what: string): Answer {

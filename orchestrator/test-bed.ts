@@ -24,6 +24,8 @@ export interface Run {
   judgement: Judgement;
   /** The responses entry services sent to the test. */
   entry: EntryResponse[];
+  /** Services found exited when the execution ended (restarted by `run` unless told not to). */
+  crashed: string[];
   /** The sometimes/always/unreachable properties evaluated during the execution. */
   properties: PropertyTally[];
 }
@@ -43,6 +45,8 @@ export interface TestBedOptions {
   token?: string;
   /** Service ports to reuse (a resumed run: resume.ts). */
   servicePorts?: Record<string, number>;
+  /** Test runners to start, one per execution that may run at once (parallel.ts); default 1. */
+  slots?: number;
 }
 
 export const SETTLE_GRACE_MS = 2_000;
@@ -63,7 +67,8 @@ export class TestBed {
   readonly session: Session;
   private server?: OrchestratorServer;
   private services?: ServiceManager;
-  private runner?: TestRunner;
+  /** One runner per slot; an in-process test function is one runner shared by every slot. */
+  private runners: TestRunner[] = [];
   private coverageDir?: string;
   /** Carried by every process this run starts, swept at close (runner/run-marker.ts). */
   readonly marker = newRunMarker();
@@ -92,7 +97,14 @@ export class TestBed {
       endpoints = this.services.endpoints();
     }
     const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker, token: options.token };
-    this.runner = runnerFor(options, ctx);
+    const slots = options.test.kind === 'function' ? 1 : Math.max(1, options.slots ?? 1);
+    for (let i = 0; i < slots; i++) this.runners.push(runnerFor(options, ctx));
+  }
+
+  /** Whether every started service accepts executions at once (see `parallel` in service-config.ts). */
+  parallelServices(): { ok: true } | { ok: false; service: string } {
+    const stateful = this.services?.specs().find((s) => !s.parallel);
+    return stateful ? { ok: false, service: stateful.name } : { ok: true };
   }
 
   /** The port of each started service (recorded so that a resumed run can reuse them). */
@@ -102,30 +114,40 @@ export class TestBed {
     return ports;
   }
 
-  /** Runs the test once with these faults; `prefix` is the scheduled prefix to check (empty for replays). */
-  async run(number: number, id: string, failures: readonly Failure[], timeoutMs: number, prefix: readonly Call[] = []): Promise<Run> {
+  /**
+   * Runs the test once with these faults; `prefix` is the scheduled prefix to check (empty for replays).
+   * `slot` picks the test runner (parallel runs use one each). Crashed services are restarted before it
+   * returns unless `restartCrashed` is false (parallel.ts restarts them once the other runs have drained).
+   */
+  async run(number: number, id: string, failures: readonly Failure[], timeoutMs: number, prefix: readonly Call[] = [], slot = 0, restartCrashed = true): Promise<Run> {
     await this.services?.beforeExecution();
     const execution = this.session.begin(number, id, failures);
-    const outcome = await this.runner!.run(id, timeoutMs);
+    const outcome = await this.runners[slot % this.runners.length].run(id, timeoutMs);
     let quiet = await execution.quiescent(SETTLE_GRACE_MS);
     await new Promise((r) => setImmediate(r)); // let messages already on the wire land
     if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
     const calls = execution.finish();
     this.session.end(execution, calls);
+    await this.services?.settleExits();
     const crashed = this.services?.crashed() ?? [];
     const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
     if (this.coverageDir) await this.services!.collectCoverage(join(this.coverageDir, 'executions', id));
-    for (const c of crashed) await this.services!.restart(c.name);
-    return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties };
+    if (restartCrashed) await this.restartCrashed();
+    return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name) };
   }
 
-  /** Abandons the execution in flight (Ctrl-C). */
+  /** Starts every exited service again (and waits for its health check). */
+  async restartCrashed(): Promise<void> {
+    for (const c of this.services?.crashed() ?? []) await this.services!.restart(c.name);
+  }
+
+  /** Abandons the executions in flight (Ctrl-C). */
   abort(): void {
-    void this.runner?.close();
+    for (const r of this.runners) void r.close();
   }
 
   async close(): Promise<void> {
-    await this.runner?.close();
+    for (const r of this.runners) await r.close();
     await this.services?.stop();
     sweepMarked(this.marker); // whatever any of them left behind, in its process group or not
     await this.server?.close();

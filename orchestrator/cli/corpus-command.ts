@@ -38,7 +38,7 @@ function catalogue(app: string, choice: CorpusCatalogue): FaultCatalogue {
   return staticCatalogue(ROOT, app);
 }
 
-async function exploreOnce(app: CorpusApp, testExport: string | undefined, choice: CorpusCatalogue, dynamicReduction: boolean, outputDir: string): Promise<ExplorationOutcome> {
+async function exploreOnce(app: CorpusApp, testExport: string | undefined, choice: CorpusCatalogue, dynamicReduction: boolean, outputDir: string, workers: number): Promise<ExplorationOutcome> {
   const file = join(ROOT, 'dist/functional-tests', `${app.name}.js`);
   return explore(
     withDefaults({
@@ -47,6 +47,7 @@ async function exploreOnce(app: CorpusApp, testExport: string | undefined, choic
       catalogue: catalogue(app.name, choice),
       dynamicReduction,
       outputDir,
+      workers,
       // The table compares counts and times with the published ones: no triage replays on top.
       triage: false,
     }),
@@ -57,7 +58,7 @@ function ranDuration(outcome: ExplorationOutcome): number {
   return outcome.results.executions.reduce((sum, e) => sum + (e.duration_ms ?? 0), 0);
 }
 
-export async function runCorpus(names: string[], choice: CorpusCatalogue, withoutReduction: boolean, outputDir: string, onRow: (row: CorpusRow) => void): Promise<CorpusRow[]> {
+export async function runCorpus(names: string[], choice: CorpusCatalogue, withoutReduction: boolean, outputDir: string, onRow: (row: CorpusRow) => void, workers = 1): Promise<CorpusRow[]> {
   const unknown = names.filter((n) => !CORPUS_APPS.some((a) => a.name === n));
   if (unknown.length) throw new UsageError(`unknown corpus application(s): ${unknown.join(', ')} (known: ${CORPUS_APPS.map((a) => a.name).join(', ')})`);
   const apps = names.length ? CORPUS_APPS.filter((a) => names.includes(a.name)) : CORPUS_APPS;
@@ -65,8 +66,8 @@ export async function runCorpus(names: string[], choice: CorpusCatalogue, withou
   for (const app of apps) {
     for (const test of app.tests) {
       const dir = join(outputDir, app.name, test.export ?? 'default');
-      const reduced = await exploreOnce(app, test.export, choice, true, join(dir, 'with-reduction'));
-      const full = withoutReduction ? await exploreOnce(app, test.export, choice, false, join(dir, 'without-reduction')) : undefined;
+      const reduced = await exploreOnce(app, test.export, choice, true, join(dir, 'with-reduction'), workers);
+      const full = withoutReduction ? await exploreOnce(app, test.export, choice, false, join(dir, 'without-reduction'), workers) : undefined;
       const c = reduced.results.counts;
       const published = app.published;
       const row: CorpusRow = {

@@ -63,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
           .option('ei-compat', { type: 'boolean', default: false, describe: "the original's execution-index counters (repeated calls in downstream services share one identity)" })
           .option('max-tests', { type: 'number', describe: 'stop after N executions, the fault-free and pruned ones included (as the original NUM_TESTS); triage replays not counted' })
           .option('max-faults', { type: 'number', describe: 'schedule fault sets of at most K faults (1 = single faults only, the Java version\'s "suppress combinations"); larger ones are never generated, and counted' })
+          .option('workers', { type: 'number', default: 1, describe: 'run N executions at once against the same services, committed in one-worker order: same counts and fault sets, less wall time (one at a time with --coverage, stateful services or the Python-compatible profile)' })
           .option('time-budget', { type: 'string', describe: 'stop starting executions after this long (90s, 5m, 1h; a bare number is seconds); the one in flight finishes' })
           .option('order', { choices: ['dfs', 'by-size'] as const, default: 'dfs' as const, describe: "dfs: the original's depth-first order; by-size: every single fault, then every pair, ..." })
           .option('include-service', { type: 'string', array: true, describe: 'inject faults only on calls to these services (callees; * wildcards)' })
@@ -101,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
           eiCompat: a.eiCompat,
           maxTests: a.maxTests,
           maxFaults: a.maxFaults,
+          workers: a.workers,
           timeBudget: a.timeBudget,
           order: a.order,
           filters: filtersFrom(a),
@@ -130,10 +132,16 @@ async function main(argv: string[]): Promise<number> {
           .option('catalogue', { choices: ['static', 'status-only', 'default'] as const, default: 'static' as const, describe: 'fault catalogue' })
           .option('without-reduction', { type: 'boolean', default: true, describe: 'also explore without dynamic reduction' })
           .option('output-dir', { type: 'string', default: '.filibuster/corpus' })
-          .option('json', { type: 'boolean', default: false, describe: 'write corpus-results.json in the output directory' }),
+          .option('json', { type: 'boolean', default: false, describe: 'write corpus-results.json in the output directory' })
+          .option('workers', { type: 'number', default: 1, describe: 'executions at once (as for filibuster run)' }),
       async (a) => {
-        const rows = await runCorpus((a.apps as string[] | undefined) ?? [], a.catalogue as CorpusCatalogue, a.withoutReduction, a.outputDir, (row) =>
-          process.stderr.write(`${row.app} (${row.test}): ${row.ranWithReduction} ran, ${row.prunedWithReduction} pruned\n`),
+        const rows = await runCorpus(
+          (a.apps as string[] | undefined) ?? [],
+          a.catalogue as CorpusCatalogue,
+          a.withoutReduction,
+          a.outputDir,
+          (row) => process.stderr.write(`${row.app} (${row.test}): ${row.ranWithReduction} ran, ${row.prunedWithReduction} pruned\n`),
+          a.workers,
         );
         process.stdout.write(corpusTable(rows) + '\n');
         if (a.json) process.stdout.write(`Written: ${writeCorpusJson(a.outputDir, rows)}\n`);

@@ -35,6 +35,8 @@ export interface RunArgs {
   eiCompat: boolean;
   maxTests?: number;
   maxFaults?: number;
+  /** Executions at once (parallel.ts). */
+  workers?: number;
   /** As given: "90s", "5m", ... */
   timeBudget?: string;
   order?: ExplorationOrder;
@@ -112,6 +114,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     failFast: args.failFast,
     maxTests: args.maxTests,
     maxFaults: args.maxFaults,
+    workers: args.workers,
     timeBudgetMs: args.timeBudget !== undefined ? parseDuration(args.timeBudget) : undefined,
     order: args.order,
     filters: args.filters,

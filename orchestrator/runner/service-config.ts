@@ -17,7 +17,8 @@
  * without the preload (a stub of an outside host). A service that keeps state across requests (a circuit
  * breaker, a request history) makes executions depend on each other; `betweenExecutions` restores it
  * before every execution: `"restart"` (stop, start, health-check) or `{ "reset": "/path" }` (a POST to
- * that path, which must answer 2xx). `url` instead of `command` points at a service that is
+ * that path, which must answer 2xx). Such a service also keeps `--workers N` at one execution at a time,
+ * and so does `"parallel": false` (state the config cannot restore, e.g. a shared database). `url` instead of `command` points at a service that is
  * already running (docker compose, Kubernetes): it is health-checked, never started or stopped.
  * `source` (optional, relative to `cwd`) names the service's entry source file for the static analyser
  * (`filibuster analyze --config`); without it the analyser maps the command's script to its source
@@ -37,6 +38,8 @@ export interface ServiceSpec {
   instrument: boolean;
   startTimeoutMs: number;
   betweenExecutions?: 'restart' | { reset: string };
+  /** Whether executions may run at once against it (`--workers`): false when it keeps state. */
+  parallel: boolean;
   /** The entry source file, absolute (for the static analyser), when the config names it. */
   source?: string;
 }
@@ -104,6 +107,7 @@ export function loadServicesConfig(file: string): ServicesConfig {
     ) {
       fail(file, `${place}.betweenExecutions`, 'must be "restart" or { "reset": "/path" }');
     }
+    if (s.parallel !== undefined && typeof s.parallel !== 'boolean') fail(file, `${place}.parallel`, 'must be true or false');
     if (s.source !== undefined && typeof s.source !== 'string') fail(file, `${place}.source`, 'must be a string (a path relative to cwd)');
     const cwd = typeof s.cwd === 'string' ? resolve(base, s.cwd) : base;
     services.push({
@@ -117,6 +121,7 @@ export function loadServicesConfig(file: string): ServicesConfig {
       instrument: s.instrument !== false,
       startTimeoutMs: typeof s.startTimeoutMs === 'number' ? s.startTimeoutMs : 15_000,
       betweenExecutions: between as ServiceSpec['betweenExecutions'],
+      parallel: s.parallel !== false && between === undefined,
       source: typeof s.source === 'string' ? resolve(cwd, s.source) : undefined,
     });
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COVERAGE_PATH } from '../../instrumentation/coverage-control.js';
 import { freePort, stopTree, Tail } from './process-tree.js';
+import { hasEnded, serviceProcesses } from './liveness.js';
 import { RUN_MARKER_VAR, sweepMarked } from './run-marker.js';
 import type { ServiceSpec, ServicesConfig } from './service-config.js';
 
@@ -30,6 +31,10 @@ interface Running {
   log?: WriteStream;
   tail: Tail;
   exit?: string;
+  /** Resolves when the child exits. */
+  exited?: Promise<void>;
+  /** The processes watched for an early end (liveness.ts), found once the service is healthy. */
+  watched?: number[];
 }
 
 export interface ServiceOptions {
@@ -49,6 +54,9 @@ export interface ServiceOptions {
   ports?: Record<string, number>;
 }
 
+/** How long an ended service's shell may take to exit after its command did. */
+const EXIT_WAIT_MS = 2_000;
+
 function interpolate(text: string, vars: Record<string, string>, where: string): string {
   return text.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
     if (!(name in vars)) throw new ServiceError(`${where}: unknown variable \${${name}} (known: ${Object.keys(vars).join(', ')})`);
@@ -65,6 +73,11 @@ export class ServiceManager {
   constructor(config: ServicesConfig, options: ServiceOptions) {
     this.config = config;
     this.options = options;
+  }
+
+  /** The configured services, in start order. */
+  specs(): readonly ServiceSpec[] {
+    return this.config.services;
   }
 
   endpoints(): Record<string, ServiceEndpoint> {
@@ -134,11 +147,29 @@ export class ServiceManager {
           r.log?.write(chunk);
         });
       }
-      child.on('exit', (code, signal) => {
-        r.exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
-      });
+      r.watched = undefined;
+      r.exited = new Promise((resolve) =>
+        child.on('exit', (code, signal) => {
+          r.exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
+          resolve();
+        }),
+      );
     }
     await this.waitHealthy(r);
+    if (r.child?.pid !== undefined) r.watched = serviceProcesses(r.child.pid);
+  }
+
+  /**
+   * Waits (briefly) for the exit event of every service whose process has already ended, so that a
+   * crash just before the test's end is seen by `crashed()` now, and blamed on this execution.
+   */
+  async settleExits(): Promise<void> {
+    for (const r of this.running.values()) {
+      if (r.exit || !r.watched?.some(hasEnded)) continue;
+      await Promise.race([r.exited, new Promise((resolve) => setTimeout(resolve, EXIT_WAIT_MS).unref())]);
+      // A process of a compound command that ended on purpose: not waited for again.
+      if (!r.exit) r.watched = r.watched.filter((pid) => !hasEnded(pid));
+    }
   }
 
   private async waitHealthy(r: Running): Promise<void> {
