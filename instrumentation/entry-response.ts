@@ -33,20 +33,22 @@ export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, s
   };
   send(PATHS.entryResponse, { ...base, phase: 'start' });
   const hash = createHash('md5');
+  // Set once the response is reported (the hash is then final): a write or end after that, which the
+  // response itself refuses (a client gone, an error handler ending it twice), must not throw here.
+  let reported = false;
   const write = res.write;
   const end = res.end;
   res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
     const b = chunkBuffer(chunk, rest[0]);
-    if (b) hash.update(b);
+    if (b && !reported) hash.update(b);
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   } as typeof res.write;
   res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
     const b = chunkBuffer(chunk, rest[0]);
-    if (b) hash.update(b);
+    if (b && !reported) hash.update(b);
     return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
   } as typeof res.end;
   // 'close' also covers a response that is never finished (the socket died): reported without a hash.
-  let reported = false;
   const report = () => {
     if (reported) return;
     reported = true;

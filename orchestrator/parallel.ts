@@ -87,6 +87,8 @@ export class ParallelRunner {
   private draining?: Promise<void>;
   private releaseDrain?: () => void;
   private alone = false;
+  /** An error that ends the exploration (a crashed service that could not be restarted). */
+  private failure?: unknown;
   private stopped = false;
   private sequence = 0;
   private readonly attributedBaseline: number;
@@ -107,6 +109,7 @@ export class ParallelRunner {
    */
   async obtain(execution: ScheduledExecution, id: string): Promise<Attempted> {
     for (;;) {
+      if (this.failure !== undefined) throw this.failure;
       // Every wait below re-checks from the top: a crash may have started a drain meanwhile.
       if (this.draining) {
         await this.draining;
@@ -149,8 +152,12 @@ export class ParallelRunner {
   async drain(): Promise<void> {
     this.stopped = true;
     for (const job of this.jobs.values()) this.waste(job);
-    while (this.running.size > 0) await Promise.race([...this.running].map((j) => j.done));
+    while (this.running.size > 0 || this.draining) {
+      if (this.draining) await this.draining;
+      else await Promise.race([...this.running].map((j) => j.done));
+    }
     this.options.session.parallel = false;
+    if (this.failure !== undefined) throw this.failure;
   }
 
   /** Starts runs ahead on the free runners, in the order the frontier would give them. */
@@ -213,7 +220,12 @@ export class ParallelRunner {
       if (!this.draining) {
         this.draining = new Promise((resolve) => (this.releaseDrain = resolve));
         while (this.running.size > 0) await Promise.race([...this.running].map((j) => j.done));
-        await this.options.restartCrashed();
+        try {
+          await this.options.restartCrashed();
+        } catch (err) {
+          // A service that does not come back stops the exploration, as it does with one worker.
+          this.failure ??= err;
+        }
         const release = this.releaseDrain!;
         this.draining = undefined;
         this.releaseDrain = undefined;
