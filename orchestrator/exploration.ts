@@ -10,7 +10,8 @@ import { callTree } from './call-tree.js';
 import { buildCounterexample } from './counterexample.js';
 import { checkOptions, type ExplorationOptions } from './exploration-options.js';
 import { Explorer } from './explorer.js';
-import { describeFailure, faultSetKey, type Call, type Failure, type ScheduledExecution } from './model.js';
+import { faultEntries } from './fault-entries.js';
+import { faultSetKey, type Call, type Failure, type ScheduledExecution } from './model.js';
 import { summariseProperties } from './property-summary.js';
 import { writeReports } from './report/index.js';
 import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults, type Verdict } from './results.js';
@@ -39,16 +40,6 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** A run of an explored execution, with how many attempts it took (inconclusive ones re-run). */
 type Attempted = Run & { attempts: number; discarded: string[] };
-
-function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
-  const byEi = new Map(calls.map((c) => [c.ei, c]));
-  return failures.map((f) => ({
-    description: describeFailure(f, byEi.get(f.execution_index)),
-    execution_index: f.execution_index,
-    ...(f.forced_exception ? { forced_exception: f.forced_exception } : {}),
-    ...(f.failure_metadata ? { failure_metadata: f.failure_metadata } : {}),
-  }));
-}
 
 const isFailing = (v: Verdict | undefined) => v === 'fail' || v === 'crash' || v === 'hang';
 

@@ -14,18 +14,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { resiliencyMatrix } from '../orchestrator/report/matrix.js';
 import type { RunResults } from '../orchestrator/results.js';
 import { DIST, ROOT, run, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-async function tutorial(fixed: boolean): Promise<{ dir: string; results: RunResults }> {
+async function tutorial(): Promise<{ dir: string; results: RunResults }> {
   const dir = tempDir();
   const outcome = await run({
     test: { kind: 'module', value: join(DIST, 'functional-tests/foo-bar-baz.js') },
     servicesConfig: join(ROOT, 'corpus/foo-bar-baz/services.json'),
-    serviceEnv: fixed ? { TUTORIAL_FIXED: '1' } : {},
     outputDir: dir,
   });
   return { dir, results: outcome.results };
@@ -33,7 +31,7 @@ async function tutorial(fixed: boolean): Promise<{ dir: string; results: RunResu
 
 test('the tutorial report in headless Chromium: failing row, faulted call, matrix cell "down" for foo → bar', async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-  const { dir } = await tutorial(false);
+  const { dir } = await tutorial();
   const report = join(dir, 'report.html');
   assert.ok(existsSync(report));
   const browser = await chromium.launch({
@@ -90,7 +88,7 @@ function validate(schema: string, file: string): { valid: boolean; output: strin
 }
 
 test('junit.xml: one test case per execution run, the failure with its fault set; valid against the Jenkins and Ant JUnit schemas', async () => {
-  const { dir, results } = await tutorial(false);
+  const { dir, results } = await tutorial();
   const file = join(dir, 'junit.xml');
   const xml = readFileSync(file, 'utf8');
   const ran = results.executions.filter((e) => e.status === 'ran');
@@ -122,15 +120,4 @@ test('junit.xml: one test case per execution run, the failure with its fault set
   const noProperty = drifted('no-property', xml.replace(/<properties>[^]*<\/properties>/, '<properties></properties>'));
   assert.equal(validate(SCHEMAS.ant, noProperty).valid, true);
   assert.equal(validate(SCHEMAS.jenkins, noProperty).valid, false);
-});
-
-test('resiliency matrix of the fixed tutorial: every edge degraded (foo answers 503), none down', async () => {
-  const { results } = await tutorial(true);
-  const m = resiliencyMatrix(results);
-  assert.deepEqual(m.entryPoints, ['foo GET /foo']);
-  assert.deepEqual(m.edges, ['foo → bar', 'bar → baz']);
-  assert.equal(m.cells['foo GET /foo']['foo → bar'].state, 'degraded');
-  assert.equal(m.cells['foo GET /foo']['bar → baz'].state, 'degraded');
-  // The 503 on foo → bar was pruned, the other four single faults on that edge ran.
-  assert.deepEqual(m.cells['foo GET /foo']['foo → bar'].executions, [7, 8, 9, 10, 11]);
 });
