@@ -144,8 +144,11 @@ export async function corpusBench(names: string[], modes: Mode[], onRow: (row: C
   for (const app of CORPUS_APPS.filter((a) => names.includes(a.name))) {
     for (const test of app.tests) {
       const row: CorpusBenchRow = { app: app.name, test: test.label, runs: {} };
-      for (const mode of modes) row.runs[mode] = await exploreIn(app, test, mode);
-      if (modes.includes('spawn')) row.bareMs = await bareProcess(app, test);
+      for (const mode of modes) {
+        row.runs[mode] = await exploreIn(app, test, mode);
+        // Right after the spawn run, so both see the machine in the same state.
+        if (mode === 'spawn') row.bareMs = await bareProcess(app, test);
+      }
       rows.push(row);
       onRow(row);
     }
