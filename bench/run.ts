@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { explore, withDefaults } from '../orchestrator/exploration.js';
 import { analysisTimes } from './analysis.js';
+import { DEFAULT_APPS, MODES, printCorpusBench } from './corpus.js';
 import { ENGINE_HEADERS, engineRowCells, engineScaling } from './engine.js';
 import { instrumentationOverhead, machine, OVERHEAD_HEADERS } from './overhead.js';
 import { spawnCost, SPAWN_HEADERS } from './spawn-cost.js';
@@ -50,6 +51,9 @@ async function main(): Promise<void> {
   console.log(table(OVERHEAD_HEADERS, await instrumentationOverhead()));
   console.log('\nA fresh Node process doing one loopback request (spawn mode pays this per execution)');
   console.log(table(SPAWN_HEADERS, await spawnCost()));
+  console.log();
+  // Spawn mode against the test module, 1/2/4 workers; a count mismatch between modes fails the run.
+  if (!(await printCorpusBench(DEFAULT_APPS, MODES))) process.exitCode = 1;
   console.log('\nEngine scaling (explorer alone, simulated 10-call fan-out app, dynamic reduction on; heap after GC)');
   const rows = engineScaling(10, [100, 1_000, 10_000, 100_000]);
   console.log(table(ENGINE_HEADERS, rows.map(engineRowCells)));

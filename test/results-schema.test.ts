@@ -1,7 +1,8 @@
 /**
  * results.json validates against its documented JSON Schema (orchestrator/results.schema.json), for runs
  * that exercise every optional part: failures with triage groups, pruned executions, entry responses and
- * call trees, properties, a bounded run, a replay with its stability. And the schema rejects a drifted file.
+ * call trees, fault edges, properties, a bounded run, a replay with its stability. And the schema rejects a
+ * drifted file.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -29,6 +30,9 @@ test('results.json of real runs validate against the schema', async () => {
   const buggy = await run({ test: { kind: 'module', value: TUTORIAL }, servicesConfig: SERVICES });
   assert.ok(buggy.results.triage && buggy.results.triage.groups.length === 1, 'the buggy tutorial has one failure group');
   check(JSON.parse(readFileSync(buggy.resultsPath, 'utf8')), 'buggy tutorial');
+  // Every fault of the tutorial is on a known call, so each records its edge (groups' faults too).
+  const entries = [...buggy.results.executions.flatMap((e) => e.faults), ...buggy.results.triage.groups.flatMap((g) => g.faults)];
+  assert.ok(entries.length > 0 && entries.every((f) => f.edge && f.edge.caller && f.edge.callee), JSON.stringify(entries));
 
   const properties = await run({ test: { kind: 'module', value: join(DIST, 'test/fixtures/properties-test.js#degrades') }, servicesConfig: SERVICES, serviceEnv: { TUTORIAL_FIXED: '1' } });
   assert.ok(properties.results.properties?.length === 2);
@@ -47,7 +51,7 @@ test('results.json of real runs validate against the schema', async () => {
   check(replayed, 'replay');
 });
 
-test('the schema rejects a results file that drifted (unknown field, wrong verdict, missing count)', async () => {
+test('the schema rejects a results file that drifted (unknown field, wrong verdict, missing count, malformed edge)', async () => {
   const outcome = await run({ test: { kind: 'module', value: TUTORIAL }, servicesConfig: SERVICES, serviceEnv: { TUTORIAL_FIXED: '1' } });
   const good = JSON.parse(readFileSync(outcome.resultsPath, 'utf8')) as Record<string, unknown> & RunResults;
   check(good, 'fixed tutorial');
@@ -55,4 +59,11 @@ test('the schema rejects a results file that drifted (unknown field, wrong verdi
   assert.equal(validate({ ...good, executions: [{ ...good.executions[0], verdict: 'passed' }] }), false);
   const { ran: _ran, ...counts } = good.counts;
   assert.equal(validate({ ...good, counts }), false);
+  // A fault's edge: the callee may be null (no client named it), never missing or of another type.
+  const withEdge = (edge: unknown) => ({ ...good, executions: good.executions.map((e) => ({ ...e, faults: e.faults.map((f) => ({ ...f, edge })) })) });
+  assert.ok(good.executions.some((e) => e.faults.length > 0));
+  assert.equal(validate(withEdge({ caller: 'foo', callee: null })), true);
+  assert.equal(validate(withEdge({ caller: 'foo' })), false);
+  assert.equal(validate(withEdge({ caller: 'foo', callee: 5001 })), false);
+  assert.equal(validate(withEdge({ caller: 'foo', callee: 'bar', port: 5001 })), false);
 });

@@ -7,8 +7,9 @@
  *   - down: the test failed (assertion, crash or hang).
  * A cell with no single-fault execution is "pruned" when dynamic reduction skipped them all (their
  * outcome equals one already seen), or "untested" when the catalogue had no fault for that edge.
+ * Columns are the edges of the call trees and the edges recorded with the faults (results.json).
  */
-import type { ExecutionResult, RunResults } from '../results.js';
+import type { ExecutionResult, FaultEdge, FaultEntry, RunResults } from '../results.js';
 
 export type CellState = 'up' | 'degraded' | 'down' | 'pruned' | 'untested';
 
@@ -30,10 +31,23 @@ export interface ResiliencyMatrix {
 const RANK: Record<CellState, number> = { untested: 0, pruned: 1, up: 2, degraded: 3, down: 4 };
 const THE_TEST = 'the test';
 
-/** "503 on foo → bar (GET /bar)" → "foo → bar". */
-export function edgeOf(description: string): string | undefined {
+/** A column label: "foo → bar", or "foo → ?" when no client named the callee. */
+export function edgeLabel(edge: FaultEdge): string {
+  return `${edge.caller} → ${edge.callee ?? '?'}`;
+}
+
+/**
+ * "503 on foo → bar (GET /bar)" → "foo → bar". Only for fault entries without a recorded edge: results
+ * of runs resumed from a journal written before the edge was recorded.
+ */
+export function edgeOfDescription(description: string): string | undefined {
   const m = / on (.+? → .+?) \(/.exec(description) ?? / on (.+? → .+)$/.exec(description);
   return m?.[1];
+}
+
+/** The edge a fault was injected on: as recorded, else read from its description (older files). */
+export function faultEdge(fault: FaultEntry): string | undefined {
+  return fault.edge ? edgeLabel(fault.edge) : edgeOfDescription(fault.description);
 }
 
 function entryKey(e: { service: string; method: string; path: string }): string {
@@ -72,7 +86,7 @@ export function resiliencyMatrix(results: RunResults): ResiliencyMatrix {
   }
   for (const e of results.executions) {
     if (e.faults.length !== 1) continue;
-    const edge = edgeOf(e.faults[0].description);
+    const edge = faultEdge(e.faults[0]);
     if (!edge) continue;
     addEdge(edge);
     for (const entry of entryPoints) {

@@ -1,0 +1,93 @@
+/**
+ * The resiliency matrix reads each fault's edge as results.json records it (caller, callee), not from the
+ * fault's description; files without recorded edges (runs resumed from an older journal) still give the
+ * same matrix, read from the descriptions. Real explorations of corpus apps: the tutorial (foo → bar → baz)
+ * and cinema-4, whose outside hosts run no instrumentation, so only the caller names them.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { resiliencyMatrix } from '../orchestrator/report/matrix.js';
+import type { ExecutionResult, FaultEntry, RunResults } from '../orchestrator/results.js';
+import { catalogueFor } from './corpus-helpers.js';
+import { DIST, ROOT, run } from './helpers.js';
+
+async function tutorial(fixed: boolean): Promise<RunResults> {
+  const outcome = await run({
+    test: { kind: 'module', value: join(DIST, 'functional-tests/foo-bar-baz.js') },
+    servicesConfig: join(ROOT, 'corpus/foo-bar-baz/services.json'),
+    serviceEnv: fixed ? { TUTORIAL_FIXED: '1' } : {},
+  });
+  return outcome.results;
+}
+
+/** The same results with every fault entry rewritten. */
+function withFaults(results: RunResults, rewrite: (f: FaultEntry) => FaultEntry): RunResults {
+  return { ...results, executions: results.executions.map((e): ExecutionResult => ({ ...e, faults: e.faults.map(rewrite) })) };
+}
+
+const singleFault = (r: RunResults, n: number) => r.executions[n - 1].faults[0];
+
+test('the buggy tutorial: each fault records its edge, and the matrix is built from it, not from the description', async () => {
+  const results = await tutorial(false);
+  assert.deepEqual(singleFault(results, 11).edge, { caller: 'foo', callee: 'bar' });
+  assert.deepEqual(singleFault(results, 2).edge, { caller: 'bar', callee: 'baz' });
+  // The pruned execution's fault is on a call of its prefix: its edge is known too.
+  assert.equal(results.executions[6].status, 'pruned');
+  assert.deepEqual(singleFault(results, 7).edge, { caller: 'foo', callee: 'bar' });
+
+  const m = resiliencyMatrix(results);
+  assert.deepEqual(m.edges, ['foo → bar', 'bar → baz']);
+  assert.equal(m.cells['foo GET /foo']['foo → bar'].state, 'down');
+  assert.equal(m.cells['foo GET /foo']['bar → baz'].state, 'degraded');
+  assert.deepEqual(m.cells['foo GET /foo']['bar → baz'].executions, [2, 3, 4, 5, 6]);
+
+  // Descriptions that name no edge change nothing while the edges are recorded...
+  const opaque = withFaults(results, (f) => ({ ...f, description: 'a fault' }));
+  assert.deepEqual(resiliencyMatrix(opaque), m);
+  // ...and without the recorded edges they leave every fault out of the matrix: the edge is what it reads.
+  const neither = withFaults(opaque, ({ edge: _edge, ...f }) => f);
+  assert.deepEqual(resiliencyMatrix(neither).cells['foo GET /foo']['foo → bar'], { state: 'untested', executions: [] });
+});
+
+test('results without recorded edges (an older journal resumed) give the same matrix, read from the descriptions', async () => {
+  const results = await tutorial(false);
+  const old = withFaults(results, ({ edge: _edge, ...f }) => f);
+  assert.ok(old.executions.every((e) => e.faults.every((f) => f.edge === undefined)));
+  assert.deepEqual(resiliencyMatrix(old), resiliencyMatrix(results));
+});
+
+test('resiliency matrix of the fixed tutorial: every edge degraded (foo answers 503), none down', async () => {
+  const m = resiliencyMatrix(await tutorial(true));
+  assert.deepEqual(m.entryPoints, ['foo GET /foo']);
+  assert.deepEqual(m.edges, ['foo → bar', 'bar → baz']);
+  assert.equal(m.cells['foo GET /foo']['foo → bar'].state, 'degraded');
+  assert.equal(m.cells['foo GET /foo']['bar → baz'].state, 'degraded');
+  // The 503 on foo → bar was pruned, the other four single faults on that edge ran.
+  assert.deepEqual(m.cells['foo GET /foo']['foo → bar'].executions, [7, 8, 9, 10, 11]);
+});
+
+test('cinema-4: an uninstrumented outside host is the callee its caller named, and has its column', async () => {
+  const outcome = await run({
+    test: { kind: 'module', value: join(DIST, 'functional-tests/cinema-4.js') },
+    servicesConfig: join(ROOT, 'corpus/cinema-4/services.json'),
+    catalogue: catalogueFor('cinema-4', 'static'),
+    maxFaults: 1,
+  });
+  const results = outcome.results;
+  const outside = results.executions.flatMap((e) => e.faults).filter((f) => /→ (imdb|fandango|rottentomatoes) /.test(f.description));
+  assert.deepEqual(
+    [...new Set(outside.map((f) => JSON.stringify(f.edge)))].sort(),
+    [
+      { caller: 'bookings', callee: 'fandango' },
+      { caller: 'movies', callee: 'rottentomatoes' },
+      { caller: 'users', callee: 'imdb' },
+    ].map((e) => JSON.stringify(e)),
+  );
+  const m = resiliencyMatrix(results);
+  const [entry] = m.entryPoints;
+  // users ignores the outcome of its HEAD to imdb: refused, the test still passes with the same answer.
+  assert.equal(m.cells[entry]['users → imdb'].state, 'up');
+  assert.equal(m.cells[entry]['users → imdb'].executions.length, 1);
+  assert.equal(m.cells[entry]['users → bookings'].executions.length, 5);
+});
