@@ -21,6 +21,11 @@ export function newRunMarker(): string {
   return `run-${randomBytes(8).toString('hex')}`;
 }
 
+/** Whether `value` is a whole run's marker as newRunMarker makes them (e.g. one read back from a file). */
+export function isRunMarker(value: unknown): value is string {
+  return typeof value === 'string' && /^run-[0-9a-f]{16}$/.test(value);
+}
+
 /** Pids of live processes (not this one) whose environment has the marker equal to `value` or under `value/`. */
 export function markedProcesses(value: string): number[] {
   let entries: string[];

@@ -1,0 +1,102 @@
+/**
+ * kill -9 inside a write, placed exactly with the test hook FILIBUSTER_TEST_SIGKILL_AT
+ * (orchestrator/crash-test-hook.ts): the orchestrator writes half of a journal line, or half of a
+ * counterexample, and SIGKILLs itself. The journal then ends in a torn line, or the counterexamples
+ * folder holds a half-written temporary file; --resume must drop the one, remove the other, run only the
+ * execution that was in flight, and end with the results of an uninterrupted run.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { CRASH_HOOK_VAR } from '../orchestrator/crash-test-hook.js';
+import { sweepMarked } from '../orchestrator/runner/run-marker.js';
+import { DIST, tempDir } from './helpers.js';
+import { checkAfterKill, checkFinal, completeLines, journalText, readResults, recordedMarker, startCli } from './kill9-helpers.js';
+
+/** The uninterrupted run, to compare with; it runs alongside the killed ones. */
+let uninterrupted: Promise<string>;
+before(() => {
+  uninterrupted = (async () => {
+    const whole = tempDir();
+    const run = startCli(whole);
+    assert.equal(await run.done, 1, run.output());
+    return whole;
+  })();
+});
+
+/**
+ * Runs with the hook armed at `point`, checks the kill happened there (via `atKill`), resumes and checks
+ * the end state; returns the output directory and the resumed run's output.
+ */
+async function crashThenResume(point: string, atKill: (dir: string) => void): Promise<{ dir: string; output: string }> {
+  const dir = tempDir();
+  const markers = new Set<string>();
+  try {
+    const killed = startCli(dir, { env: { [CRASH_HOOK_VAR]: point } });
+    assert.equal(await killed.done, 'SIGKILL', `the hook did not fire\n${killed.output()}`);
+    markers.add(recordedMarker(dir)!);
+    checkAfterKill(dir);
+    atKill(dir);
+    const resumed = startCli(dir, { resume: true });
+    assert.equal(await resumed.done, 1, resumed.output());
+    markers.add(recordedMarker(dir)!);
+    checkFinal(dir, await uninterrupted, markers);
+    return { dir, output: resumed.output() };
+  } finally {
+    for (const marker of markers) sweepMarked(marker);
+  }
+}
+
+// Independent output directories: the three run side by side (most of a run is waiting on processes).
+describe('kill -9 inside a write, then --resume', { concurrency: true }, () => {
+  test('killed in the middle of a journal append: the torn line is dropped and only that execution runs again', { timeout: 60_000 }, async () => {
+    let journaled: string[] = [];
+    const { dir, output } = await crashThenResume('journal-append:6', (dir) => {
+      journaled = completeLines(dir);
+      assert.equal(journaled.length, 5);
+      const torn = journalText(dir).slice(journaled.join('\n').length + 1);
+      assert.ok(torn.length > 0 && !torn.includes('\n'), 'half a line was written');
+    });
+    assert.match(output, /line 6 is incomplete .*ignored/);
+    assert.match(output, /resumed: 5 execution\(s\) from the journal are not run again/);
+    assert.deepEqual(completeLines(dir).slice(0, 5), journaled, 'the lines journaled before the kill are kept as they were');
+  });
+
+  test('killed in the middle of a counterexample write: no half-written counterexample, and the resumed run writes it whole', { timeout: 60_000 }, async () => {
+    await crashThenResume('counterexample-write:1', (dir) => {
+      const folder = join(dir, 'counterexamples');
+      assert.equal(existsSync(join(folder, 'execution-11.json')), false);
+      const partial = readFileSync(join(folder, 'execution-11.json.tmp'), 'utf8');
+      assert.ok(partial.length > 0);
+      assert.throws(() => JSON.parse(partial), 'the temporary file holds half a counterexample');
+      // Written before its journal line: execution 11 is the one in flight, run again on resume.
+      assert.equal(completeLines(dir).length, 10);
+    });
+  });
+
+  test('killed in the middle of a triage replay\'s counterexample: the resumed run triages again and writes it whole', { timeout: 60_000 }, async () => {
+    await crashThenResume('counterexample-write:2', (dir) => {
+      assert.equal(existsSync(join(dir, 'counterexamples/replay-1.json.tmp')), true);
+      assert.equal(completeLines(dir).length, 11);
+      assert.equal(existsSync(join(dir, 'results.json')), false);
+    });
+  });
+});
+
+test('the hook does nothing unless its value is exact', () => {
+  // A process that passes through both points twice and reports what it wrote.
+  const probe = `
+    const { crashPoint } = await import(${JSON.stringify(join(DIST, 'orchestrator/crash-test-hook.js'))});
+    for (let i = 0; i < 2; i++) for (const at of ['journal-append', 'counterexample-write']) crashPoint(at, Buffer.from('abcd'), (p) => process.stdout.write(p));
+    process.stdout.write('survived ' + (process.env.${CRASH_HOOK_VAR} ?? 'unset'));
+  `;
+  const runProbe = (value: string) => spawnSync(process.execPath, ['--input-type=module', '-e', probe], { env: { ...process.env, [CRASH_HOOK_VAR]: value }, encoding: 'utf8' });
+  for (const value of ['', 'journal-append', 'journal-append:0', 'journal-append:01', ' journal-append:1', 'journal-append:1 ', 'JOURNAL-APPEND:1', 'journal_append:1', 'counterexample-write:x', 'results-write:1']) {
+    const r = runProbe(value);
+    assert.deepEqual([r.signal, r.stdout], [null, 'survived unset'], `value ${JSON.stringify(value)}`);
+  }
+  const armed = runProbe('counterexample-write:2');
+  assert.deepEqual([armed.signal, armed.stdout], ['SIGKILL', 'ab']);
+});
