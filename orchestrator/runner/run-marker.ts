@@ -57,22 +57,23 @@ export function markedProcesses(value: string): number[] {
 }
 
 /**
- * SIGKILLs every process carrying the marker (or one under it), repeating while new ones appear (a
- * process may fork between the scan and the kill). Returns how many were killed.
+ * SIGKILLs every process carrying the marker (or one under it), scanning again while new ones appear (a
+ * process may fork between the scan and the kill). A process already signalled is not counted again: it
+ * may still be listed for a moment while it dies. Returns how many processes were killed.
  */
 export function sweepMarked(value: string, rounds = 5): number {
-  let killed = 0;
+  const killed = new Set<number>();
   for (let i = 0; i < rounds; i++) {
-    const pids = markedProcesses(value);
+    const pids = markedProcesses(value).filter((pid) => !killed.has(pid));
     if (pids.length === 0) break;
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');
-        killed++;
+        killed.add(pid);
       } catch {
         /* already gone */
       }
     }
   }
-  return killed;
+  return killed.size;
 }
