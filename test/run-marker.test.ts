@@ -1,8 +1,12 @@
 /**
- * Hangs with a descendant that escaped the process group: a functional test and a service each start a
- * child that calls setsid (a new session, so a process-group kill misses it, and the test's child keeps
- * the output pipe open). The per-execution timeout and the shutdown sweep the run's marker from
- * /proc/<pid>/environ, so the run ends and nothing it started survives.
+ * Descendants that escape the process group, and the sweep by run marker that catches them:
+ *  - a functional test and a service each start a child that calls setsid (a new session, so a
+ *    process-group kill misses it, and the test's child keeps the output pipe open): the per-execution
+ *    timeout and the shutdown sweep the run's marker from /proc/<pid>/environ, so the run ends and nothing
+ *    it started survives;
+ *  - the control: a sweep kills nothing that does not carry the swept marker;
+ *  - the same escape from inside the long-lived --test-module worker: the execution is a "hang", the
+ *    exploration goes on, and the descendant is gone before the next execution starts.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,7 +14,9 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { markedProcesses, newRunMarker, RUN_MARKER_VAR, sweepMarked } from '../orchestrator/runner/run-marker.js';
-import { cli, tempDir, writeJson } from './helpers.js';
+import { cli, DIST, ROOT, tempDir, writeJson } from './helpers.js';
+
+const TUTORIAL_SERVICES = join(ROOT, 'corpus/foo-bar-baz/services.json');
 
 /** A shell script that starts `setsid sh` writing "<pid> <session id>" to $1, then runs the rest. */
 function script(dir: string, name: string, rest: string): string {
@@ -118,4 +124,28 @@ test('a sweep spares every process that does not carry the swept marker', { skip
   } finally {
     for (const { child } of started) child.kill('SIGKILL');
   }
+});
+
+test('a test module whose descendant calls setsid and then hangs: "hang", the exploration goes on, and the descendant is killed at the timeout', { skip: !existsSync('/proc/self/environ') || !existsSync('/usr/bin/setsid') && 'needs /proc and setsid', timeout: 90_000 }, async () => {
+  const dir = tempDir();
+  const out = join(dir, 'out');
+  const module = join(DIST, 'test/fixtures/setsid-hang-test.js');
+  const r = await cli(['--test-module', module, '--services', TUTORIAL_SERVICES, '--timeout', '3', '--port', '0', '--output-dir', out], { env: { SETSID_HANG_DIR: dir } });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  // Execution 2 is the first with a fault: it hangs. The tutorial's other verdicts follow.
+  assert.deepEqual(
+    results.executions.map((e: { verdict?: string }) => e.verdict ?? 'pruned'),
+    ['pass', 'hang', 'pass', 'pass', 'pass', 'pass', 'pruned', 'pass', 'pass', 'pass', 'fail'],
+  );
+  assert.match(results.executions[1].detail, /did not finish within 3000 ms/);
+
+  const [pid, sid, marker] = readFileSync(join(dir, 'escapee'), 'utf8').trim().split(' ');
+  assert.equal(pid, sid, 'the descendant did not start a new session');
+  const run = JSON.parse(readFileSync(join(out, 'run-state.json'), 'utf8')).run_marker;
+  assert.equal(marker, `${run}/worker`);
+  // Gone before the next execution started (the timeout's sweep, not only the one at the end of the run).
+  assert.equal(readFileSync(join(dir, 'next'), 'utf8'), 'gone');
+  assert.equal(alive(Number(pid)), false);
+  assert.deepEqual(markedProcesses(run), []);
 });
