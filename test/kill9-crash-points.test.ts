@@ -3,7 +3,9 @@
  * (orchestrator/crash-test-hook.ts): the orchestrator writes half of a journal line, or half of a
  * counterexample, and SIGKILLs itself. The journal then ends in a torn line, or the counterexamples
  * folder holds a half-written temporary file; --resume must drop the one, remove the other, run only the
- * execution that was in flight, and end with the results of an uninterrupted run.
+ * execution that was in flight, and end with the results of an uninterrupted run. One more interruption
+ * is placed by condition rather than by the hook: a resumed run killed as soon as one of its services
+ * exists, whose services the next resume must stop before starting its own on the same ports.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,9 +13,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { CRASH_HOOK_VAR } from '../orchestrator/crash-test-hook.js';
-import { sweepMarked } from '../orchestrator/runner/run-marker.js';
+import { RUN_MARKER_VAR, sweepMarked } from '../orchestrator/runner/run-marker.js';
 import { DIST, tempDir } from './helpers.js';
-import { checkAfterKill, checkFinal, completeLines, journalText, readResults, recordedMarker, startCli } from './kill9-helpers.js';
+import { checkAfterKill, checkFinal, completeLines, journalText, killTagged, recordedMarker, startCli, taggedProcesses, until } from './kill9-helpers.js';
 
 /** The uninterrupted run, to compare with; it runs alongside the killed ones. */
 let uninterrupted: Promise<string>;
@@ -27,10 +29,11 @@ before(() => {
 });
 
 /**
- * Runs with the hook armed at `point`, checks the kill happened there (via `atKill`), resumes and checks
- * the end state; returns the output directory and the resumed run's output.
+ * Runs with the hook armed at `point`, checks the kill happened there (`atKill`, which may also add an
+ * interruption of its own), resumes and checks the end state; returns the output directory and the
+ * resumed run's output.
  */
-async function crashThenResume(point: string, atKill: (dir: string) => void): Promise<{ dir: string; output: string }> {
+async function crashThenResume(point: string, atKill: (dir: string) => void | Promise<void>): Promise<{ dir: string; output: string }> {
   const dir = tempDir();
   const markers = new Set<string>();
   try {
@@ -38,7 +41,8 @@ async function crashThenResume(point: string, atKill: (dir: string) => void): Pr
     assert.equal(await killed.done, 'SIGKILL', `the hook did not fire\n${killed.output()}`);
     markers.add(recordedMarker(dir)!);
     checkAfterKill(dir);
-    atKill(dir);
+    await atKill(dir);
+    markers.add(recordedMarker(dir)!);
     const resumed = startCli(dir, { resume: true });
     assert.equal(await resumed.done, 1, resumed.output());
     markers.add(recordedMarker(dir)!);
@@ -46,10 +50,11 @@ async function crashThenResume(point: string, atKill: (dir: string) => void): Pr
     return { dir, output: resumed.output() };
   } finally {
     for (const marker of markers) sweepMarked(marker);
+    killTagged(dir);
   }
 }
 
-// Independent output directories: the three run side by side (most of a run is waiting on processes).
+// Independent output directories: these run side by side (most of a run is waiting on processes).
 describe('kill -9 inside a write, then --resume', { concurrency: true }, () => {
   test('killed in the middle of a journal append: the torn line is dropped and only that execution runs again', { timeout: 60_000 }, async () => {
     let journaled: string[] = [];
@@ -65,6 +70,19 @@ describe('kill -9 inside a write, then --resume', { concurrency: true }, () => {
     assert.match(output, /line 6 is incomplete .*ignored/);
     assert.match(output, /resumed: 5 execution\(s\) from the journal are not run again/);
     assert.deepEqual(completeLines(dir).slice(0, 5), journaled, 'the lines journaled before the kill are kept as they were');
+  });
+
+  test('killed while the resumed run starts its services: the next resume stops what they left running', { timeout: 60_000 }, async () => {
+    await crashThenResume('journal-append:4', async (dir) => {
+      // Resume, and kill that run as soon as one of its own services exists: it cannot have stopped it.
+      const interrupted = recordedMarker(dir);
+      const resumed = startCli(dir, { resume: true });
+      const serviceOfThisRun = (environ: string[]) => environ.some((v) => v.startsWith(`${RUN_MARKER_VAR}=run-`) && v.includes('/service/') && !v.startsWith(`${RUN_MARKER_VAR}=${interrupted}/`));
+      assert.ok(await until(() => taggedProcesses(dir, serviceOfThisRun).length > 0, resumed.done), `the resumed run ended before starting a service\n${resumed.output()}`);
+      resumed.child.kill('SIGKILL');
+      assert.equal(await resumed.done, 'SIGKILL');
+      assert.notEqual(taggedProcesses(dir).length, 0, 'the killed run left its services running');
+    });
   });
 
   test('killed in the middle of a counterexample write: no half-written counterexample, and the resumed run writes it whole', { timeout: 60_000 }, async () => {

@@ -33,12 +33,45 @@ export interface Started {
 
 export function startCli(dir: string, { resume = false, testModule = TUTORIAL_TEST, env = {} }: CliOptions = {}): Started {
   const args = ['--test-module', testModule, '--services', SERVICES, '--port', '0', '--output-dir', dir, ...(resume ? ['--resume'] : [])];
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env, [TAG_VAR]: dir } });
   let output = '';
   child.stdout!.on('data', (c) => (output += c));
   child.stderr!.on('data', (c) => (output += c));
   const done = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(signal ?? code ?? -1)));
   return { child, done, output: () => output };
+}
+
+/**
+ * Every process a CLI run started in `dir` inherits `KILL9_TEST_DIR=<dir>`: unlike the run markers, which
+ * a run records only once it has got that far, this finds whatever any of the runs left behind.
+ */
+const TAG_VAR = 'KILL9_TEST_DIR';
+
+/** Processes started by the runs in `dir` (and whose environment passes `also`, if given). */
+export function taggedProcesses(dir: string, also: (environ: string[]) => boolean = () => true): number[] {
+  const tag = `${TAG_VAR}=${dir}`;
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0');
+      if (environ.includes(tag) && also(environ)) found.push(Number(entry));
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return found;
+}
+
+/** Kills what the runs in `dir` left behind, so that a failing test leaves nothing running either. */
+export function killTagged(dir: string): void {
+  for (const pid of taggedProcesses(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 /** The journal's raw text ('' before it exists). */
@@ -89,8 +122,8 @@ export function checkAfterKill(dir: string): void {
 
 /**
  * At the end: results.json equals the uninterrupted run's, the journal is whole, every counterexample
- * results.json names exists and parses, no temporary file is left, and no process of any run in `markers`
- * is alive.
+ * results.json names exists and parses, no temporary file is left, and no process of any run in `markers`,
+ * nor any other process a run in `dir` started, is alive.
  */
 export function checkFinal(dir: string, uninterrupted: string, markers: Iterable<string>): void {
   const results = readResults(dir);
@@ -107,6 +140,7 @@ export function checkFinal(dir: string, uninterrupted: string, markers: Iterable
     assert.deepEqual(readdirSync(folder).filter((n) => n.endsWith('.tmp')), [], `${folder}: temporary files left behind`);
   }
   for (const marker of markers) assert.deepEqual(markedProcesses(marker), [], `processes of run ${marker} survived`);
+  assert.deepEqual(taggedProcesses(dir).map(describeProcess), [], 'processes started by the killed runs survived');
 }
 
 /** Polls `condition` every 10 ms until it holds or `done` settles (returns whether it held). */
@@ -118,4 +152,13 @@ export async function until(condition: () => boolean, done: Promise<unknown>): P
     await new Promise((r) => setTimeout(r, 10));
   }
   return condition();
+}
+
+/** "<pid> <command line>", for a message. */
+function describeProcess(pid: number): string {
+  try {
+    return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim()}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
 }

@@ -1,9 +1,9 @@
 /**
  * kill -9 of the orchestrator at random moments: the CLI explores the tutorial and is SIGKILLed, resumed
  * with --resume and SIGKILLed again, a few times, then resumed to the end. Each moment is "once the
- * journal holds k lines, d ms later", k and d drawn from a seeded generator, so kills land in start-up,
- * between and inside executions, in triage and at shutdown. The seed is printed; KILL9_SEED=<seed>
- * replays the same choices (the process is killed at the same places in the run, not at the same
+ * journal holds k lines, d ms later", k and d drawn from a seeded generator, so kills land in start-up
+ * (replaying the journal, starting services), between and inside executions, in triage and at shutdown.
+ * The seed is printed; KILL9_SEED=<seed> replays the same choices (the process is killed at the same places in the run, not at the same
  * instruction: the scheduling of the processes is not seeded).
  *
  * After every kill: the journal's complete lines and the counterexamples in place parse. After every
@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sweepMarked } from '../orchestrator/runner/run-marker.js';
 import { tempDir } from './helpers.js';
-import { checkAfterKill, checkFinal, completeLines, EXECUTIONS, readResults, recordedMarker, SLOW_TUTORIAL_TEST, startCli, until } from './kill9-helpers.js';
+import { checkAfterKill, checkFinal, completeLines, EXECUTIONS, readResults, killTagged, recordedMarker, SLOW_TUTORIAL_TEST, startCli, until } from './kill9-helpers.js';
 
 /** mulberry32: a small seeded generator, enough to reproduce a sequence of choices. */
 function seeded(seed: number): () => number {
@@ -46,6 +46,7 @@ test('kill -9 at random moments, resumed each time: same results as an uninterru
     await killAndResume(dir, whole, random, markers);
   } finally {
     for (const marker of markers) sweepMarked(marker); // a failed run leaves nothing behind either
+    killTagged(dir);
   }
 });
 
@@ -53,10 +54,15 @@ async function killAndResume(dir: string, whole: string, random: () => number, m
   /** Per kill that landed: the complete journal lines it left. */
   const kept: string[][] = [];
   for (let round = 1; round <= KILLS; round++) {
-    // The first kill waits for at most 9 lines: two executions of 300 ms at least are still to come, so
-    // it lands. Later ones may come too late: then the run has finished and the loop ends.
-    const lines = Math.floor(random() * (round === 1 ? 10 : EXECUTIONS + 1));
-    const delayMs = Math.floor(random() * 300);
+    // A third of the kills land in start-up (the journal replayed, the services starting), the others
+    // once `ahead` more executions are journaled. The first kill lands in any case: a fresh start-up is
+    // followed by 11 executions of 300 ms, and 9 lines at most leave two of them to come. Later ones may
+    // come too late: then the run has finished and the loop ends.
+    const journaled = completeLines(dir).length;
+    const inStartUp = random() < 1 / 3;
+    const ahead = inStartUp ? 0 : 1 + Math.floor(random() * (round === 1 ? 9 : EXECUTIONS - journaled + 1));
+    const lines = journaled + ahead;
+    const delayMs = Math.floor(random() * (inStartUp ? 2000 : 300));
     const run = startCli(dir, { resume: round > 1, testModule: SLOW_TUTORIAL_TEST });
     if (await until(() => completeLines(dir).length >= lines, run.done)) await Promise.race([run.done, new Promise((r) => setTimeout(r, delayMs))]);
     run.child.kill('SIGKILL');
@@ -69,7 +75,7 @@ async function killAndResume(dir: string, whole: string, random: () => number, m
       break;
     }
     kept.push(completeLines(dir));
-    console.log(`round ${round}: killed after ${lines} line(s) + ${delayMs} ms, ${kept.at(-1)!.length} execution(s) journaled`);
+    console.log(`round ${round}: killed ${inStartUp ? 'in start-up, ' : ''}after ${lines} line(s) + ${delayMs} ms, ${kept.at(-1)!.length} execution(s) journaled`);
     checkAfterKill(dir);
   }
   assert.ok(kept.length > 0, 'no kill landed');
