@@ -6,7 +6,10 @@
  *  - `results.json`: the whole run (schema below), written at the end (also when the run is cut short);
  *  - `counterexamples/execution-<n>.json`: one per failing execution; `counterexamples/replay-<k>.json`: one
  *    per failing triage replay (a minimal fault set that no explored execution ran on its own);
- *  - `report.html` and `junit.xml` (report/), written with results.json.
+ *  - `report.html` and `junit.xml` (report/), written with results.json;
+ *  - `run-state.json`: the run's marker and service ports, for --resume (resume.ts).
+ * Every file but the journal is written whole to `<name>.tmp` and renamed into place; a `.tmp` file is what
+ * a killed run left mid-write, and the next ResultsWriter removes it.
  *
  * results.json, schema "filibuster-results/1" (JSON Schema: results.schema.json beside this file):
  * {
