@@ -15,18 +15,10 @@ import { before, describe, test } from 'node:test';
 import { CRASH_HOOK_VAR } from '../orchestrator/crash-test-hook.js';
 import { RUN_MARKER_VAR, sweepMarked } from '../orchestrator/runner/run-marker.js';
 import { DIST, tempDir } from './helpers.js';
-import { checkAfterKill, checkFinal, completeLines, journalText, killTagged, recordedMarker, startCli, taggedProcesses, until } from './kill9-helpers.js';
+import { checkAfterKill, checkFinal, completeLines, journalText, killTagged, NEEDS_PROC, recordedMarker, startCli, taggedProcesses, until } from './kill9-helpers.js';
 
 /** The uninterrupted run, to compare with; it runs alongside the killed ones. */
 let uninterrupted: Promise<string>;
-before(() => {
-  uninterrupted = (async () => {
-    const whole = tempDir();
-    const run = startCli(whole);
-    assert.equal(await run.done, 1, run.output());
-    return whole;
-  })();
-});
 
 /**
  * Runs with the hook armed at `point`, checks the kill happened there (`atKill`, which may also add an
@@ -55,7 +47,16 @@ async function crashThenResume(point: string, atKill: (dir: string) => void | Pr
 }
 
 // Independent output directories: these run side by side (most of a run is waiting on processes).
-describe('kill -9 inside a write, then --resume', { concurrency: true }, () => {
+describe('kill -9 inside a write, then --resume', { concurrency: true, skip: NEEDS_PROC }, () => {
+  before(() => {
+    uninterrupted = (async () => {
+      const whole = tempDir();
+      const run = startCli(whole);
+      assert.equal(await run.done, 1, run.output());
+      return whole;
+    })();
+  });
+
   test('killed in the middle of a journal append: the torn line is dropped and only that execution runs again', { timeout: 60_000 }, async () => {
     let journaled: string[] = [];
     const { dir, output } = await crashThenResume('journal-append:6', (dir) => {

@@ -17,6 +17,8 @@ export const TUTORIAL_TEST = join(DIST, 'functional-tests/foo-bar-baz.js');
 export const SLOW_TUTORIAL_TEST = join(DIST, 'test/fixtures/slow-tutorial-test.js');
 /** Executions the tutorial explores (ran and pruned). */
 export const EXECUTIONS = 11;
+/** The tests find processes through /proc (Linux). */
+export const NEEDS_PROC = !existsSync('/proc/self/environ') && 'needs /proc';
 
 export interface CliOptions {
   resume?: boolean;
@@ -31,6 +33,12 @@ export interface Started {
   output: () => string;
 }
 
+/**
+ * Every process a CLI run started in `dir` inherits `KILL9_TEST_DIR=<dir>`: unlike the run markers, which
+ * a run records only once it has got that far, this finds whatever any of the runs left behind.
+ */
+const TAG_VAR = 'KILL9_TEST_DIR';
+
 export function startCli(dir: string, { resume = false, testModule = TUTORIAL_TEST, env = {} }: CliOptions = {}): Started {
   const args = ['--test-module', testModule, '--services', SERVICES, '--port', '0', '--output-dir', dir, ...(resume ? ['--resume'] : [])];
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env, [TAG_VAR]: dir } });
@@ -40,12 +48,6 @@ export function startCli(dir: string, { resume = false, testModule = TUTORIAL_TE
   const done = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(signal ?? code ?? -1)));
   return { child, done, output: () => output };
 }
-
-/**
- * Every process a CLI run started in `dir` inherits `KILL9_TEST_DIR=<dir>`: unlike the run markers, which
- * a run records only once it has got that far, this finds whatever any of the runs left behind.
- */
-const TAG_VAR = 'KILL9_TEST_DIR';
 
 /** Processes started by the runs in `dir` (and whose environment passes `also`, if given). */
 export function taggedProcesses(dir: string, also: (environ: string[]) => boolean = () => true): number[] {

@@ -57,16 +57,16 @@ export function markedProcesses(value: string): number[] {
 }
 
 /**
- * SIGKILLs every process carrying the marker (or one under it), scanning again while new ones appear (a
- * process may fork between the scan and the kill). A process already signalled is not counted again: it
- * may still be listed for a moment while it dies. Returns how many processes were killed.
+ * SIGKILLs every process carrying the marker (or one under it), scanning again while any is listed (a
+ * process may fork between the scan and the kill). A process already signalled is not signalled or
+ * counted again: it may still be listed for a moment while it dies. Returns how many processes were killed.
  */
 export function sweepMarked(value: string, rounds = 5): number {
   const killed = new Set<number>();
   for (let i = 0; i < rounds; i++) {
-    const pids = markedProcesses(value).filter((pid) => !killed.has(pid));
-    if (pids.length === 0) break;
-    for (const pid of pids) {
+    const listed = markedProcesses(value);
+    if (listed.length === 0) break;
+    for (const pid of listed.filter((p) => !killed.has(p))) {
       try {
         process.kill(pid, 'SIGKILL');
         killed.add(pid);
