@@ -21,7 +21,7 @@ import { injectedFailures, TestBed } from './test-bed.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
 import { ParallelRunner, type Attempted, type ParallelStats } from './parallel.js';
 import { runToken } from './auth.js';
-import { readJournal, readServicePorts, replayJournal, RUN_STATE } from './resume.js';
+import { readJournal, readServicePorts, replayJournal, sweepInterruptedRun, writeRunState } from './resume.js';
 import { triage, type FailingExecution, type TriageReport } from './triage.js';
 
 export { withDefaults, type ExplorationOptions } from './exploration-options.js';
@@ -234,8 +234,11 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
   }
 
   try {
+    // What a kill -9 of the interrupted run left running would answer in place of this run's services.
+    if (options.resume) sweepInterruptedRun(options.outputDir, log);
+    writeRunState(writer, bed.marker, servicePorts);
     await bed.start({ ...options, servicePorts, token, slots: options.counterexample ? 1 : scope.workers });
-    writer.writeJson(RUN_STATE, { service_ports: bed.servicePorts() });
+    writeRunState(writer, bed.marker, bed.servicePorts());
 
     if (options.counterexample) {
       const ce = options.counterexample;

@@ -6,7 +6,10 @@
  *  - `results.json`: the whole run (schema below), written at the end (also when the run is cut short);
  *  - `counterexamples/execution-<n>.json`: one per failing execution; `counterexamples/replay-<k>.json`: one
  *    per failing triage replay (a minimal fault set that no explored execution ran on its own);
- *  - `report.html` and `junit.xml` (report/), written with results.json.
+ *  - `report.html` and `junit.xml` (report/), written with results.json;
+ *  - `run-state.json`: the run's marker and service ports, for --resume (resume.ts).
+ * Every file but the journal is written whole to `<name>.tmp` and renamed into place; a `.tmp` file is what
+ * a killed run left mid-write, and the next ResultsWriter removes it.
  *
  * results.json, schema "filibuster-results/1" (JSON Schema: results.schema.json beside this file):
  * {
@@ -60,9 +63,10 @@
  *   }
  * }
  */
-import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { CallNode, EntryResponse } from './call-tree.js';
+import { crashPoint } from './crash-test-hook.js';
 import type { ParallelStats } from './parallel.js';
 import type { PropertySummary, PropertyTally } from './property-summary.js';
 import type { TestSpec } from './counterexample.js';
@@ -137,16 +141,26 @@ export interface RunResults {
   parallel?: ParallelStats;
 }
 
+/** A file being written is `<name>.tmp` in the same directory until it is renamed into place. */
+const TEMP_SUFFIX = '.tmp';
+
 export class ResultsWriter {
   readonly dir: string;
   private readonly journal: string;
+  private readonly counterexampleDir: string;
 
   /** `keepJournal`: a resumed run appends to the journal it resumes from (resume.ts). */
   constructor(dir: string, keepJournal = false) {
     this.dir = dir;
-    mkdirSync(join(dir, 'counterexamples'), { recursive: true });
+    this.counterexampleDir = join(dir, 'counterexamples');
+    mkdirSync(this.counterexampleDir, { recursive: true });
     this.journal = join(dir, 'journal.jsonl');
     if (!keepJournal || !existsSync(this.journal)) writeFileSync(this.journal, '');
+    // A run killed in the middle of a write leaves its temporary file behind; the file it was meant to
+    // replace is intact (or absent), and whatever was being written is written again by this run.
+    for (const folder of [dir, this.counterexampleDir]) {
+      for (const name of readdirSync(folder)) if (name.endsWith(TEMP_SUFFIX)) rmSync(join(folder, name), { force: true });
+    }
   }
 
   /** Starts the journal afresh (a resume that finds nothing to resume from). */
@@ -159,17 +173,26 @@ export class ResultsWriter {
   }
 
   /**
-   * One line per execution, with the calls the explorer was given (resume.ts), in a single write of the
-   * complete line (O_APPEND), so a line is never interleaved; a kill -9 can at worst tear the last line,
-   * which a resume drops.
+   * One line per execution, with the calls the explorer was given (resume.ts), in a single write(2) of the
+   * complete line on an O_APPEND descriptor, so a line is never interleaved with another; a kill -9 can
+   * at worst leave the last line torn, which a resume drops. A short write (a full disk) is an error
+   * rather than a second write: the line stays torn, and the execution runs again on resume.
    */
   append(result: ExecutionResult, calls?: readonly Call[]): void {
-    appendFileSync(this.journal, journalLine(result, calls));
+    const line = Buffer.from(journalLine(result, calls));
+    const fd = openSync(this.journal, 'a');
+    try {
+      crashPoint('journal-append', line, (part) => writeSync(fd, part));
+      const written = writeSync(fd, line);
+      if (written !== line.length) throw new Error(`${this.journal}: only ${written} of ${line.length} bytes of a journal line were written`);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** `name` is e.g. "execution-12" (a failing execution) or "replay-3" (a failing triage replay). */
   counterexamplePath(name: string): string {
-    return join(this.dir, 'counterexamples', `${name}.json`);
+    return join(this.counterexampleDir, `${name}.json`);
   }
 
   relative(path: string): string {
@@ -181,10 +204,17 @@ export class ResultsWriter {
     return this.writeText(name, JSON.stringify(value, null, 2) + '\n');
   }
 
+  /**
+   * The temporary file is in the same directory as the file it replaces, so the rename is atomic: after a
+   * kill -9 at any point the file is either the old one (or absent) or the complete new one.
+   */
   writeText(name: string, text: string): string {
     const path = join(this.dir, name);
-    writeFileSync(path + '.tmp', text);
-    renameSync(path + '.tmp', path);
+    const temp = path + TEMP_SUFFIX;
+    const bytes = Buffer.from(text);
+    if (dirname(path) === this.counterexampleDir) crashPoint('counterexample-write', bytes, (part) => writeFileSync(temp, part));
+    writeFileSync(temp, bytes);
+    renameSync(temp, path);
     return path;
   }
 }

@@ -21,6 +21,11 @@ export function newRunMarker(): string {
   return `run-${randomBytes(8).toString('hex')}`;
 }
 
+/** Whether `value` is a whole run's marker as newRunMarker makes them (e.g. one read back from a file). */
+export function isRunMarker(value: unknown): value is string {
+  return typeof value === 'string' && /^run-[0-9a-f]{16}$/.test(value);
+}
+
 /** Pids of live processes (not this one) whose environment has the marker equal to `value` or under `value/`. */
 export function markedProcesses(value: string): number[] {
   let entries: string[];
@@ -52,22 +57,23 @@ export function markedProcesses(value: string): number[] {
 }
 
 /**
- * SIGKILLs every process carrying the marker (or one under it), repeating while new ones appear (a
- * process may fork between the scan and the kill). Returns how many were killed.
+ * SIGKILLs every process carrying the marker (or one under it), scanning again while any is listed (a
+ * process may fork between the scan and the kill). A process already signalled is not signalled or
+ * counted again: it may still be listed for a moment while it dies. Returns how many processes were killed.
  */
 export function sweepMarked(value: string, rounds = 5): number {
-  let killed = 0;
+  const killed = new Set<number>();
   for (let i = 0; i < rounds; i++) {
-    const pids = markedProcesses(value);
-    if (pids.length === 0) break;
-    for (const pid of pids) {
+    const listed = markedProcesses(value);
+    if (listed.length === 0) break;
+    for (const pid of listed.filter((p) => !killed.has(p))) {
       try {
         process.kill(pid, 'SIGKILL');
-        killed++;
+        killed.add(pid);
       } catch {
         /* already gone */
       }
     }
   }
-  return killed;
+  return killed.size;
 }
