@@ -22,7 +22,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HEADERS } from '../instrumentation/protocol.js';
-import { startServer } from '../orchestrator/server.js';
+import { createHandler } from '../orchestrator/server.js';
 import { Session } from '../orchestrator/session.js';
 import { table } from './table.js';
 
@@ -107,18 +107,41 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export const OVERHEAD_HEADERS = ['mode', 'requests', 'p50 ms', 'p99 ms', 'p50 overhead/call ms', 'p99 overhead/call ms', 'p50 overhead %'];
+export const OVERHEAD_HEADERS = ['mode', 'requests', 'p50 ms', 'p99 ms', 'p50 overhead/call ms', 'p99 overhead/call ms', 'p50 overhead %', 'orchestrator requests/request'];
+
+/** The orchestrator's server, counting the HTTP requests it receives (reports batch: fewer than messages). */
+function countingServer(session: Session): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
+  let received = 0;
+  const server = http.createServer(createHandler(session));
+  server.keepAliveTimeout = 60_000;
+  server.on('request', () => received++);
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        received: () => received,
+        close: () => new Promise<void>((done) => {
+          server.closeAllConnections();
+          server.close(() => done());
+        }),
+      });
+    });
+  });
+}
 
 export async function instrumentationOverhead(requests = 2000, warmup = 300): Promise<(string | number)[][]> {
   const session = new Session();
-  const server = await startServer(session, 0);
+  const server = await countingServer(session);
   const chains = new Map<Mode, Chain>();
   try {
     for (const mode of MODES) chains.set(mode, await startChain(mode, server.url));
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const samples = new Map<Mode, number[]>(MODES.map((m) => [m, []]));
     let executions = 0;
+    let receivedAtWarmup = 0;
     for (let i = 0; i < warmup + requests; i++) {
+      if (i === warmup) receivedAtWarmup = server.received();
       for (const mode of MODES) {
         const headers: Record<string, string> = {};
         // One fault-free execution per request, attributed by its id, as an exploration run does.
@@ -137,6 +160,7 @@ export async function instrumentationOverhead(requests = 2000, warmup = 300): Pr
       }
     }
     agent.destroy();
+    const perRequest = (server.received() - receivedAtWarmup) / requests;
     const stats = new Map(MODES.map((m) => {
       const s = samples.get(m)!.sort((a, b) => a - b);
       return [m, { p50: percentile(s, 50), p99: percentile(s, 99) }];
@@ -145,8 +169,8 @@ export async function instrumentationOverhead(requests = 2000, warmup = 300): Pr
     return MODES.map((m) => {
       const s = stats.get(m)!;
       return m === 'uninstrumented'
-        ? [m, requests, s.p50, s.p99, '', '', '']
-        : [m, requests, s.p50, s.p99, (s.p50 - base.p50) / CALLS_PER_REQUEST, (s.p99 - base.p99) / CALLS_PER_REQUEST, (100 * (s.p50 - base.p50)) / base.p50];
+        ? [m, requests, s.p50, s.p99, '', '', '', '']
+        : [m, requests, s.p50, s.p99, (s.p50 - base.p50) / CALLS_PER_REQUEST, (s.p99 - base.p99) / CALLS_PER_REQUEST, (100 * (s.p50 - base.p50)) / base.p50, m === 'instrumented, no fault' ? perRequest : ''];
     });
   } finally {
     for (const chain of chains.values()) for (const child of chain.children) child.kill('SIGTERM');

@@ -22,7 +22,7 @@
  * break the async stack before calling http.request (axios runs its adapter from a promise chain) leave
  * only the frames that remain; their calls are then told apart by method, callee, path and occurrence.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { findSourceMap } from 'node:module';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -75,8 +75,23 @@ function packageRoot(dir: string): string {
   return d;
 }
 
+const pathCache = new Map<string, string>();
+
+/** A frame's file as a path (ESM frames are file:// URLs); remembered, as every call walks the same files. */
 function toPath(fileName: string): string {
-  return fileName.startsWith('file://') ? fileURLToPath(fileName) : fileName;
+  if (!fileName.startsWith('file://')) return fileName;
+  let path = pathCache.get(fileName);
+  if (path === undefined) pathCache.set(fileName, (path = fileURLToPath(fileName)));
+  return path;
+}
+
+const relativeCache = new Map<string, string>();
+
+/** A source file relative to the nearest directory holding a package.json, with forward slashes. */
+function relativeToPackage(file: string): string {
+  let rel = relativeCache.get(file);
+  if (rel === undefined) relativeCache.set(file, (rel = relative(packageRoot(dirname(file)), file).split('\\').join('/')));
+  return rel;
 }
 
 /** Maps a generated position to its source position through a loaded source map, if any. */
@@ -143,7 +158,7 @@ export function captureStack(below: Function): StackInfo {
     const fileName = site.getFileName();
     if (!isApplicationFrame(site, fileName)) continue;
     const pos = mapPosition(toPath(fileName), site.getLineNumber() ?? 0, site.getColumnNumber() ?? 0);
-    const rel = relative(packageRoot(dirname(pos.file)), pos.file).split('\\').join('/');
+    const rel = relativeToPackage(pos.file);
     const name = site.getFunctionName() || site.getMethodName() || anonymousName(site, toPath(fileName));
     signature.push(`${rel}:${name}`);
     frames.push({ file: rel, line: pos.line, function: name });
@@ -190,12 +205,10 @@ export function templateToRegExp(template: string): RegExp {
 
 export function identityHash(input: IdentityInput): string {
   const callee = input.calleeName !== undefined ? `${input.calleeName}${input.path}` : input.strippedUrl;
-  return createHash('md5')
-    .update(JSON.stringify([input.source, input.method, callee, input.signature]))
-    .digest('hex');
+  return hash('md5', JSON.stringify([input.source, input.method, callee, input.signature]), 'hex');
 }
 
 /** md5 of the stack signature: the `full_traceback` field of create messages. */
 export function signatureHash(signature: readonly string[]): string {
-  return createHash('md5').update(signature.join('\n')).digest('hex');
+  return hash('md5', signature.join('\n'), 'hex');
 }

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PATHS, type EntryResponseMessage } from './protocol.js';
 
-type Send = (path: string, message: EntryResponseMessage) => void;
+type Send = (path: typeof PATHS.entryResponse, message: EntryResponseMessage) => void;
 
 function chunkBuffer(chunk: unknown, encoding: unknown): Buffer | undefined {
   if (chunk === undefined || chunk === null || typeof chunk === 'function') return undefined;

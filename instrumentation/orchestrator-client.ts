@@ -1,5 +1,10 @@
 /**
- * The instrumentation's link to the orchestrator: one keep-alive connection, used for every message.
+ * The instrumentation's link to the orchestrator: two keep-alive connections.
+ *
+ * - Decisions (PUT /filibuster/create) are the one awaited round trip on a call's hot path: they have
+ *   their own connection(s), so that they never wait behind reports (HTTP/1.1 answers in order).
+ * - Reports (everything that needs no answer) go through one FIFO connection, batched while a report
+ *   request is in flight (report-queue.ts), so their order is kept.
  *
  * Fail open, never fail silent: when the orchestrator does not answer in time, a breaker opens, the
  * process warns once, and calls go ahead unfaulted (each such call is reported as having had no decision,
@@ -8,19 +13,25 @@
  */
 import http from 'node:http';
 import { debuglog } from 'node:util';
-import type { CreateMessage, CreateResponse } from './protocol.js';
+import { PATHS, type BatchablePath, type CreateMessage, type CreateResponse, type ReportBody } from './protocol.js';
+import { ReportQueue, type PostAnswer } from './report-queue.js';
 
 const debug = debuglog('filibuster');
 
 // Captured before any patching: control traffic never goes through the instrumentation.
 const request = http.request;
 
+const NO_ANSWER: PostAnswer = { status: 0, text: '' };
+
 export class OrchestratorClient {
   private readonly url: URL;
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  /** Concurrent calls of one process do not queue their decisions behind each other either. */
+  private readonly decisionAgent = new http.Agent({ keepAlive: true });
+  private readonly reportAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  readonly reports = new ReportQueue((path, body) => this.exchange('POST', path, body, this.reportAgent));
   private openUntil = 0;
   private warned = false;
-  private inFlight = 0;
+  private decisionsInFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
   private readonly timeoutMs: number;
@@ -41,36 +52,55 @@ export class OrchestratorClient {
 
   /** Asks for a fault decision; undefined when none arrived in time. */
   async decide(message: CreateMessage): Promise<CreateResponse | undefined> {
-    const answer = await this.exchange('PUT', '/filibuster/create', message);
-    if (!answer || typeof answer !== 'object' || typeof (answer as CreateResponse).execution_index !== 'string') {
+    this.decisionsInFlight++;
+    let answer: PostAnswer;
+    try {
+      answer = await this.exchange('PUT', PATHS.create, JSON.stringify(message), this.decisionAgent);
+    } finally {
+      if (--this.decisionsInFlight === 0) this.notifyIfIdle();
+    }
+    if (answer.status === 0) return undefined;
+    if (answer.status >= 400) {
+      debug('orchestrator answered %d to %s: %s', answer.status, PATHS.create, answer.text);
       return undefined;
     }
-    return answer as CreateResponse;
+    try {
+      const decision = JSON.parse(answer.text) as CreateResponse;
+      return decision && typeof decision === 'object' && typeof decision.execution_index === 'string' ? decision : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
-  /** Sends a report that needs no answer; the caller does not wait for it. */
-  send(path: string, message: unknown): void {
-    void this.exchange('POST', path, message);
+  /** Sends a report that needs no answer; the caller does not wait for it. Reports keep their order. */
+  send<P extends BatchablePath>(path: P, message: ReportBody<P>): void {
+    if (this.disabled) return;
+    this.reports.push(path, message);
   }
 
   /** Resolves when every message sent so far has been answered (used before a process exits). */
-  flush(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  async flush(): Promise<void> {
+    await this.reports.drained();
+    if (this.decisionsInFlight === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.flush();
   }
 
-  private exchange(method: string, path: string, message: unknown): Promise<unknown> {
-    if (this.disabled) return Promise.resolve(undefined);
-    const body = Buffer.from(JSON.stringify(message));
-    this.inFlight++;
-    return new Promise<unknown>((resolve) => {
+  private notifyIfIdle(): void {
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** One request; the status is 0 when no answer came (the breaker is open, or the request failed). */
+  private exchange(method: string, path: string, text: string, agent: http.Agent): Promise<PostAnswer> {
+    if (this.disabled) return Promise.resolve(NO_ANSWER);
+    const body = Buffer.from(text);
+    return new Promise<PostAnswer>((resolve) => {
       let settled = false;
-      const finish = (value: unknown, failure?: string) => {
+      const finish = (answer: PostAnswer, failure?: string) => {
         if (settled) return;
         settled = true;
         if (failure) this.trip(failure);
-        if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
-        resolve(value);
+        resolve(answer);
       };
       const headers: Record<string, string | number> = {
         'content-type': 'application/json',
@@ -78,31 +108,19 @@ export class OrchestratorClient {
       };
       if (this.token) headers['x-filibuster-token'] = this.token;
       const req = request(
-        { protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, path, method, agent: this.agent, headers },
+        { protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, path, method, agent, headers },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if ((res.statusCode ?? 500) >= 400) {
-              debug('orchestrator answered %d to %s: %s', res.statusCode, path, text);
-              finish(undefined);
-              return;
-            }
-            try {
-              finish(JSON.parse(text));
-            } catch {
-              finish(undefined);
-            }
-          });
-          res.on('error', () => finish(undefined, 'the connection broke'));
+          res.on('end', () => finish({ status: res.statusCode ?? 500, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', () => finish(NO_ANSWER, 'the connection broke'));
         },
       );
       req.setTimeout(this.timeoutMs, () => {
         req.destroy();
-        finish(undefined, `no answer within ${this.timeoutMs} ms`);
+        finish(NO_ANSWER, `no answer within ${this.timeoutMs} ms`);
       });
-      req.on('error', (err) => finish(undefined, (err as Error).message));
+      req.on('error', (err) => finish(NO_ANSWER, (err as Error).message));
       req.end(body);
     });
   }

@@ -46,6 +46,8 @@ export const PATHS = {
   entryResponse: '/filibuster/entry-response',
   /** Ours: one evaluation of a sometimes/always/unreachable property (fire-and-forget). */
   property: '/filibuster/property',
+  /** Ours: several reports in one request (BatchRequest); old clients never send it. */
+  batch: '/filibuster/batch',
 } as const;
 
 /**
@@ -261,7 +263,8 @@ export interface PropertyMessage {
 /** Ours: a call made outside any inbound request. */
 export interface BackgroundCallMessage {
   source_service_name: string;
-  module: string;
+  /** Absent for a connection the instrumentation does not cover (its `method` says which kind). */
+  module?: string;
   method: string;
   url: string;
   execution_id?: string;
@@ -270,4 +273,44 @@ export interface BackgroundCallMessage {
 /** Ours: GET /filibuster/fault-injected answers this; `result` is the original's field. */
 export interface FaultInjectedResponse {
   result: boolean;
+}
+
+/**
+ * Ours: the reports that need no answer, which a client may send together in one POST /filibuster/batch.
+ * Decisions (create) are never batched: they are the one awaited round trip of a call.
+ */
+export const BATCHABLE_PATHS = [PATHS.update, PATHS.entryResponse, PATHS.property, PATHS.background] as const;
+
+export type BatchablePath = (typeof BATCHABLE_PATHS)[number];
+
+/** One report inside a batch: the path it would have been POSTed to alone, and its body. */
+export type BatchMessage =
+  | { path: typeof PATHS.update; body: UpdateMessage }
+  | { path: typeof PATHS.entryResponse; body: EntryResponseMessage }
+  | { path: typeof PATHS.property; body: PropertyMessage }
+  | { path: typeof PATHS.background; body: BackgroundCallMessage };
+
+/** The body a report path takes. */
+export type ReportBody<P extends BatchablePath> = Extract<BatchMessage, { path: P }>['body'];
+
+/** Body of POST /filibuster/batch: applied in array order, each message exactly as if it came alone. */
+export interface BatchRequest {
+  messages: BatchMessage[];
+}
+
+/** Messages per batch, at most (a longer list is a malformed batch; clients split their queue). */
+export const MAX_BATCH_MESSAGES = 500;
+
+/** Serialized batch size a client aims to stay under (the server refuses bodies over 1 MB). */
+export const MAX_BATCH_BYTES = 512 * 1024;
+
+/** What one message of a batch got: the status (and error) it would have got alone. */
+export interface BatchResult {
+  status: number;
+  error?: string;
+}
+
+/** The answer to a well-formed batch: one result per message, in the same order. */
+export interface BatchResponse {
+  results: BatchResult[];
 }

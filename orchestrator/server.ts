@@ -2,14 +2,17 @@
  * The orchestrator's HTTP server (express): the original's endpoints and message shapes, plus ours.
  * Every body is validated; a malformed one gets a 400 with the reason and changes no state.
  * Binds to 127.0.0.1 unless told otherwise; beyond loopback it requires a token (auth.ts).
+ * The decision and report routes have a shortcut past express for plain JSON bodies (hot-routes.ts).
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { HEADERS, PATHS } from '../instrumentation/protocol.js';
+import { BATCHABLE_PATHS, HEADERS, PATHS } from '../instrumentation/protocol.js';
 import { requireToken } from './auth.js';
 import type { Answer, Session } from './session.js';
-import { checkCreate, checkEntryResponse, checkProperty, checkUpdate } from './validate.js';
+import { handleHot } from './hot-routes.js';
+import { applyBatch, applyReport } from './reports.js';
+import { checkCreate } from './validate.js';
 
 export interface OrchestratorServer {
   readonly url: string;
@@ -48,28 +51,9 @@ export function createApp(session: Session, token?: string): express.Express {
     if (!checked.ok) return send(res, { status: 400, body: { error: checked.reason } });
     send(res, session.create(checked.value));
   });
-  app.post(PATHS.update, (req, res) => {
-    const checked = checkUpdate(req.body);
-    if (!checked.ok) return send(res, { status: 400, body: { error: checked.reason } });
-    send(res, session.update(checked.value));
-  });
-  app.post(PATHS.entryResponse, (req, res) => {
-    const checked = checkEntryResponse(req.body);
-    if (!checked.ok) return send(res, { status: 400, body: { error: checked.reason } });
-    send(res, session.entryResponse(checked.value));
-  });
-  app.post(PATHS.property, (req, res) => {
-    const checked = checkProperty(req.body);
-    if (!checked.ok) return send(res, { status: 400, body: { error: checked.reason } });
-    send(res, session.property(checked.value));
-  });
-  app.post(PATHS.background, (req, res) => {
-    const b = req.body as Record<string, unknown> | undefined;
-    if (!b || typeof b !== 'object' || typeof b.source_service_name !== 'string' || typeof b.url !== 'string') {
-      return send(res, { status: 400, body: { error: 'source_service_name and url must be strings' } });
-    }
-    send(res, session.background(`${b.source_service_name}: ${String(b.method)} ${b.url}`));
-  });
+  // Reports that need no answer, alone or several in one batch (reports.ts).
+  for (const path of BATCHABLE_PATHS) app.post(path, (req, res) => send(res, applyReport(session, path, req.body)));
+  app.post(PATHS.batch, (req, res) => send(res, applyBatch(session, req.body)));
 
   app.get(PATHS.faultInjected, (req, res) => send(res, session.faultInjected(executionHeader(req))));
   app.get(`${PATHS.faultInjectedOnMethod}:first`, (req, res) =>
@@ -97,10 +81,22 @@ export function createApp(session: Session, token?: string): express.Express {
   return app;
 }
 
-export function startServer(session: Session, port: number, host = '127.0.0.1', token?: string): Promise<OrchestratorServer> {
+/**
+ * The request handler: the hot routes' shortcut (hot-routes.ts) where it applies, express otherwise.
+ * With a token the shortcut is off: every request then goes through express and its token check first.
+ */
+export function createHandler(session: Session, token?: string): (req: IncomingMessage, res: ServerResponse) => void {
   const app = createApp(session, token);
+  if (token) return app;
+  return (req, res) => {
+    if (!handleHot(session, req, res)) app(req, res);
+  };
+}
+
+export function startServer(session: Session, port: number, host = '127.0.0.1', token?: string): Promise<OrchestratorServer> {
   return new Promise((resolve, reject) => {
-    const server: Server = app.listen(port, host);
+    const server: Server = createServer(createHandler(session, token));
+    server.listen(port, host);
     server.keepAliveTimeout = 60_000;
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(

@@ -3,7 +3,11 @@
  * state; these functions return either the typed message or that reason.
  */
 import {
+  BATCHABLE_PATHS,
+  MAX_BATCH_MESSAGES,
   parseEi,
+  type BackgroundCallMessage,
+  type BatchablePath,
   type CreateMessage,
   type EntryResponseMessage,
   type PropertyMessage,
@@ -179,4 +183,41 @@ export function checkProperty(body: unknown): Checked<PropertyMessage> {
   if (typeof body.holds !== 'boolean') return bad('holds must be a boolean');
   if (body.execution_id !== undefined && (typeof body.execution_id !== 'string' || body.execution_id.length > MAX_TEXT)) return bad('execution_id must be a string');
   return { ok: true, value: { kind: body.kind, name: body.name as string, holds: body.holds, service: body.service as string, ...(body.execution_id !== undefined ? { execution_id: body.execution_id as string } : {}) } };
+}
+
+/** A call made outside any inbound request (or a connection the instrumentation does not cover). */
+export function checkBackground(body: unknown): Checked<BackgroundCallMessage> {
+  if (!isObject(body) || typeof body.source_service_name !== 'string' || typeof body.url !== 'string') {
+    return bad('source_service_name and url must be strings');
+  }
+  return { ok: true, value: body as unknown as BackgroundCallMessage };
+}
+
+/** A batch whose envelope is sound; each message's body is still unchecked (it is judged on its own). */
+export interface CheckedBatch {
+  messages: { path: BatchablePath; body: unknown }[];
+}
+
+const BATCHABLE = new Set<string>(BATCHABLE_PATHS);
+
+/**
+ * The envelope of POST /filibuster/batch. Anything wrong here rejects the whole batch (nothing applied):
+ * each message must name a report path and carry a body; the bodies themselves are checked one by one.
+ */
+export function checkBatch(body: unknown): Checked<CheckedBatch> {
+  if (!isObject(body)) return bad('the body must be a JSON object');
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return bad('messages must be a list');
+  if (messages.length === 0 || messages.length > MAX_BATCH_MESSAGES) {
+    return bad(`messages must hold from 1 to ${MAX_BATCH_MESSAGES} messages (it holds ${messages.length})`);
+  }
+  for (let i = 0; i < messages.length; i++) {
+    const m: unknown = messages[i];
+    if (!isObject(m)) return bad(`messages[${i}] must be an object with a path and a body`);
+    if (typeof m.path !== 'string' || !BATCHABLE.has(m.path)) {
+      return bad(`messages[${i}].path must be one of ${BATCHABLE_PATHS.join(', ')} (reports that need no answer)`);
+    }
+    if (!('body' in m)) return bad(`messages[${i}] has no body`);
+  }
+  return { ok: true, value: { messages: messages as CheckedBatch['messages'] } };
 }

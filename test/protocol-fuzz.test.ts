@@ -106,6 +106,8 @@ interface Req {
   reason?: RegExp;
   /** An exact status is expected. */
   status?: number;
+  /** A well-formed batch: the status each of its messages must get, in order. */
+  batchStatuses?: number[];
 }
 interface Res {
   req: Req;
@@ -298,6 +300,77 @@ function mutate(rng: Rng, base: Record<string, unknown>, mutations: Mutation[]):
 
 const JSON_ERROR = /JSON|Unexpected|Expected|position|token/i;
 
+const BATCH = '/filibuster/batch';
+
+/**
+ * One message for a batch that must change nothing: malformed (400 alone, so 400 in the batch) or well
+ * formed but pointing nowhere (a late or unknown message: 200, ignored).
+ */
+function batchMessage(rng: Rng, i: number): { message: { path: string; body: unknown }; status: number } {
+  const gid = rng.pick([gids.complete, gids.received, gids.created]);
+  switch (rng.int(6)) {
+    case 0: return { message: { path: '/filibuster/update', body: mutate(rng, requestReceived(gid, eis[gid], 'movies'), RECEIVED_MUTATIONS).body }, status: 400 };
+    case 1: return { message: { path: '/filibuster/update', body: mutate(rng, invocationComplete(gid, eis[gid], '503'), COMPLETE_MUTATIONS).body }, status: 400 };
+    case 2: return { message: { path: '/filibuster/update', body: invocationComplete(1000 + rng.int(1e9), eis[gid]) }, status: 200 };
+    case 3: return { message: { path: '/filibuster/update', body: { ...invocationComplete(gid, eis[gid]), execution_id: rng.pick(['e-0', `nowhere-${i}`]) } }, status: 200 };
+    case 4: {
+      const late = rng.pick([0, 1]);
+      return { message: { path: '/filibuster/update', body: requestReceived(late, eis[late], 'bookings') }, status: 200 };
+    }
+    default: return { message: { path: '/filibuster/entry-response', body: { execution_id: `nowhere-${rng.int(1e6)}`, entry_id: 'p-1', phase: rng.pick(['start', 'end']), service: 'users', method: 'GET', path: '/x', status: 200, body_md5: 'b'.repeat(32) } }, status: 200 };
+  }
+}
+
+/** Messages that would change the active execution if they were applied (inside a rejected batch). */
+function harmfulMessages(): { path: string; body: unknown }[] {
+  return [
+    { path: '/filibuster/update', body: invocationComplete(gids.created, eis[gids.created]) },
+    { path: '/filibuster/update', body: requestReceived(gids.created, eis[gids.created], 'somewhere-else') },
+    { path: '/filibuster/entry-response', body: { execution_id: 'e-1', entry_id: 'harm', phase: 'start', service: 'users', method: 'GET', path: '/x' } },
+  ];
+}
+
+/** POST /filibuster/batch: random values, broken envelopes (around messages that would change state), batches of bad messages. */
+function batchRequest(rng: Rng, i: number): Req {
+  const post = (body: string | Buffer, expect: Req['expect'], label: string, extra: Partial<Req> = {}): Req => ({ label, expect, method: 'POST', path: BATCH, body, ...extra });
+  const k = rng.int(10);
+  if (k < 2) {
+    const v = randomJson(rng);
+    const isObj = typeof v === 'object' && v !== null && !Array.isArray(v);
+    return post(JSON.stringify(v), 'malformed', `batch: random JSON ${JSON.stringify(v).slice(0, 60)}`, { status: 400, reason: isObj ? /messages/ : /JSON object/ });
+  }
+  if (k < 5) {
+    const harmful = harmfulMessages();
+    const around = (bad: unknown) => {
+      const list: unknown[] = [...harmful];
+      list.splice(rng.int(list.length + 1), 0, bad);
+      return list;
+    };
+    const which = rng.int(7);
+    const [messages, what, reason]: [unknown, string, RegExp] =
+      which === 0 ? [((v) => (Array.isArray(v) ? { 0: v } : v))(randomJson(rng, 2)), 'messages not a list', /messages must be a list/]
+      : which === 1 ? [[], 'no messages', /messages must hold/]
+      : which === 2 ? [Array.from({ length: 501 }, (_, n) => harmful[n % harmful.length]), '501 messages', /messages must hold/]
+      : which === 3 ? [around({ path: rng.pick(['/filibuster/create', BATCH, '/filibuster/update/', '/FILIBUSTER/UPDATE', '', 7, null, randomString(rng)]), body: createFor(1) }), 'a path that is not a report', /path must be one of/]
+      : which === 4 ? [around(rng.pick([null, 1, 'x', [], ['/filibuster/update', {}]])), 'a message that is not an object', /must be an object/]
+      : which === 5 ? [around({ path: '/filibuster/update' }), 'a message without a body', /has no body/]
+      : [around({ path: '/filibuster/property', body: { kind: 'always', name: 'harm', holds: false, service: 'users' } }).concat(Array.from({ length: 500 }, () => harmful[0])), 'too many, with a property', /messages must hold/];
+    const body = JSON.stringify({ messages });
+    return post(body, 'malformed', `batch: ${what}`, { status: 400, reason });
+  }
+  if (k < 8) {
+    const picked = Array.from({ length: 1 + rng.int(20) }, () => batchMessage(rng, i));
+    return post(JSON.stringify({ messages: picked.map((p) => p.message) }), 'unknown', `batch of ${picked.length} bad or late messages`, { status: 200, batchStatuses: picked.map((p) => p.status) });
+  }
+  if (k < 9) {
+    const full = JSON.stringify({ messages: harmfulMessages() });
+    const cut = 1 + rng.int(full.length - 1);
+    return post(full.slice(0, cut), 'malformed', `batch: truncated JSON at ${cut}/${full.length}`, { status: 400, reason: JSON_ERROR });
+  }
+  const big = JSON.stringify({ messages: [...harmfulMessages(), { path: '/filibuster/property', body: { kind: 'always', name: 'p'.repeat(1024 * 1024), holds: true, service: 'users' } }] });
+  return post(big, 'malformed', `batch: oversized (${big.length} bytes)`, { status: 413, reason: /too large/, chunked: rng.next() < 0.5 });
+}
+
 /** One fuzz request, by category. */
 function generate(rng: Rng, i: number): Req {
   const create = (body: unknown, expect: Req['expect'], label: string, extra: Partial<Req> = {}): Req => ({
@@ -313,6 +386,7 @@ function generate(rng: Rng, i: number): Req {
     label, expect, method: which === 'create' ? 'PUT' : 'POST', path: which === 'create' ? '/filibuster/create' : '/filibuster/update', body, ...extra,
   });
 
+  if (rng.next() < 0.1) return batchRequest(rng, i);
   const r = rng.next() * 100;
   // --- one field of a valid message mutated to a wrong type, or removed (for the current execution: no id).
   if (r < 14) {
@@ -650,6 +724,14 @@ test('protocol fuzz: bad input never yields a 5xx and never changes state', asyn
     // Unknown creates answer "no fault" and never a fault decision.
     const faulted = (r: Res) => r.req.path === '/filibuster/create' && r.status === 200 && r.json !== undefined && ('failure_metadata' in (r.json as object) || 'forced_exception' in (r.json as object));
     assert.equal(results.filter(faulted).length, 0, failures(faulted));
+    // A batch answers each message with the status it would have got alone.
+    const batches = results.filter((r) => r.req.batchStatuses !== undefined);
+    assert.ok(batches.length > 50, `${batches.length} well-formed batches`);
+    const wrongResults = (r: Res) => {
+      const got = (r.json as { results?: { status: number; error?: string }[] } | undefined)?.results;
+      return !Array.isArray(got) || got.map((x) => x.status).join() !== r.req.batchStatuses!.join() || got.some((x) => x.status >= 400 && !(typeof x.error === 'string' && x.error.length > 0));
+    };
+    assert.equal(batches.filter(wrongResults).length, 0, failures(wrongResults));
     const conflicts = results.filter((r) => r.req.expect === 'conflict');
     assert.ok(conflicts.every((r) => r.status === 409), failures((r) => r.req.expect === 'conflict' && r.status !== 409));
   });
@@ -662,7 +744,9 @@ test('protocol fuzz: bad input never yields a 5xx and never changes state', asyn
     assert.equal(after_.problems, before_.problems);
     // Every create/update answered 200 was ignored as late (none was applied), and nothing else counted as late.
     const ok200 = results.filter((r) => ['/filibuster/create', '/filibuster/update', '/filibuster/entry-response'].includes(r.req.path) && r.status === 200 && r.req.method !== 'GET');
-    assert.equal(after_.lateMessages - before_.lateMessages, ok200.length, 'late-message count');
+    // Inside batches, every message answered 200 was a late or unknown report, ignored the same way.
+    const batched200 = results.filter((r) => r.req.path === BATCH && r.status === 200).reduce((n, r) => n + (r.json as { results: { status: number }[] }).results.filter((x) => x.status === 200).length, 0);
+    assert.equal(after_.lateMessages - before_.lateMessages, ok200.length + batched200, 'late-message count');
   });
 
   await t.test('the server still works: the pending call can still be completed', async () => {
