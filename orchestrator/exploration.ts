@@ -309,8 +309,13 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
         record({ number, status: 'pruned', faults: faultEntries(te.failures, prefix) }, [], te.failures, false);
         continue;
       }
-      const run = await runScheduled(te);
-      if (interrupted) {
+      // An interruption closes the test runners under the runs in flight: what they throw then is the
+      // interruption's doing, not an error of the run.
+      const run = await runScheduled(te).catch((err: unknown) => {
+        if (interrupted) return undefined;
+        throw err;
+      });
+      if (interrupted || !run) {
         stopWhy('interrupted');
         break;
       }

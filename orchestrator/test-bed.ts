@@ -51,7 +51,7 @@ export interface TestBedOptions {
 
 export const SETTLE_GRACE_MS = 2_000;
 
-function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint>; marker: string; token?: string }): TestRunner {
+function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint>; marker: string; token?: string; slot: number }): TestRunner {
   switch (options.test.kind) {
     case 'module':
       return new ModuleTestRunner(options.test.value, ctx);
@@ -98,7 +98,7 @@ export class TestBed {
     }
     const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker, token: options.token };
     const slots = options.test.kind === 'function' ? 1 : Math.max(1, options.slots ?? 1);
-    for (let i = 0; i < slots; i++) this.runners.push(runnerFor(options, ctx));
+    for (let slot = 0; slot < slots; slot++) this.runners.push(runnerFor(options, { ...ctx, slot }));
   }
 
   /** Whether every started service accepts executions at once (see `parallel` in service-config.ts). */

@@ -46,6 +46,8 @@ interface RunnerContext {
   services: Record<string, ServiceEndpoint>;
   /** The run's marker (run-marker.ts): test processes carry `<marker>/test/<id>` or `<marker>/worker`. */
   marker?: string;
+  /** Which of several runners of one run this is (0 or absent: the only or first one). */
+  slot?: number;
   /** The orchestrator's token (auth.ts), given to the test as FILIBUSTER_TOKEN. */
   token?: string;
 }
@@ -153,7 +155,9 @@ export class ModuleTestRunner implements TestRunner {
   }
 
   private get workerMarker(): string | undefined {
-    return this.ctx.marker ? `${this.ctx.marker}/worker` : undefined;
+    // One marker per runner: sweeping one worker after a hang must spare the others' (parallel.ts).
+    if (!this.ctx.marker) return undefined;
+    return this.ctx.slot ? `${this.ctx.marker}/worker-${this.ctx.slot}` : `${this.ctx.marker}/worker`;
   }
 
   private start(): Promise<void> {
