@@ -34,7 +34,7 @@
  *     "number": 1-based, in the order of the original's numbering (pruned ones included),
  *     "id": execution id on the wire (absent for pruned),
  *     "status": "ran" | "pruned",
- *     "faults": [{ "description", "execution_index", "forced_exception"?, "failure_metadata"? }],
+ *     "faults": [{ "description", "execution_index", "edge"?: { "caller", "callee" }, "forced_exception"?, "failure_metadata"? }],
  *     "verdict": "pass" | "fail" | "crash" | "hang" | "inconclusive" (ran only),
  *     "detail"?: string, "duration_ms"?: number, "calls"?: number,
  *     "counterexample"?: relative path,

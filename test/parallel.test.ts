@@ -117,3 +117,11 @@ test('a service that keeps state ("parallel": false) keeps the run at one execut
 test('--workers must be a whole number of at least 1', async () => {
   await assert.rejects(run({ test: { kind: 'module', value: TEST_MODULE }, workers: 0, outputDir: tempDir() }), (err: Error) => err instanceof InvalidOptionError && /--workers must be a whole number of at least 1/.test(err.message));
 });
+
+test('--coverage keeps the run at one execution at a time, and says so', async () => {
+  const servicesConfig = chainConfig(FANOUT);
+  const outcome = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig, catalogue, workers: 2, coverage: true, maxTests: 4 });
+  const p = outcome.results.parallel!;
+  assert.match(p.fallback ?? '', /--coverage/);
+  assert.equal(p.peak, 1);
+});
