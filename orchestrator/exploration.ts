@@ -19,7 +19,7 @@ import { TestSetupError } from './runner/test-runner.js';
 import { Session } from './session.js';
 import { injectedFailures, TestBed } from './test-bed.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
-import { ParallelRunner, type Attempted, type ParallelStats } from './parallel.js';
+import { oneAtATime, ParallelRunner, type Attempted, type ParallelStats } from './parallel.js';
 import { runToken } from './auth.js';
 import { readJournal, readServicePorts, replayJournal, sweepInterruptedRun, writeRunState } from './resume.js';
 import { triage, type FailingExecution, type TriageReport } from './triage.js';
@@ -100,34 +100,28 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
     );
     return { ...run, attempts, discarded };
   };
-  const runNumbered = async (failures: readonly Failure[], prefix: readonly Call[] = []): Promise<Attempted> => {
+  /** A scheduled execution's run comes from the parallel runner when there is one (parallel.ts). */
+  const runNumbered = async (failures: readonly Failure[], prefix: readonly Call[] = [], scheduled?: ScheduledExecution): Promise<Attempted> => {
     number++;
-    const run = await attempt(number, `${runId}-${number}`, failures, prefix);
-    if (run.discarded.length > 0) log(`execution ${number}: ${run.discarded.length} inconclusive attempt(s) re-run (${run.discarded.join(' | ')})`);
-    return run;
-  };
-  /** A scheduled execution's run: from the parallel runner when there is one (parallel.ts). */
-  const runScheduled = async (te: ScheduledExecution): Promise<Attempted> => {
-    if (!parallel) return runNumbered(te.failures, te.prefix);
-    number++;
-    const run = await parallel.obtain(te, `${runId}-${number}`);
+    const id = `${runId}-${number}`;
+    const run = parallel && scheduled ? await parallel.obtain(scheduled, id) : await attempt(number, id, failures, prefix);
     if (run.discarded.length > 0) log(`execution ${number}: ${run.discarded.length} inconclusive attempt(s) re-run (${run.discarded.join(' | ')})`);
     return run;
   };
   /** `--workers N`: run executions ahead of their turn, unless something here needs them one at a time. */
   const startParallel = () => {
     if (scope.workers === 1) return;
-    const stateful = bed.parallelServices();
+    const stateful = bed.statefulService();
     const why = options.coverage
       ? '--coverage records each execution\'s coverage on its own'
-      : !stateful.ok
-        ? `service ${stateful.service} keeps state between executions (betweenExecutions, or "parallel": false)`
+      : stateful
+        ? `service ${stateful} keeps state between executions (betweenExecutions, or "parallel": false)`
         : bed.session.messagesWithoutExecutionId > 0
           ? 'the fault-free execution sent messages without an execution id (the Python-compatible profile), which cannot be attributed while executions run at once'
           : undefined;
     if (why) {
       log(`--workers ${scope.workers}: ${why}; running one execution at a time`);
-      parallelStats = { workers: scope.workers, ahead: 0, wasted: 0, wasted_ms: 0, peak: 1, fallback: why };
+      parallelStats = oneAtATime(scope.workers, why);
       return;
     }
     parallel = new ParallelRunner({
@@ -311,7 +305,7 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
       }
       // An interruption closes the test runners under the runs in flight: what they throw then is the
       // interruption's doing, not an error of the run.
-      const run = await runScheduled(te).catch((err: unknown) => {
+      const run = await runNumbered(te.failures, prefix, te).catch((err: unknown) => {
         if (interrupted) return undefined;
         throw err;
       });

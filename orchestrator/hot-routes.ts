@@ -12,23 +12,17 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BATCHABLE_PATHS, PATHS } from '../instrumentation/protocol.js';
-import { applyBatch, applyReport } from './reports.js';
+import { applyBatch, applyCreate, applyReport } from './reports.js';
 import type { Answer, Session } from './session.js';
-import { checkCreate } from './validate.js';
 
 /** The body limit express enforces (`express.json({ limit: '1mb' })`). */
 export const BODY_LIMIT = 1024 * 1024;
 
 type Handler = (session: Session, body: unknown) => Answer;
 
-function create(session: Session, body: unknown): Answer {
-  const checked = checkCreate(body);
-  return checked.ok ? session.create(checked.value) : { status: 400, body: { error: checked.reason } };
-}
-
 /** `METHOD path` → handler, for the routes worth a shortcut. */
 function routes(): Map<string, Handler> {
-  const map = new Map<string, Handler>([[`PUT ${PATHS.create}`, create]]);
+  const map = new Map<string, Handler>([[`PUT ${PATHS.create}`, applyCreate]]);
   for (const path of BATCHABLE_PATHS) map.set(`POST ${path}`, (session, body) => applyReport(session, path, body));
   map.set(`POST ${PATHS.batch}`, applyBatch);
   return map;

@@ -53,10 +53,14 @@ export interface ParallelStats {
   fallback?: string;
 }
 
+/** The stats of a run asked for several workers that ran one execution at a time from the start, and why. */
+export function oneAtATime(workers: number, why: string): ParallelStats {
+  return { workers, ahead: 0, wasted: 0, wasted_ms: 0, peak: 1, fallback: why };
+}
+
 interface Job {
   key: string;
   slot: number;
-  ahead: boolean;
   /** Another run was in flight at some point during this one. */
   overlapped: boolean;
   discarded: boolean;
@@ -128,7 +132,7 @@ export class ParallelRunner {
           await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
           continue;
         }
-        job = this.start(execution, id, this.freeSlots.pop()!, false);
+        job = this.start(execution, id, this.freeSlots.pop()!);
       }
       this.fill();
       await job.done;
@@ -175,12 +179,12 @@ export class ParallelRunner {
       }
       this.stats.ahead++;
       budget--;
-      this.start(execution, this.options.aheadId(++this.sequence), this.freeSlots.pop()!, true);
+      this.start(execution, this.options.aheadId(++this.sequence), this.freeSlots.pop()!);
     }
   }
 
-  private start(execution: ScheduledExecution, id: string, slot: number, ahead: boolean): Job {
-    const job: Job = { key: execution.key, slot, ahead, overlapped: this.running.size > 0, discarded: false, done: Promise.resolve() };
+  private start(execution: ScheduledExecution, id: string, slot: number): Job {
+    const job: Job = { key: execution.key, slot, overlapped: this.running.size > 0, discarded: false, done: Promise.resolve() };
     for (const other of this.running) other.overlapped = true;
     this.running.add(job);
     this.stats.peak = Math.max(this.stats.peak, this.running.size);

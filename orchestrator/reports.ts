@@ -2,14 +2,20 @@
  * The reports that need no answer (update, entry-response, property, background): checked and applied
  * to the session, one at a time or as a batch. A batch goes through exactly the same function for each
  * of its messages, in array order, so a message in a batch has the effect (and gets the status) it would
- * have had alone.
+ * have had alone. The decision request (create) is checked and applied the same way, for the two routes
+ * that serve it (server.ts, hot-routes.ts).
  */
 import { PATHS, type BatchablePath, type BatchResponse, type BatchResult } from '../instrumentation/protocol.js';
 import type { Answer, Session } from './session.js';
-import { checkBackground, checkBatch, checkEntryResponse, checkProperty, checkUpdate, type Checked } from './validate.js';
+import { checkBackground, checkBatch, checkCreate, checkEntryResponse, checkProperty, checkUpdate, type Checked } from './validate.js';
 
 function applyChecked<T>(checked: Checked<T>, apply: (value: T) => Answer): Answer {
   return checked.ok ? apply(checked.value) : { status: 400, body: { error: checked.reason } };
+}
+
+/** Checks a decision request and answers it (a fault to inject, or none). */
+export function applyCreate(session: Session, body: unknown): Answer {
+  return applyChecked(checkCreate(body), (m) => session.create(m));
 }
 
 /** Checks one report and applies it; a malformed one is a 400 with the reason and changes nothing. */

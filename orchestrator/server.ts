@@ -11,8 +11,7 @@ import { BATCHABLE_PATHS, HEADERS, PATHS } from '../instrumentation/protocol.js'
 import { requireToken } from './auth.js';
 import type { Answer, Session } from './session.js';
 import { handleHot } from './hot-routes.js';
-import { applyBatch, applyReport } from './reports.js';
-import { checkCreate } from './validate.js';
+import { applyBatch, applyCreate, applyReport } from './reports.js';
 
 export interface OrchestratorServer {
   readonly url: string;
@@ -46,11 +45,7 @@ export function createApp(session: Session, token?: string): express.Express {
   });
   app.get(`${PATHS.newTestExecution}:service`, (req, res) => send(res, session.newTestExecution(req.params.service)));
 
-  app.put(PATHS.create, (req, res) => {
-    const checked = checkCreate(req.body);
-    if (!checked.ok) return send(res, { status: 400, body: { error: checked.reason } });
-    send(res, session.create(checked.value));
-  });
+  app.put(PATHS.create, (req, res) => send(res, applyCreate(session, req.body)));
   // Reports that need no answer, alone or several in one batch (reports.ts).
   for (const path of BATCHABLE_PATHS) app.post(path, (req, res) => send(res, applyReport(session, path, req.body)));
   app.post(PATHS.batch, (req, res) => send(res, applyBatch(session, req.body)));

@@ -101,10 +101,9 @@ export class TestBed {
     for (let slot = 0; slot < slots; slot++) this.runners.push(runnerFor(options, { ...ctx, slot }));
   }
 
-  /** Whether every started service accepts executions at once (see `parallel` in service-config.ts). */
-  parallelServices(): { ok: true } | { ok: false; service: string } {
-    const stateful = this.services?.specs().find((s) => !s.parallel);
-    return stateful ? { ok: false, service: stateful.name } : { ok: true };
+  /** A started service that does not accept executions at once (`parallel` in service-config.ts), if any. */
+  statefulService(): string | undefined {
+    return this.services?.specs().find((s) => !s.parallel)?.name;
   }
 
   /** The port of each started service (recorded so that a resumed run can reuse them). */

@@ -15,26 +15,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sweepMarked } from '../orchestrator/runner/run-marker.js';
 import { tempDir } from './helpers.js';
+import { seededRandom } from './seeded-random.js';
 import { checkAfterKill, checkFinal, completeLines, EXECUTIONS, readResults, killTagged, NEEDS_PROC, recordedMarker, SLOW_TUTORIAL_TEST, startCli, until } from './kill9-helpers.js';
-
-/** mulberry32: a small seeded generator, enough to reproduce a sequence of choices. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KILLS = 3;
 
 test('kill -9 at random moments, resumed each time: same results as an uninterrupted run, nothing finished is run again', { timeout: 150_000, skip: NEEDS_PROC }, async () => {
   const seed = process.env.KILL9_SEED ? Number(process.env.KILL9_SEED) : Math.floor(Math.random() * 2 ** 31);
   console.log(`kill -9 seed: ${seed} (KILL9_SEED=${seed} to replay these choices)`);
-  const random = seeded(seed);
+  const random = seededRandom(seed);
 
   const whole = tempDir();
   const uninterrupted = startCli(whole, { testModule: SLOW_TUTORIAL_TEST });

@@ -13,6 +13,7 @@ import { faultSets, run, tempDir, writeJson } from './helpers.js';
 import { FaultCatalogue } from '../orchestrator/catalogue.js';
 import { InvalidOptionError } from '../orchestrator/option-error.js';
 import type { ExplorationOutcome } from '../orchestrator/exploration.js';
+import type { ExplorationOrder } from '../orchestrator/frontier.js';
 
 /** What must not depend on the number of workers: each execution's place, faults and verdict. */
 function trace(outcome: ExplorationOutcome): string[] {
@@ -31,11 +32,12 @@ const catalogue = FaultCatalogue.fromFile(
   }),
 );
 
-async function both(topology: Record<string, FixtureCall[]>, testExport = 'default', extra: Record<string, Record<string, unknown>> = {}) {
+/** The same exploration with one worker and with three (`extra`: more services config per service). */
+async function both(topology: Record<string, FixtureCall[]>, testExport = 'default', extra: Record<string, Record<string, unknown>> = {}, order?: ExplorationOrder) {
   const servicesConfig = chainConfig(topology, {}, extra);
   const test = { kind: 'module' as const, value: `${TEST_MODULE}#${testExport}` };
-  const one = await run({ test, servicesConfig, catalogue, workers: 1 });
-  const three = await run({ test, servicesConfig, catalogue, workers: 3 });
+  const one = await run({ test, servicesConfig, catalogue, order, workers: 1 });
+  const three = await run({ test, servicesConfig, catalogue, order, workers: 3 });
   return { one, three };
 }
 
@@ -63,10 +65,7 @@ test('three workers explore exactly what one does, and run executions at once', 
 });
 
 test('by-size order: the same with three workers', async () => {
-  const servicesConfig = chainConfig(FANOUT);
-  const test = { kind: 'module' as const, value: TEST_MODULE };
-  const one = await run({ test, servicesConfig, catalogue, order: 'by-size' });
-  const three = await run({ test, servicesConfig, catalogue, order: 'by-size', workers: 3 });
+  const { one, three } = await both(FANOUT, 'default', {}, 'by-size');
   assert.deepEqual(trace(three), trace(one));
   assert.ok(three.results.parallel!.peak > 1);
 });

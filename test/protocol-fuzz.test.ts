@@ -22,6 +22,7 @@ import { Explorer } from '../orchestrator/explorer.js';
 import { startServer, type OrchestratorServer } from '../orchestrator/server.js';
 import { Session } from '../orchestrator/session.js';
 import { ORCHESTRATOR_ID_LIMIT } from '../orchestrator/validate.js';
+import { seededRandom } from './seeded-random.js';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
 const COUNT = process.env.FUZZ_COUNT ? Number(process.env.FUZZ_COUNT) : 4000;
@@ -29,14 +30,7 @@ const CONCURRENCY = 16;
 
 // ------------------------------------------------------------------------------------------ PRNG (mulberry32)
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number): number => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   return { next, int, pick };
