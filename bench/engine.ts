@@ -11,8 +11,8 @@
  * it is what the explorer holds, not garbage; bytes per call = that heap, less the heap before the run,
  * over the calls recorded.
  */
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import { Explorer } from '../orchestrator/explorer.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import { Explorer } from '../orchestrator/search/explorer.js';
 import { pathToFileURL } from 'node:url';
 import { simulate } from '../test/simulated-app.js';
 import { machine } from './overhead.js';

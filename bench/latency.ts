@@ -13,8 +13,8 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import { explore, withDefaults } from '../orchestrator/exploration.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import { explore, withDefaults } from '../orchestrator/run/exploration.js';
 import { writeFileSync } from 'node:fs';
 import { table } from './table.js';
 

@@ -22,8 +22,8 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HEADERS } from '../instrumentation/protocol.js';
-import { createHandler } from '../orchestrator/server.js';
-import { Session } from '../orchestrator/session.js';
+import { createHandler } from '../orchestrator/server/server.js';
+import { Session } from '../orchestrator/server/session.js';
 import { table } from './table.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

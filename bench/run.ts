@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { explore, withDefaults } from '../orchestrator/exploration.js';
+import { explore, withDefaults } from '../orchestrator/run/exploration.js';
 import { analysisTimes } from './analysis.js';
 import { DEFAULT_APPS, MODES, printCorpusBench } from './corpus.js';
 import { ENGINE_HEADERS, engineRowCells, engineScaling } from './engine.js';

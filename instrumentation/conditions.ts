@@ -5,7 +5,7 @@
  * own HTTP parser sees them (response-shaper.ts): every client then reports what it would report for the
  * same bytes from a real network, because it is its own parser and its own error path that run.
  *
- * Parameters arrive resolved by the orchestrator (orchestrator/network-faults.ts validates catalogues and
+ * Parameters arrive resolved by the orchestrator (orchestrator/catalogue/network-faults.ts validates catalogues and
  * turns relative delays and seeded jitter into `delay_ms`); here they are only read, and a malformed one
  * refuses the fault (reported, never silently ignored).
  */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyze } from '../analysis/index.js';
 import { suggestedConditions } from '../analysis/catalogue-writer.js';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
 import { cli, ROOT, tempDir } from './helpers.js';
 
 const names = (site: Parameters<typeof suggestedConditions>[0]) => suggestedConditions(site).map((c) => c.name);

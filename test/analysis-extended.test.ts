@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
 import { cli, DIST, faultSets, ROOT, run, tempDir } from './helpers.js';
 
 const SERVICES = join(ROOT, 'corpus/foo-bar-baz/services.json');

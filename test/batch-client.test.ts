@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { OrchestratorClient } from '../instrumentation/orchestrator-client.js';
 import type { CreateMessage, PropertyMessage } from '../instrumentation/protocol.js';
-import { createHandler } from '../orchestrator/server.js';
-import { Session } from '../orchestrator/session.js';
-import { ORCHESTRATOR_ID_LIMIT } from '../orchestrator/validate.js';
+import { createHandler } from '../orchestrator/server/server.js';
+import { Session } from '../orchestrator/server/session.js';
+import { ORCHESTRATOR_ID_LIMIT } from '../orchestrator/server/validate.js';
 
 interface Seen {
   path: string;

@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Execution } from '../orchestrator/execution.js';
-import { startServer, type OrchestratorServer } from '../orchestrator/server.js';
-import { Session } from '../orchestrator/session.js';
-import { ORCHESTRATOR_ID_LIMIT } from '../orchestrator/validate.js';
+import type { Execution } from '../orchestrator/server/execution.js';
+import { startServer, type OrchestratorServer } from '../orchestrator/server/server.js';
+import { Session } from '../orchestrator/server/session.js';
+import { ORCHESTRATOR_ID_LIMIT } from '../orchestrator/server/validate.js';
 
 const TOKEN = 'a-token-of-enough-length-for-batches';
 const G1 = ORCHESTRATOR_ID_LIMIT + 1;

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CatalogueError, FaultCatalogue } from '../orchestrator/catalogue.js';
+import { CatalogueError, FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
 
 const names = (c: FaultCatalogue, module: string, method: string, metadata: Record<string, unknown>, target?: string) => [
   ...c.exceptionFaults({ module, method, metadata }).map((f) => f.name),

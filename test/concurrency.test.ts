@@ -35,8 +35,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import { explore } from '../orchestrator/exploration.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import { explore } from '../orchestrator/run/exploration.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/fanout/', import.meta.url));
 const TEST_MODULE = join(FIXTURES, 'test-module.js');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseDuration } from '../orchestrator/budget.js';
+import { parseDuration } from '../orchestrator/search/budget.js';
 import { cli, DIST, ROOT, tempDir } from './helpers.js';
 
 const SERVICES = join(ROOT, 'corpus/foo-bar-baz/services.json');

@@ -1,9 +1,9 @@
 /** Exploring a corpus application from a test: its services config, its test module, a catalogue. */
 import { dirname, join } from 'node:path';
-import { staticCatalogue, staticCatalogueJson } from '../corpus/static-catalogue.js';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import type { ExplorationOutcome } from '../orchestrator/exploration.js';
-import type { ExecutionResult } from '../orchestrator/results.js';
+import { staticCatalogue, staticCatalogueJson } from '../orchestrator/cli/corpus-catalogue.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
+import type { ExecutionResult } from '../orchestrator/results/results.js';
 import { cli, DIST, ROOT, run, tempDir, writeJson, type CliResult } from './helpers.js';
 
 export type CatalogueChoice = 'static' | 'status-only' | 'default';

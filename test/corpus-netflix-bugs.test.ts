@@ -14,8 +14,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import type { ExplorationOutcome } from '../orchestrator/exploration.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
 import { cli, DIST, ROOT, run, tempDir, writeJson } from './helpers.js';
 
 const REFUSALS = {

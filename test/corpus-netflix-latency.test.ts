@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import type { ExplorationOutcome } from '../orchestrator/exploration.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 const TEST_MODULE = `${join(DIST, 'functional-tests/netflix.js')}#slowTelemetry`;

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { ExplorationOutcome } from '../orchestrator/exploration.js';
+import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
 import { counts } from './corpus-helpers.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 

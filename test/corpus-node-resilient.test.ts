@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import type { ExplorationOutcome } from '../orchestrator/exploration.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
 import { counts } from './corpus-helpers.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 

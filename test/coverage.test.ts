@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CoverageSummary } from '../orchestrator/coverage/coverage-report.js';
+import type { CoverageSummary } from '../orchestrator/results/coverage/coverage-report.js';
 import { cli, DIST, ROOT, tempDir } from './helpers.js';
 
 test('tutorial with --coverage: more lines than the fault-free run; bar\'s error handling reached only under faults', async () => {

@@ -1,7 +1,7 @@
-/** ddmin (orchestrator/ddmin.ts) on plain predicates: 1-minimal results, narrowing, interruption. */
+/** ddmin (orchestrator/search/ddmin.ts) on plain predicates: 1-minimal results, narrowing, interruption. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ddmin } from '../orchestrator/ddmin.js';
+import { ddmin } from '../orchestrator/search/ddmin.js';
 
 const containing = (needed: number[], probes: number[][] = []) => async (s: number[]) => {
   probes.push(s);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FaultFilter } from '../orchestrator/filters.js';
+import { FaultFilter } from '../orchestrator/search/filters.js';
 import { drive } from './simulated-app.js';
 
 const sizes = (d: ReturnType<typeof drive>) => d.executions.map((e) => e.faults.length);

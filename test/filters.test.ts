@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import type { ExplorationOutcome } from '../orchestrator/exploration.js';
-import type { FaultFilterSpec } from '../orchestrator/filters.js';
+import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
+import type { FaultFilterSpec } from '../orchestrator/search/filters.js';
 import { catalogueFor, exploreApp, staticCatalogueFile } from './corpus-helpers.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from '../orchestrator/exploration.js';
+import { explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from '../orchestrator/run/exploration.js';
 
 /** The package root (dist/test/helpers.js → ../../). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,11 +1,11 @@
 /**
- * The explorer's interned execution keys (orchestrator/keys.ts) stand for exactly the equality the md5
+ * The explorer's interned execution keys (orchestrator/search/keys.ts) stand for exactly the equality the md5
  * keys did: same log (call keys in order) and same failures (canonical text, in order).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KeyInterner, failureHead } from '../orchestrator/keys.js';
-import { stableJson, type Failure } from '../orchestrator/model.js';
+import { KeyInterner, failureHead } from '../orchestrator/search/keys.js';
+import { stableJson, type Failure } from '../orchestrator/search/model.js';
 import { simulate } from './simulated-app.js';
 
 test('prefix ids: equal logs give equal ids, a different call anywhere gives a different id from there on', () => {

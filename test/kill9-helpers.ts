@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCounterexample } from '../orchestrator/counterexample.js';
+import { readCounterexample } from '../orchestrator/results/counterexample.js';
 import { markedProcesses } from '../orchestrator/runner/run-marker.js';
 import { CLI, DIST, ROOT } from './helpers.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { percentile } from '../orchestrator/loadgen.js';
+import { percentile } from '../orchestrator/run/loadgen.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 test('nearest-rank percentiles', () => {

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CatalogueError, FaultCatalogue } from '../orchestrator/catalogue.js';
-import { faultInWords } from '../orchestrator/model.js';
+import { CatalogueError, FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import { faultInWords } from '../orchestrator/search/model.js';
 import { chainConfig, TEST_MODULE } from './chain-fixtures.js';
 import { faultSets, run, tempDir, writeJson } from './helpers.js';
 

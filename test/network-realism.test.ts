@@ -27,7 +27,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Failure } from '../orchestrator/model.js';
+import type { Failure } from '../orchestrator/search/model.js';
 import type { FailureMetadata, ForcedException } from '../instrumentation/protocol.js';
 import { CLIENTS, close, listen, normalise, observe, RealismOrchestrator, startChild, stopChild, type Child, type Client } from './realism-harness.js';
 

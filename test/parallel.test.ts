@@ -1,5 +1,5 @@
 /**
- * `--workers N` (orchestrator/parallel.ts): executions run ahead of their turn, committed in one-worker
+ * `--workers N` (orchestrator/run/parallel.ts): executions run ahead of their turn, committed in one-worker
  * order. Each case runs the same exploration with one worker and with three, and requires the identical
  * list of executions (status, fault set, verdict, in order), and that the parallel run really ran
  * executions at once (or says why it did not).
@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { chainConfig, TEST_MODULE, type FixtureCall } from './chain-fixtures.js';
 import { faultSets, run, tempDir, writeJson } from './helpers.js';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
 import { InvalidOptionError } from '../orchestrator/option-error.js';
-import type { ExplorationOutcome } from '../orchestrator/exploration.js';
-import type { ExplorationOrder } from '../orchestrator/frontier.js';
+import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
+import type { ExplorationOrder } from '../orchestrator/search/frontier.js';
 
 /** What must not depend on the number of workers: each execution's place, faults and verdict. */
 function trace(outcome: ExplorationOutcome): string[] {

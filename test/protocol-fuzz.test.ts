@@ -16,12 +16,12 @@ import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import type { Execution } from '../orchestrator/execution.js';
-import { Explorer } from '../orchestrator/explorer.js';
-import { startServer, type OrchestratorServer } from '../orchestrator/server.js';
-import { Session } from '../orchestrator/session.js';
-import { ORCHESTRATOR_ID_LIMIT } from '../orchestrator/validate.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import type { Execution } from '../orchestrator/server/execution.js';
+import { Explorer } from '../orchestrator/search/explorer.js';
+import { startServer, type OrchestratorServer } from '../orchestrator/server/server.js';
+import { Session } from '../orchestrator/server/session.js';
+import { ORCHESTRATOR_ID_LIMIT } from '../orchestrator/server/validate.js';
 import { seededRandom } from './seeded-random.js';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;

@@ -12,11 +12,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import { Explorer } from '../orchestrator/explorer.js';
-import type { Call } from '../orchestrator/model.js';
-import { startServer, type OrchestratorServer } from '../orchestrator/server.js';
-import { Session } from '../orchestrator/session.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import { Explorer } from '../orchestrator/search/explorer.js';
+import type { Call } from '../orchestrator/search/model.js';
+import { startServer, type OrchestratorServer } from '../orchestrator/server/server.js';
+import { Session } from '../orchestrator/server/session.js';
 
 interface Exchange {
   n: number;

@@ -10,9 +10,9 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { Session } from '../orchestrator/session.js';
-import { startServer, type OrchestratorServer } from '../orchestrator/server.js';
-import type { Failure } from '../orchestrator/model.js';
+import { Session } from '../orchestrator/server/session.js';
+import { startServer, type OrchestratorServer } from '../orchestrator/server/server.js';
+import type { Failure } from '../orchestrator/search/model.js';
 
 const CLIENT_SCRIPT = fileURLToPath(new URL('./fixtures/realism/client.js', import.meta.url));
 const REGISTER = new URL('../instrumentation/register.js', import.meta.url).href;

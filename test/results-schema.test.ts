@@ -1,5 +1,5 @@
 /**
- * results.json validates against its documented JSON Schema (orchestrator/results.schema.json), for runs
+ * results.json validates against its documented JSON Schema (orchestrator/results/results.schema.json), for runs
  * that exercise every optional part: failures with triage groups, pruned executions, entry responses and
  * call trees, fault edges, properties, a bounded run, a replay with its stability. And the schema rejects a
  * drifted file.
@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { RunResults } from '../orchestrator/results.js';
+import type { RunResults } from '../orchestrator/results/results.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const schema = JSON.parse(readFileSync(join(ROOT, 'orchestrator/results.schema.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(ROOT, 'orchestrator/results/results.schema.json'), 'utf8')) as object;
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
 const validate = ajv.compile(schema);
 

@@ -4,9 +4,9 @@
  * svc0 … svc<width-1>, each with a timeout, so the default catalogue gives 5 faults per call
  * (node.ECONNREFUSED, node.Timeout, 500, 502, 503) and the whole space is (1 + 5)^width fault sets.
  */
-import { FaultCatalogue } from '../orchestrator/catalogue.js';
-import { Explorer, type ExplorerOptions } from '../orchestrator/explorer.js';
-import { callKey, describeFailure, type Call, type Failure } from '../orchestrator/model.js';
+import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import { Explorer, type ExplorerOptions } from '../orchestrator/search/explorer.js';
+import { callKey, describeFailure, type Call, type Failure } from '../orchestrator/search/model.js';
 
 export function simulate(width: number, failures: readonly Failure[]): Call[] {
   const planned = new Map(failures.map((f) => [f.execution_index, f]));

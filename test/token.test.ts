@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runToken } from '../orchestrator/auth.js';
-import { startServer } from '../orchestrator/server.js';
-import { Session } from '../orchestrator/session.js';
+import { runToken } from '../orchestrator/server/auth.js';
+import { startServer } from '../orchestrator/server/server.js';
+import { Session } from '../orchestrator/server/session.js';
 import { cli, DIST, ROOT, tempDir } from './helpers.js';
 
 const TOKEN = 'a-token-of-enough-length-123';

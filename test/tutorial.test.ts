@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readCounterexample } from '../orchestrator/counterexample.js';
+import { readCounterexample } from '../orchestrator/results/counterexample.js';
 import { cli, DIST, faultSets, ROOT, run, tempDir } from './helpers.js';
 
 const SERVICES = join(ROOT, 'corpus/foo-bar-baz/services.json');

@@ -8,9 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPUS_APPS, type CorpusApp } from '../../corpus/apps.js';
-import { staticCatalogue } from '../../corpus/static-catalogue.js';
-import { FaultCatalogue } from '../catalogue.js';
-import { explore, withDefaults, type ExplorationOutcome } from '../exploration.js';
+import { staticCatalogue } from './corpus-catalogue.js';
+import { FaultCatalogue } from '../catalogue/catalogue.js';
+import { explore, withDefaults, type ExplorationOutcome } from '../run/exploration.js';
 import { UsageError } from './run-command.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

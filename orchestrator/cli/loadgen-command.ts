@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCounterexample, type TestSpec } from '../counterexample.js';
-import { generateLoad, type LoadReport } from '../loadgen.js';
-import type { Failure } from '../model.js';
-import type { RunResults } from '../results.js';
+import { readCounterexample, type TestSpec } from '../results/counterexample.js';
+import { generateLoad, type LoadReport } from '../run/loadgen.js';
+import type { Failure } from '../search/model.js';
+import type { RunResults } from '../results/results.js';
 import { UsageError } from './run-command.js';
 
 export interface LoadArgs {

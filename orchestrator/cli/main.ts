@@ -12,7 +12,7 @@ import { hideBin } from 'yargs/helpers';
 import { runAnalyze } from './analyze-command.js';
 import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from './corpus-command.js';
 import { loadTable, runLoad } from './loadgen-command.js';
-import type { FaultFilterSpec, FilterRule } from '../filters.js';
+import type { FaultFilterSpec, FilterRule } from '../search/filters.js';
 import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
 
 function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | undefined {

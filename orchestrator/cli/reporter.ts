@@ -2,9 +2,9 @@
  * What the terminal shows: a live progress bar on a TTY (plain lines otherwise; progress.ts), and the
  * final summary.
  */
-import type { ExplorationOutcome } from '../exploration.js';
+import type { ExplorationOutcome } from '../run/exploration.js';
 import { progressLine, useColour, verdictText } from './progress.js';
-import type { ExecutionResult, RunResults } from '../results.js';
+import type { ExecutionResult, RunResults } from '../results/results.js';
 
 export interface Reporter {
   execution(result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }): void;

@@ -6,15 +6,15 @@
  * 3 infrastructure error (a service that never became healthy, the port in use), or inconclusive
  * executions that could not be judged; 130 interrupted (Ctrl-C), after writing the results.
  */
-import { differentApplication } from '../replay-check.js';
-import { coverageReport, coverageText } from '../coverage/coverage-report.js';
+import { differentApplication } from '../run/replay-check.js';
+import { coverageReport, coverageText } from '../results/coverage/coverage-report.js';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parseDuration } from '../budget.js';
-import { CatalogueError, FaultCatalogue } from '../catalogue.js';
-import { CounterexampleError, readCounterexample, type LoadedCounterexample, type TestSpec } from '../counterexample.js';
-import { explore, type ExplorationOutcome } from '../exploration.js';
-import type { FaultFilterSpec } from '../filters.js';
-import type { ExplorationOrder } from '../frontier.js';
+import { parseDuration } from '../search/budget.js';
+import { CatalogueError, FaultCatalogue } from '../catalogue/catalogue.js';
+import { CounterexampleError, readCounterexample, type LoadedCounterexample, type TestSpec } from '../results/counterexample.js';
+import { explore, type ExplorationOutcome } from '../run/exploration.js';
+import type { FaultFilterSpec } from '../search/filters.js';
+import type { ExplorationOrder } from '../search/frontier.js';
 import { InvalidOptionError } from '../option-error.js';
 import { ConfigError, loadServicesConfig } from '../runner/service-config.js';
 import { ServiceError } from '../runner/services.js';

@@ -16,9 +16,9 @@
  */
 import { test as nodeTest } from 'node:test';
 import { join } from 'node:path';
-import { FaultCatalogue } from '../catalogue.js';
-import { readCounterexample } from '../counterexample.js';
-import { explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from '../exploration.js';
+import { FaultCatalogue } from '../catalogue/catalogue.js';
+import { readCounterexample } from '../results/counterexample.js';
+import { explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from '../run/exploration.js';
 import type { TestFunction } from '../runner/in-process-runner.js';
 
 export type { TestContext } from '../runner/worker-protocol.js';

@@ -1,0 +1,49 @@
+/**
+ * The call tree of one execution, compact enough to keep for every execution in results.json and to draw
+ * in the report: the calls in causal pre-order, each with its depth, edge, outcome and injected fault.
+ */
+import type { EntryResponse } from '../server/execution.js';
+import { describeFailure, type Call } from '../search/model.js';
+
+export interface CallNode {
+  /** 0 for calls the entry service made while serving the test; +1 per hop below. */
+  depth: number;
+  source: string;
+  target: string;
+  method: string;
+  path: string;
+  /** The status the caller got ("200"), the exception it met ("node.ECONNREFUSED"), or "no outcome". */
+  outcome: string;
+  /** The injected fault, when there was one ("503 on foo → bar (GET /bar)"). */
+  fault?: string;
+}
+
+export type { EntryResponse };
+
+/** The path of the original's host-stripped URL ("5001/movies/1" → "/movies/1"). */
+export function pathOf(strippedUrl: string): string {
+  const slash = strippedUrl.indexOf('/', strippedUrl.startsWith('//') ? 2 : 0);
+  return slash >= 0 ? strippedUrl.slice(slash) : '/';
+}
+
+function depthOf(ei: string): number {
+  // The EI text is a JSON list of frames; one frame per hop from the entry service.
+  try {
+    const frames = JSON.parse(ei) as unknown[];
+    return Math.max(0, frames.length - 1);
+  } catch {
+    return 0;
+  }
+}
+
+export function callTree(calls: readonly Call[]): CallNode[] {
+  return calls.map((c) => ({
+    depth: depthOf(c.ei),
+    source: c.source,
+    target: c.target ?? c.callee ?? String(c.args[0] ?? ''),
+    method: c.method,
+    path: pathOf(String(c.args[0] ?? '')),
+    outcome: c.exception ? c.exception.name : c.returnValue ? c.returnValue.status_code : 'no outcome',
+    ...(c.failure ? { fault: describeFailure(c.failure, c) } : {}),
+  }));
+}

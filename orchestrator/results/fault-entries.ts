@@ -1,0 +1,32 @@
+/**
+ * The fault entries of results.json (and of triage groups): each planned fault in words, with the edge
+ * it was injected on, taken from the call that carries its execution index. The edge is recorded so the
+ * report never has to read it back out of the description text.
+ */
+import { describeFailure, type Call, type Failure } from '../search/model.js';
+import type { FaultEdge, FaultEntry } from './results.js';
+
+/**
+ * caller → callee of a call. The callee is named as the call tree names it: the service that reported
+ * receiving the call, else what the caller's instrumentation called it (its service-map name, or host:port
+ * for a host outside the map: an external service); null when no client named it (the Python
+ * instrumentation calling an uninstrumented host).
+ */
+export function edgeOfCall(call: Pick<Call, 'source' | 'target' | 'callee'>): FaultEdge {
+  return { caller: call.source, callee: call.target ?? call.callee ?? null };
+}
+
+/** `calls`: the execution's calls (or the scheduled prefix); a fault whose call is not among them has no edge. */
+export function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
+  const byEi = new Map(calls.map((c) => [c.ei, c]));
+  return failures.map((f) => {
+    const call = byEi.get(f.execution_index);
+    return {
+      description: describeFailure(f, call),
+      execution_index: f.execution_index,
+      ...(call ? { edge: edgeOfCall(call) } : {}),
+      ...(f.forced_exception ? { forced_exception: f.forced_exception } : {}),
+      ...(f.failure_metadata ? { failure_metadata: f.failure_metadata } : {}),
+    };
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * What an exploration is asked to do (the options of `explore()`, which the CLI flags map onto), the
+ * CLI's defaults, and the checks that turn a bad value into a clear usage error before anything starts.
+ */
+import { Budget, positiveInteger } from '../search/budget.js';
+import { FaultCatalogue } from '../catalogue/catalogue.js';
+import type { LoadedCounterexample, TestSpec } from '../results/counterexample.js';
+import { FaultFilter, type FaultFilterSpec } from '../search/filters.js';
+import { EXPLORATION_ORDERS, type ExplorationOrder } from '../search/frontier.js';
+import { DEFAULT_INCONCLUSIVE_RETRIES } from './inconclusive-retry.js';
+import { InvalidOptionError } from '../option-error.js';
+import type { ExecutionResult } from '../results/results.js';
+import type { TestFunction } from '../runner/in-process-runner.js';
+
+export interface ExplorationOptions {
+  test: TestSpec;
+  /** With `test.kind: 'function'`: the test itself, called in this process once per execution. */
+  testFunction?: TestFunction;
+  servicesConfig?: string;
+  catalogue: FaultCatalogue;
+  counterexample?: LoadedCounterexample;
+  onlyInitialExecution: boolean;
+  dynamicReduction: boolean;
+  strictReduction: boolean;
+  eiCompat: boolean;
+  failFast: boolean;
+  /** Bound on executions, the fault-free and pruned ones included (the original's NUM_TESTS); triage replays excluded. */
+  maxTests?: number;
+  /** Bound on wall time (ms) from the start; the execution in flight finishes. */
+  timeBudgetMs?: number;
+  /** Largest fault set scheduled (1 = the Java version's "suppress combinations"); larger ones are never generated. */
+  maxFaults?: number;
+  /** 'dfs' (the original's, default) or 'by-size' (single faults first, then pairs, ...). */
+  order?: ExplorationOrder;
+  /** Which faults may be injected (filters.ts); filtered-out faults are never scheduled. */
+  filters?: FaultFilterSpec;
+  /** Reduce each failing execution to a minimal fault set and group failures by it (default on). */
+  triage?: boolean;
+  /**
+   * Fresh replays of each failure group's minimal set, to label it deterministic or flaky (default 1).
+   * With a counterexample: how many more times to run it after the first (default 0).
+   */
+  replays?: number;
+  /** Re-runs of an inconclusive execution before it is reported inconclusive (default 2; inconclusive-retry.ts). */
+  inconclusiveRetries?: number;
+  /** Token required of the orchestrator's clients; generated when `host` is not loopback (auth.ts). */
+  token?: string;
+  /** Continue the interrupted run whose journal is in outputDir, without re-running what it finished (resume.ts). */
+  resume?: boolean;
+  /** Per-execution timeout; undefined = above the longest caller timeout seen in the fault-free run. */
+  timeoutMs?: number;
+  port: number;
+  host: string;
+  outputDir: string;
+  /** Extra environment for the services (e.g. a bug switch). */
+  serviceEnv?: Record<string, string>;
+  /**
+   * V8 coverage of every runner-started instrumented service, one slice per execution, reported at the
+   * end (coverage/ in the output directory: fault-free vs all, and the lines only faults reached).
+   */
+  coverage?: boolean;
+  /**
+   * Executions run at once against the same services (default 1). Results are committed in the order one
+   * worker would produce them, so counts and executed fault sets do not depend on it (parallel.ts).
+   */
+  workers?: number;
+  /** Progress: called once per execution. */
+  onExecution?: (result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }) => void;
+  log?: (message: string) => void;
+}
+
+/** A run's options with the CLI's defaults filled in (default catalogue, dynamic reduction, any free port). */
+export function withDefaults(options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test' | 'outputDir'>): ExplorationOptions {
+  return {
+    catalogue: FaultCatalogue.default(),
+    onlyInitialExecution: false,
+    dynamicReduction: true,
+    strictReduction: false,
+    eiCompat: false,
+    failFast: false,
+    port: 0,
+    host: '127.0.0.1',
+    ...options,
+  };
+}
+
+/** The checked scope of a run. */
+export interface Scope {
+  budget: Budget;
+  order: ExplorationOrder;
+  maxFaults?: number;
+  filter: FaultFilter;
+  triage: boolean;
+  replays: number;
+  inconclusiveRetries: number;
+  workers: number;
+}
+
+export function checkOptions(options: ExplorationOptions, startedAt: number): Scope {
+  const order = options.order ?? 'dfs';
+  if (!EXPLORATION_ORDERS.includes(order)) throw new InvalidOptionError(`--order must be one of ${EXPLORATION_ORDERS.join(', ')} (got ${JSON.stringify(order)})`);
+  const replays = options.replays ?? (options.counterexample ? 0 : 1);
+  if (!Number.isInteger(replays) || replays < 0) throw new InvalidOptionError(`--replays must be a whole number of at least 0 (got ${JSON.stringify(replays)})`);
+  if (options.resume && options.counterexample) throw new InvalidOptionError('--resume continues an exploration; it cannot be combined with --counterexample-file');
+  const inconclusiveRetries = options.inconclusiveRetries ?? DEFAULT_INCONCLUSIVE_RETRIES;
+  if (!Number.isInteger(inconclusiveRetries) || inconclusiveRetries < 0) {
+    throw new InvalidOptionError(`--inconclusive-retries must be a whole number of at least 0 (got ${JSON.stringify(inconclusiveRetries)})`);
+  }
+  const workers = options.workers === undefined ? 1 : positiveInteger('--workers', options.workers);
+  return {
+    workers,
+    budget: new Budget({ maxTests: options.maxTests, timeBudgetMs: options.timeBudgetMs }, startedAt),
+    order,
+    maxFaults: options.maxFaults === undefined ? undefined : positiveInteger('--max-faults', options.maxFaults),
+    filter: new FaultFilter(options.filters),
+    triage: options.triage ?? true,
+    replays,
+    inconclusiveRetries,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * The test bed: what every execution needs (the orchestrator server and its session, the services, the
+ * test runner), started once per exploration, and one execution run on it: begin the execution in the
+ * session, run the test, wait for its calls to settle, judge it, restart crashed services.
+ */
+import { join } from 'node:path';
+import type { EntryResponse, PropertyTally } from '../server/execution.js';
+import type { Call, Failure } from '../search/model.js';
+import { TOKEN_ENV } from '../server/auth.js';
+import { loadServicesConfig } from '../runner/service-config.js';
+import { ServiceManager, type ServiceEndpoint } from '../runner/services.js';
+import { InProcessTestRunner, type TestFunction } from '../runner/in-process-runner.js';
+import { ModuleTestRunner, SpawnTestRunner, TestSetupError, type TestOutcome, type TestRunner } from '../runner/test-runner.js';
+import { newRunMarker, sweepMarked } from '../runner/run-marker.js';
+import { startServer, type OrchestratorServer } from '../server/server.js';
+import { Session } from '../server/session.js';
+import type { TestSpec } from '../results/counterexample.js';
+import { judge, type Judgement } from './verdict.js';
+
+export interface Run {
+  id: string;
+  outcome: TestOutcome;
+  calls: Call[];
+  judgement: Judgement;
+  /** The responses entry services sent to the test. */
+  entry: EntryResponse[];
+  /** Services found exited when the execution ended (restarted by `run` unless told not to). */
+  crashed: string[];
+  /** The sometimes/always/unreachable properties evaluated during the execution. */
+  properties: PropertyTally[];
+}
+
+export interface TestBedOptions {
+  test: TestSpec;
+  /** V8 coverage of the services, one slice per execution under `<outputDir>/coverage/` (report/coverage.ts). */
+  coverage?: boolean;
+  testFunction?: TestFunction;
+  servicesConfig?: string;
+  port: number;
+  host: string;
+  outputDir: string;
+  eiCompat: boolean;
+  serviceEnv?: Record<string, string>;
+  /** Required of every request when set (a host beyond loopback: auth.ts); given to services and the test. */
+  token?: string;
+  /** Service ports to reuse (a resumed run: resume.ts). */
+  servicePorts?: Record<string, number>;
+  /** Test runners to start, one per execution that may run at once (parallel.ts); default 1. */
+  slots?: number;
+}
+
+export const SETTLE_GRACE_MS = 2_000;
+
+function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint>; marker: string; token?: string; slot: number }): TestRunner {
+  switch (options.test.kind) {
+    case 'module':
+      return new ModuleTestRunner(options.test.value, ctx);
+    case 'command':
+      return new SpawnTestRunner(options.test.value, ctx);
+    case 'function':
+      if (!options.testFunction) throw new TestSetupError(`the test "${options.test.value}" is a function, but none was given`);
+      return new InProcessTestRunner(options.testFunction, ctx, options.test.value);
+  }
+}
+
+export class TestBed {
+  readonly session: Session;
+  private server?: OrchestratorServer;
+  private services?: ServiceManager;
+  /** One runner per slot; an in-process test function is one runner shared by every slot. */
+  private runners: TestRunner[] = [];
+  private coverageDir?: string;
+  /** Carried by every process this run starts, swept at close (runner/run-marker.ts). */
+  readonly marker = newRunMarker();
+
+  constructor(session: Session) {
+    this.session = session;
+  }
+
+  /** Starts the server, the services and the test runner; on failure, what was started stays closable. */
+  async start(options: TestBedOptions): Promise<void> {
+    this.server = await startServer(this.session, options.port, options.host, options.token);
+    const tokenEnv: Record<string, string> = options.token ? { [TOKEN_ENV]: options.token } : {};
+    let endpoints: Record<string, ServiceEndpoint> = {};
+    if (options.servicesConfig) {
+      this.services = new ServiceManager(loadServicesConfig(options.servicesConfig), {
+        orchestratorUrl: this.server.url,
+        logDir: `${options.outputDir}/logs`,
+        eiCompat: options.eiCompat,
+        env: { ...options.serviceEnv, ...tokenEnv },
+        marker: this.marker,
+        ports: options.servicePorts,
+        coverageDir: options.coverage ? join(options.outputDir, 'coverage') : undefined,
+      });
+      this.coverageDir = options.coverage ? join(options.outputDir, 'coverage') : undefined;
+      await this.services.start();
+      endpoints = this.services.endpoints();
+    }
+    const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker, token: options.token };
+    const slots = options.test.kind === 'function' ? 1 : Math.max(1, options.slots ?? 1);
+    for (let slot = 0; slot < slots; slot++) this.runners.push(runnerFor(options, { ...ctx, slot }));
+  }
+
+  /** A started service that does not accept executions at once (`parallel` in service-config.ts), if any. */
+  statefulService(): string | undefined {
+    return this.services?.specs().find((s) => !s.parallel)?.name;
+  }
+
+  /** The port of each started service (recorded so that a resumed run can reuse them). */
+  servicePorts(): Record<string, number> {
+    const ports: Record<string, number> = {};
+    for (const [name, e] of Object.entries(this.services?.endpoints() ?? {})) ports[name] = e.port;
+    return ports;
+  }
+
+  /**
+   * Runs the test once with these faults; `prefix` is the scheduled prefix to check (empty for replays).
+   * `slot` picks the test runner (parallel runs use one each). Crashed services are restarted before it
+   * returns unless `restartCrashed` is false (parallel.ts restarts them once the other runs have drained).
+   */
+  async run(number: number, id: string, failures: readonly Failure[], timeoutMs: number, prefix: readonly Call[] = [], slot = 0, restartCrashed = true): Promise<Run> {
+    await this.services?.beforeExecution();
+    const execution = this.session.begin(number, id, failures);
+    const outcome = await this.runners[slot % this.runners.length].run(id, timeoutMs);
+    let quiet = await execution.quiescent(SETTLE_GRACE_MS);
+    await new Promise((r) => setImmediate(r)); // let messages already on the wire land
+    if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
+    const calls = execution.finish();
+    this.session.end(execution, calls);
+    await this.services?.settleExits();
+    const crashed = this.services?.crashed() ?? [];
+    const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
+    if (this.coverageDir) await this.services!.collectCoverage(join(this.coverageDir, 'executions', id));
+    if (restartCrashed) await this.restartCrashed();
+    return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name) };
+  }
+
+  /** Starts every exited service again (and waits for its health check). */
+  async restartCrashed(): Promise<void> {
+    for (const c of this.services?.crashed() ?? []) await this.services!.restart(c.name);
+  }
+
+  /** Abandons the executions in flight (Ctrl-C). */
+  abort(): void {
+    for (const r of this.runners) void r.close();
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.runners) await r.close();
+    await this.services?.stop();
+    sweepMarked(this.marker); // whatever any of them left behind, in its process group or not
+    await this.server?.close();
+  }
+}
+
+/** The planned faults that a run actually injected. */
+export function injectedFailures(failures: readonly Failure[], calls: readonly Call[]): Failure[] {
+  const hit = new Set<string>();
+  for (const c of calls) if (c.failure) hit.add(c.ei);
+  return failures.filter((f) => hit.has(f.execution_index));
+}

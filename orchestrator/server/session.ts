@@ -1,0 +1,175 @@
+/**
+ * Session: the orchestrator's protocol state. It routes every message to the execution it belongs to
+ * (by execution id; messages without one, from the Python-compatible profile, go to the current
+ * execution), recognises late messages from finished executions, and answers the functional test's
+ * questions (was a fault injected?).
+ */
+import type { CreateMessage, CreateResponse, EntryResponseMessage, InvocationCompleteMessage, PropertyMessage, RequestReceivedMessage } from '../../instrumentation/protocol.js';
+import { Execution } from './execution.js';
+import type { Call, Failure } from '../search/model.js';
+import { ORCHESTRATOR_ID_LIMIT } from './validate.js';
+
+export type Answer = { status: number; body: unknown };
+
+export class Session {
+  private readonly active = new Map<string, Execution>();
+  private current?: Execution;
+  private nextGeneratedId = 0;
+  private seenServices = new Set<string>();
+  /** Which callees each execution index reached, in executions already run (the original's retcon). */
+  private readonly targetsByEi = new Map<string, Set<string>>();
+  private readonly methodByEi = new Map<string, string>();
+  lateMessages = 0;
+  /**
+   * Set while executions may run at once (parallel.ts). A message without an execution id cannot be
+   * attributed then; such messages are counted (always), and the exploration falls back to one execution
+   * at a time when it sees one.
+   */
+  parallel = false;
+  messagesWithoutExecutionId = 0;
+  backgroundCalls: string[] = [];
+  private readonly warn: (message: string) => void;
+
+  constructor(warn: (message: string) => void = () => {}) {
+    this.warn = warn;
+  }
+
+  begin(number: number, id: string, failures: readonly Failure[]): Execution {
+    const execution = new Execution(number, id, failures);
+    this.active.set(id, execution);
+    this.current = execution;
+    this.seenServices = new Set();
+    return execution;
+  }
+
+  /** The execution is over: later messages for it are late. Its calls feed the fault-injected answers. */
+  end(execution: Execution, calls: readonly Call[]): void {
+    this.active.delete(execution.id);
+    if (this.current === execution) this.current = undefined;
+    this.learn(calls);
+  }
+
+  /** Records which callee each call reached (also used to seed a replay from a counterexample). */
+  learn(calls: readonly Pick<Call, 'ei' | 'target' | 'method'>[]): void {
+    for (const c of calls) {
+      if (!this.methodByEi.has(c.ei)) this.methodByEi.set(c.ei, c.method);
+      if (!c.target) continue;
+      const set = this.targetsByEi.get(c.ei);
+      if (set) set.add(c.target);
+      else this.targetsByEi.set(c.ei, new Set([c.target]));
+    }
+  }
+
+  private executionFor(executionId: string | undefined): Execution | undefined {
+    if (executionId !== undefined) return this.active.get(executionId);
+    this.messagesWithoutExecutionId++;
+    if (!this.parallel) return this.current;
+    // With one execution running it can only be that one's; with several, none can be vouched for.
+    return this.active.size === 1 ? this.active.values().next().value : undefined;
+  }
+
+  private late(what: string): Answer {
+    this.lateMessages++;
+    this.warn(`ignored a late or unknown message: ${what}`);
+    return { status: 200, body: {} };
+  }
+
+  create(message: CreateMessage): Answer {
+    const execution = this.executionFor(message.execution_id);
+    if (!execution) {
+      // No execution to attribute it to: answer "no fault" so the call goes on, and change nothing.
+      this.late(`create for execution ${message.execution_id ?? '(none)'}`);
+      return { status: 200, body: { generated_id: message.generated_id ?? -1, execution_index: message.execution_index } };
+    }
+    let gid = message.generated_id;
+    if (gid === undefined) {
+      if (this.nextGeneratedId >= ORCHESTRATOR_ID_LIMIT) return { status: 400, body: { error: 'generated id space exhausted' } };
+      gid = this.nextGeneratedId++;
+    } else if (execution.has(gid)) {
+      return { status: 409, body: { error: `generated_id ${gid} is already in use in this execution` } };
+    }
+    const response: CreateResponse = execution.create(message, gid);
+    return { status: 200, body: response };
+  }
+
+  update(message: (RequestReceivedMessage | InvocationCompleteMessage) & { gid: number }): Answer {
+    const execution = this.executionFor(message.execution_id);
+    if (!execution || !execution.has(message.gid)) {
+      return this.late(`${message.instrumentation_type} for generated_id ${message.gid}`);
+    }
+    if (message.instrumentation_type === 'request_received') execution.requestReceived(message, message.gid);
+    else execution.complete(message, message.gid);
+    return { status: 200, body: {} };
+  }
+
+  /** An entry service's report of the test's request: its start, then the response it sent. */
+  entryResponse(message: EntryResponseMessage): Answer {
+    const execution = this.executionFor(message.execution_id);
+    if (!execution) return this.late(`entry response for execution ${message.execution_id}`);
+    execution.entry(message);
+    return { status: 200, body: {} };
+  }
+
+  /** One evaluation of a sometimes/always/unreachable property. */
+  property(message: PropertyMessage): Answer {
+    const execution = this.executionFor(message.execution_id);
+    if (!execution) return this.late(`property ${JSON.stringify(message.name)} for execution ${message.execution_id ?? '(none)'}`);
+    execution.property(message);
+    return { status: 200, body: {} };
+  }
+
+  /** The original's new-test-execution: true once per service per execution. */
+  newTestExecution(service: string): Answer {
+    if (!this.current) return { status: 200, body: { 'new-test-execution': false } };
+    const fresh = !this.seenServices.has(service);
+    this.seenServices.add(service);
+    return { status: 200, body: { 'new-test-execution': fresh } };
+  }
+
+  background(description: string): Answer {
+    if (this.backgroundCalls.length < 1000) this.backgroundCalls.push(description);
+    return { status: 200, body: {} };
+  }
+
+  /** was_fault_injected(): the execution plans at least one fault (false for the fault-free one). */
+  faultInjected(executionId: string | undefined): Answer {
+    const execution = this.executionFor(executionId);
+    if (!execution) return this.unknownExecution(executionId);
+    return { status: 200, body: { result: execution.failures.length > 0 } };
+  }
+
+  /** was_fault_injected_on(service): a planned fault is on a call that reached `service` in an earlier run. */
+  faultInjectedOn(executionId: string | undefined, service: string): Answer {
+    const execution = this.executionFor(executionId);
+    if (!execution) return this.unknownExecution(executionId);
+    const result = execution.failures.some((f) => this.targetsByEi.get(f.execution_index)?.has(service) ?? false);
+    return { status: 200, body: { result } };
+  }
+
+  /** A planned fault is on a call with this method (and to this service, when given). */
+  faultInjectedOnMethod(executionId: string | undefined, first: string, second?: string): Answer {
+    const execution = this.executionFor(executionId);
+    if (!execution) return this.unknownExecution(executionId);
+    const result = execution.failures.some((f) => {
+      const method = this.methodByEi.get(f.execution_index);
+      if (second === undefined) return method === first;
+      // service/METHOD, or a gRPC-style "package.Service/Method" split in two by the path.
+      return (method === second && (this.targetsByEi.get(f.execution_index)?.has(first) ?? false)) || method === `${first}/${second}`;
+    });
+    return { status: 200, body: { result } };
+  }
+
+  /** The calls the execution has made so far, for properties checked by the test. */
+  executionCalls(executionId: string | undefined): Answer {
+    const execution = this.executionFor(executionId);
+    if (!execution) return this.unknownExecution(executionId);
+    return { status: 200, body: { calls: execution.observed() } };
+  }
+
+  private unknownExecution(executionId: string | undefined): Answer {
+    return {
+      status: 400,
+      body: { error: executionId === undefined ? 'no execution is running' : `unknown execution ${JSON.stringify(executionId)}` },
+    };
+  }
+}
