@@ -1,7 +1,8 @@
 /**
  * The static analyser, usable without spawning a process:
  *
- *   const result = analyze({ servicesDirectory: 'services' });   // or { config: 'services.json' }
+ *   const result = analyze({ servicesDirectory: 'services' });
+ *   const result = analyze({ services: specs, origin: 'services.json' });  // an application's parsed config
  *   writeFileSync('analysis.json', JSON.stringify(compatCatalogue(result), null, 2));
  *
  * One ts-morph Project for the whole run; every service's files are loaded first, then analysed.
@@ -11,9 +12,9 @@ import { performance } from 'node:perf_hooks';
 import type { AnalysisResult, Warning } from './model.js';
 import { addServiceFiles, createProject } from './project.js';
 import { analyseService } from './service-analysis.js';
-import { AnalysisInputError, servicesOfConfig, servicesOfDirectory, type ServiceDiscovery } from './services.js';
+import { AnalysisInputError, servicesOfDirectory, servicesOfSpecs, type ServiceDiscovery, type ServiceSpecInput } from './services.js';
 
-export { AnalysisInputError } from './services.js';
+export { AnalysisInputError, type ServiceSpecInput } from './services.js';
 export type * from './model.js';
 export { compatCatalogue, extendedCatalogue, EXTENDED_FORMAT } from './catalogue-writer.js';
 export { summary } from './summary.js';
@@ -21,8 +22,10 @@ export { summary } from './summary.js';
 export interface AnalyzeOptions {
   /** One service per subdirectory (the original's layout). */
   servicesDirectory?: string;
-  /** An application's services config (services.json). */
-  config?: string;
+  /** The services of an application's config (services.json), as its loader parsed them. */
+  services?: readonly ServiceSpecInput[];
+  /** Where `services` came from, for messages (the config file's path). */
+  origin?: string;
   /**
    * Decide conditions on `process.env`: the environment is exactly each service's config `env` plus
    * `env`, any other variable unset (environment.ts). Off: both branches count.
@@ -35,9 +38,9 @@ export interface AnalyzeOptions {
 export function analyze(options: AnalyzeOptions): AnalysisResult {
   const started = performance.now();
   let discovery: ServiceDiscovery;
-  if (options.config) discovery = servicesOfConfig(options.config);
+  if (options.services) discovery = servicesOfSpecs(options.services, options.origin ?? 'the services config');
   else if (options.servicesDirectory) discovery = servicesOfDirectory(options.servicesDirectory);
-  else throw new AnalysisInputError('give a services directory or a services config');
+  else throw new AnalysisInputError('give a services directory or the services of a config');
   const project = createProject();
   const warnings: Warning[] = [];
   const loaded = discovery.services.map((s) => {

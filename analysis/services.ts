@@ -4,7 +4,8 @@
  * - `--services-directory DIR` (the original's layout): one service per immediate subdirectory, named
  *   after it. Its entries: the package.json `main` (mapped to source), else the first of
  *   index/app/server/main/<dir name> with a source extension, else every source file directly in it.
- * - `--config services.json`: the services of an application's config. A service's entry is its
+ * - `--config services.json`: the services of an application's config, parsed by the caller (the CLI
+ *   loads the file; the analyser only reads the specs it is given). A service's entry is its
  *   `source` field, else the script of its `command` mapped to TypeScript through the `.js.map` beside
  *   it (its first source), else a sibling `.ts` of the script, else the script itself. Services with
  *   `instrument: false` (stubs of outside hosts: no fault is ever injected into or from them) and
@@ -12,7 +13,6 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ConfigError, loadServicesConfig } from '../orchestrator/runner/service-config.js';
 
 export class AnalysisInputError extends Error {}
 
@@ -20,6 +20,22 @@ export interface ServiceInput {
   name: string;
   entries: string[];
   /** The config's environment for the service (literal values; templates such as ${x.url} included). */
+  env?: Record<string, string>;
+}
+
+/**
+ * What the analyser needs of a service in an application's config (the services config loader's spec
+ * has these fields): how it is started, or where its source is.
+ */
+export interface ServiceSpecInput {
+  name: string;
+  command?: string;
+  /** Absolute directory the command runs in (its script is relative to it). */
+  cwd: string;
+  /** The entry source file, absolute, when the config names it. */
+  source?: string;
+  /** false: a stub of an outside host, never analysed. */
+  instrument?: boolean;
   env?: Record<string, string>;
 }
 
@@ -133,23 +149,17 @@ export function scriptOfCommand(command: string): string | undefined {
   return undefined;
 }
 
-export function servicesOfConfig(configFile: string): ServiceDiscovery {
-  let config;
-  try {
-    config = loadServicesConfig(configFile);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new AnalysisInputError(err.message);
-    throw err;
-  }
+/** `origin` names where the specs came from (the config file), for messages. */
+export function servicesOfSpecs(specs: readonly ServiceSpecInput[], origin: string): ServiceDiscovery {
   const services: ServiceInput[] = [];
   const skipped: ServiceDiscovery['skipped'] = [];
-  for (const spec of config.services) {
-    if (!spec.instrument) {
+  for (const spec of specs) {
+    if (spec.instrument === false) {
       skipped.push({ name: spec.name, reason: 'not instrumented ("instrument": false): no fault is injected into or from it' });
       continue;
     }
     if (spec.source) {
-      if (!existsSync(spec.source)) throw new AnalysisInputError(`${configFile}: services.${spec.name}.source: ${spec.source} does not exist`);
+      if (!existsSync(spec.source)) throw new AnalysisInputError(`${origin}: services.${spec.name}.source: ${spec.source} does not exist`);
       services.push({ name: spec.name, entries: [spec.source], env: spec.env });
       continue;
     }
@@ -166,7 +176,7 @@ export function servicesOfConfig(configFile: string): ServiceDiscovery {
     services.push({ name: spec.name, entries: [source], env: spec.env });
   }
   if (services.length === 0) {
-    throw new AnalysisInputError(`${configFile}: no service to analyse (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`);
+    throw new AnalysisInputError(`${origin}: no service to analyse (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`);
   }
   return { services, skipped };
 }

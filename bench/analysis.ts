@@ -3,6 +3,7 @@
  * time (one ts-morph Project per run, as `filibuster analyze` makes), then the whole corpus in one run
  * per app, back to back.
  */
+import { analyzeConfig } from '../orchestrator/cli/analyze-config.js';
 import { join } from 'node:path';
 import { analyze } from '../analysis/index.js';
 
@@ -15,7 +16,7 @@ export function analysisTimes(root: string): (string | number)[][] {
   const rows: (string | number)[][] = [];
   let total = 0;
   for (const app of ANALYSED_APPS) {
-    const result = analyze({ config: join(root, 'corpus', app, 'services.json') });
+    const result = analyzeConfig(join(root, 'corpus', app, 'services.json'));
     total += result.durationMs;
     rows.push([app, result.services.length, result.services.reduce((n, s) => n + s.callSites.length, 0), result.durationMs]);
   }

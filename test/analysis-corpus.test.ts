@@ -6,6 +6,7 @@
  * environment assumed (`assumeEnv`), so a bug switch off is off. cinema-10 and cinema-14 keep a
  * hand-written catalogue (their READMEs say why); for them the test shows the honest difference.
  */
+import { analyzeConfig } from '../orchestrator/cli/analyze-config.js';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,7 +16,7 @@ import { ROOT } from './helpers.js';
 type Codes = Record<string, string[]>;
 
 function derived(app: string, env?: Record<string, string>): Codes {
-  const catalogue = compatCatalogue(analyze({ config: join(ROOT, 'corpus', app, 'services.json'), assumeEnv: true, env })) as { http: { errors: { service_name: string; types: { return_value: { status_code: string } }[] }[] } };
+  const catalogue = compatCatalogue(analyzeConfig(join(ROOT, 'corpus', app, 'services.json'), { assumeEnv: true, env })) as { http: { errors: { service_name: string; types: { return_value: { status_code: string } }[] }[] } };
   return Object.fromEntries(catalogue.http.errors.map((e) => [e.service_name, e.types.map((t) => t.return_value.status_code)]));
 }
 
@@ -86,7 +87,7 @@ test('the apps that keep a hand-written catalogue: honest analysis sees the 429 
 test('the assumed environment decides a conditional on process.env: mailchimp app-server 500 as shipped, 503 with its bug switch, both when the environment is unknown', () => {
   assert.deepEqual(sorted(derived('mailchimp')['app-server']), ['500']);
   assert.deepEqual(sorted(derived('mailchimp', { REQUESTMAPPER_503: '1' })['app-server']), ['500', '503']);
-  const unknown = compatCatalogue(analyze({ config: join(ROOT, 'corpus/mailchimp/services.json') })) as { http: { errors: { service_name: string; types: { return_value: { status_code: string } }[] }[] } };
+  const unknown = compatCatalogue(analyzeConfig(join(ROOT, 'corpus/mailchimp/services.json'))) as { http: { errors: { service_name: string; types: { return_value: { status_code: string } }[] }[] } };
   const appServer = unknown.http.errors.find((e) => e.service_name === 'app-server')!;
   assert.deepEqual(sorted(appServer.types.map((t) => t.return_value.status_code)), ['500', '503']);
   // An if statement is not evaluated: the code behind it is there, so db's 403 (DB_READ_ONLY) counts.
@@ -94,7 +95,7 @@ test('the assumed environment decides a conditional on process.env: mailchimp ap
 });
 
 test('the tutorial: foo → bar\'s connection refused is the one finding; bar, baz and the handled timeout and 5xx are not flagged', () => {
-  const result = analyze({ config: join(ROOT, 'corpus/foo-bar-baz/services.json') });
+  const result = analyzeConfig(join(ROOT, 'corpus/foo-bar-baz/services.json'));
   const findings = result.services.flatMap((s) => s.findings);
   assert.equal(findings.length, 1, JSON.stringify(findings));
   assert.equal(findings[0].service, 'foo');

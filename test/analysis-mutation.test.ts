@@ -4,6 +4,7 @@
  * not do: a changed code in a handler, a code from an imported constant, a route in a file reached
  * through an import.
  */
+import { analyzeConfig } from '../orchestrator/cli/analyze-config.js';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ test('the tutorial fixed: foo handling the connection error is no longer flagged
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const services = { services: { foo: { command: 'node foo.js', source: 'foo.ts' }, bar: { command: 'node bar.js', source: 'bar.ts' } } };
   writeFileSync(join(dir, 'services.json'), JSON.stringify(services));
-  assert.equal(analyze({ config: join(dir, 'services.json') }).services.flatMap((s) => s.findings).length, 1);
+  assert.equal(analyzeConfig(join(dir, 'services.json')).services.flatMap((s) => s.findings).length, 1);
   edit(join(dir, 'foo.ts'), "const FIXED = process.env.TUTORIAL_FIXED === '1';", 'const FIXED = true;');
-  assert.deepEqual(analyze({ config: join(dir, 'services.json') }).services.flatMap((s) => s.findings), []);
+  assert.deepEqual(analyzeConfig(join(dir, 'services.json')).services.flatMap((s) => s.findings), []);
 });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { staticCatalogue, staticCatalogueJson } from '../orchestrator/cli/corpus-catalogue.js';
 import { FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
 import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
-import type { ExecutionResult } from '../orchestrator/results/results.js';
+import type { ExecutionResult } from '../orchestrator/results/run-results.js';
 import { cli, DIST, ROOT, run, tempDir, writeJson, type CliResult } from './helpers.js';
 
 export type CatalogueChoice = 'static' | 'status-only' | 'default';

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RunResults } from '../orchestrator/results/results.js';
+import type { RunResults } from '../orchestrator/results/run-results.js';
 import { DIST, faultSets, ROOT, run, tempDir } from './helpers.js';
 
 const FIXTURE = join(DIST, 'test/fixtures/in-process/tutorial-node-test.js');

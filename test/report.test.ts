@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import type { RunResults } from '../orchestrator/results/results.js';
+import type { RunResults } from '../orchestrator/results/run-results.js';
 import { DIST, ROOT, run, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

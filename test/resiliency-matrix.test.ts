@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resiliencyMatrix } from '../orchestrator/results/report/matrix.js';
-import type { ExecutionResult, FaultEntry, RunResults } from '../orchestrator/results/results.js';
+import type { ExecutionResult, FaultEntry, RunResults } from '../orchestrator/results/run-results.js';
 import { catalogueFor } from './corpus-helpers.js';
 import { DIST, ROOT, run } from './helpers.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { RunResults } from '../orchestrator/results/results.js';
+import type { RunResults } from '../orchestrator/results/run-results.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;

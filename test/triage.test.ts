@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RunResults } from '../orchestrator/results/results.js';
+import type { RunResults } from '../orchestrator/results/run-results.js';
 import { chainConfig, TEST_MODULE } from './chain-fixtures.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyze, AnalysisInputError, compatCatalogue, extendedCatalogue, summary } from '../../analysis/index.js';
+import { analyzeConfig } from './analyze-config.js';
 import { UsageError } from './run-command.js';
 
 export interface AnalyzeArgs {
@@ -36,7 +37,8 @@ export function runAnalyze(args: AnalyzeArgs, out: (text: string) => void): void
   let result;
   try {
     if (args.env?.length && !args.assumeEnv) throw new UsageError('--env needs --assume-env (without it every condition on process.env counts both ways)');
-    result = analyze({ servicesDirectory: args.servicesDirectory, config: args.config, assumeEnv: args.assumeEnv, env: parseEnv(args.env ?? []) });
+    const env = { assumeEnv: args.assumeEnv, env: parseEnv(args.env ?? []) };
+    result = args.config ? analyzeConfig(args.config, env) : analyze({ servicesDirectory: args.servicesDirectory, ...env });
   } catch (err) {
     if (err instanceof AnalysisInputError) throw new UsageError(err.message);
     throw err;

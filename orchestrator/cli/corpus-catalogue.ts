@@ -7,7 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze, compatCatalogue } from '../../analysis/index.js';
+import { compatCatalogue } from '../../analysis/index.js';
+import { analyzeConfig } from './analyze-config.js';
 import { FaultCatalogue } from '../catalogue/catalogue.js';
 
 const derived = new Map<string, unknown>();
@@ -22,7 +23,7 @@ export function staticCatalogueJson(root: string, app: string, serviceEnv: Recor
   const key = `${app} ${JSON.stringify(serviceEnv)}`;
   let json = derived.get(key);
   if (!json) {
-    json = compatCatalogue(analyze({ config: join(root, 'corpus', app, 'services.json'), assumeEnv: true, env: serviceEnv }));
+    json = compatCatalogue(analyzeConfig(join(root, 'corpus', app, 'services.json'), { assumeEnv: true, env: serviceEnv }));
     derived.set(key, json);
   }
   return json;

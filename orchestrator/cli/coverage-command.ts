@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoverageError, coverageReport, coverageText } from '../results/coverage/coverage-report.js';
-import type { RunResults } from '../results/results.js';
+import type { RunResults } from '../results/run-results.js';
 import { UsageError } from './run-command.js';
 
 export async function runCoverage(outputDir: string, out: (text: string) => void): Promise<void> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readCounterexample, type TestSpec } from '../results/counterexample.js';
 import { generateLoad, type LoadReport } from '../run/loadgen.js';
 import type { Failure } from '../search/model.js';
-import type { RunResults } from '../results/results.js';
+import type { RunResults } from '../results/run-results.js';
 import { UsageError } from './run-command.js';
 
 export interface LoadArgs {

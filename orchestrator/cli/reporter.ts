@@ -4,7 +4,7 @@
  */
 import type { ExplorationOutcome } from '../run/exploration.js';
 import { progressLine, useColour, verdictText } from './progress.js';
-import type { ExecutionResult, RunResults } from '../results/results.js';
+import type { ExecutionResult, RunResults } from '../results/run-results.js';
 
 export interface Reporter {
   execution(result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }): void;

@@ -4,7 +4,7 @@
  * report never has to read it back out of the description text.
  */
 import { describeFailure, type Call, type Failure } from '../search/model.js';
-import type { FaultEdge, FaultEntry } from './results.js';
+import type { FaultEdge, FaultEntry } from './run-results.js';
 
 /**
  * caller → callee of a call. The callee is named as the call tree names it: the service that reported

@@ -5,21 +5,7 @@
  */
 import type { PropertyKind } from '../../instrumentation/protocol.js';
 import type { PropertyTally } from '../server/execution.js';
-import type { ExecutionResult } from './results.js';
-
-export interface PropertySummary {
-  name: string;
-  kind: PropertyKind;
-  /** Executions in which it held at least once. */
-  held_in: number;
-  /** Executions in which it failed at least once (for unreachable: was reached). */
-  failed_in: number;
-  /** First executions where it failed, for the report. */
-  failed_examples: number[];
-  satisfied: boolean;
-  /** One readable line: "sometimes "fallback used": never held in 12 executions". */
-  verdict: string;
-}
+import type { ExecutionResult, PropertySummary } from './run-results.js';
 
 export function summariseProperties(executions: readonly ExecutionResult[]): PropertySummary[] {
   const byName = new Map<string, PropertySummary>();

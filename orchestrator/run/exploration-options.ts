@@ -9,7 +9,7 @@ import { FaultFilter, type FaultFilterSpec } from '../search/filters.js';
 import { EXPLORATION_ORDERS, type ExplorationOrder } from '../search/frontier.js';
 import { DEFAULT_INCONCLUSIVE_RETRIES } from './inconclusive-retry.js';
 import { InvalidOptionError } from '../option-error.js';
-import type { ExecutionResult } from '../results/results.js';
+import type { ExecutionResult } from '../results/run-results.js';
 import type { TestFunction } from '../runner/in-process-runner.js';
 
 export interface ExplorationOptions {

@@ -14,15 +14,17 @@ import { faultEntries } from '../results/fault-entries.js';
 import { faultSetKey, type Call, type Failure, type ScheduledExecution } from '../search/model.js';
 import { summariseProperties } from '../results/property-summary.js';
 import { writeReports } from '../results/report/index.js';
-import { ResultsWriter, type ExecutionResult, type FaultEntry, type RunResults, type Verdict } from '../results/results.js';
+import { ResultsWriter } from '../results/writer.js';
+import type { ExecutionResult, FaultEntry, ParallelStats, RunResults, TriageReport, Verdict } from '../results/run-results.js';
 import { TestSetupError } from '../runner/test-runner.js';
 import { Session } from '../server/session.js';
 import { injectedFailures, TestBed } from './test-bed.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
-import { oneAtATime, ParallelRunner, type Attempted, type ParallelStats } from './parallel.js';
+import { oneAtATime, ParallelRunner, type Attempted } from './parallel.js';
 import { runToken } from '../server/auth.js';
-import { readJournal, readServicePorts, replayJournal, sweepInterruptedRun, writeRunState } from '../results/resume.js';
-import { triage, type FailingExecution, type TriageReport } from './triage.js';
+import { readServicePorts, sweepInterruptedRun, writeRunState } from '../results/resume.js';
+import { readJournal, replayJournal } from '../results/journal.js';
+import { triage, type FailingExecution } from './triage.js';
 
 export { withDefaults, type ExplorationOptions } from './exploration-options.js';
 

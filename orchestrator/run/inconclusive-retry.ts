@@ -7,7 +7,7 @@
  * `retries` more times. The first definite verdict replaces the inconclusive ones; if every attempt is
  * inconclusive, the execution is reported inconclusive — never "passed" with a fault missing.
  */
-import type { Verdict } from '../results/results.js';
+import type { Verdict } from '../results/run-results.js';
 
 export const DEFAULT_INCONCLUSIVE_RETRIES = 2;
 

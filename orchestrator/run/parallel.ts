@@ -19,6 +19,7 @@
  */
 import type { Explorer } from '../search/explorer.js';
 import type { ScheduledExecution } from '../search/model.js';
+import type { ParallelStats } from '../results/run-results.js';
 import type { Session } from '../server/session.js';
 import type { Run } from './test-bed.js';
 
@@ -37,20 +38,6 @@ export interface ParallelOptions {
   /** An id for an execution run ahead of its turn (its number is not known yet). */
   aheadId: (sequence: number) => string;
   log: (message: string) => void;
-}
-
-/** What parallelism cost and saved, for results.json. */
-export interface ParallelStats {
-  workers: number;
-  /** Executions started ahead of their turn. */
-  ahead: number;
-  /** Runs whose outcome was thrown away (pruned by their turn, tainted by a crash, never reached). */
-  wasted: number;
-  wasted_ms: number;
-  /** Most executions running at once. */
-  peak: number;
-  /** Why the exploration went on with one execution at a time, if it did. */
-  fallback?: string;
 }
 
 /** The stats of a run asked for several workers that ran one execution at a time from the start, and why. */

@@ -22,7 +22,7 @@
  */
 import { ddmin, type Probe } from '../search/ddmin.js';
 import { failureKey, faultSetKey, sortFailures, type Failure } from '../search/model.js';
-import type { FaultEntry, Verdict } from '../results/results.js';
+import type { FailureGroup, FaultEntry, TriageReport, Verdict } from '../results/run-results.js';
 
 export interface FailingExecution {
   number: number;
@@ -51,35 +51,6 @@ export interface TriageDeps {
   replays: number;
   /** Why triage must stop now (time budget, interruption), or undefined. */
   stop(): string | undefined;
-}
-
-export type Stability = 'deterministic' | 'flaky' | 'not replayed';
-
-export interface FailureGroup {
-  id: number;
-  faults: FaultEntry[];
-  verdict: Verdict;
-  detail?: string;
-  /** Numbers of the failing explored executions in this group. */
-  executions: number[];
-  /** True when the fault set is 1-minimal (false only when triage was cut short). */
-  minimal: boolean;
-  /** A counterexample that runs exactly this fault set. */
-  counterexample?: string;
-  replays: { runs: number; reproduced: number };
-  stability: Stability;
-}
-
-export interface TriageReport {
-  replays_per_counterexample: number;
-  /** Replays run to minimise (subsets no explored execution had run). */
-  minimisation_runs: number;
-  /** Probes answered by an explored execution or an earlier replay of the same fault set. */
-  answered_without_running: number;
-  /** Replays run to label each group deterministic or flaky. */
-  confirmation_runs: number;
-  stopped?: string;
-  groups: FailureGroup[];
 }
 
 type Grouping = FailureGroup & { keys: Set<string>; failures: Failure[] };

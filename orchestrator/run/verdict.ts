@@ -6,7 +6,7 @@
  */
 import type { Execution } from '../server/execution.js';
 import { callInWords, describeFailure, faultInWords, type Call } from '../search/model.js';
-import type { Verdict } from '../results/results.js';
+import type { Verdict } from '../results/run-results.js';
 import type { TestOutcome } from '../runner/test-runner.js';
 
 export interface Judgement {

@@ -9,7 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import type { RunResults } from '../results.js';
+import type { RunResults } from '../run-results.js';
 
 interface FileCoverage {
   getLineCoverage(): Record<string, number>;

@@ -5,7 +5,7 @@
  * browser, in a CI artifact viewer, or with scripts disabled.
  */
 import type { CallNode } from '../call-tree.js';
-import type { ExecutionResult, RunResults } from '../results.js';
+import type { ExecutionResult, RunResults } from '../run-results.js';
 import { resiliencyMatrix, type CellState } from './matrix.js';
 
 /** Call trees drawn in full for at most this many executions (failing ones always); results.json has all. */

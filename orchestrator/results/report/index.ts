@@ -1,5 +1,6 @@
 /** The files a run leaves for people and CI beside results.json: report.html and junit.xml. */
-import type { ResultsWriter, RunResults } from '../results.js';
+import type { ResultsWriter } from '../writer.js';
+import type { RunResults } from '../run-results.js';
 import { reportHtml } from './html.js';
 import { junitXml } from './junit.js';
 

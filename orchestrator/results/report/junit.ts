@@ -14,7 +14,7 @@
  * <property> when <properties> is there.
  */
 import { hostname } from 'node:os';
-import type { ExecutionResult, RunResults } from '../results.js';
+import type { ExecutionResult, RunResults } from '../run-results.js';
 
 export function xmlEscape(text: string): string {
   // Characters XML 1.0 forbids even when escaped are dropped.

@@ -9,7 +9,7 @@
  * outcome equals one already seen), or "untested" when the catalogue had no fault for that edge.
  * Columns are the edges of the call trees and the edges recorded with the faults (results.json).
  */
-import type { ExecutionResult, FaultEdge, FaultEntry, RunResults } from '../results.js';
+import type { ExecutionResult, FaultEdge, FaultEntry, RunResults } from '../run-results.js';
 
 export type CellState = 'up' | 'degraded' | 'down' | 'pruned' | 'untested';
 

@@ -8,8 +8,6 @@
  *    per failing triage replay (a minimal fault set that no explored execution ran on its own);
  *  - `report.html` and `junit.xml` (report/), written with results.json;
  *  - `run-state.json`: the run's marker and service ports, for --resume (resume.ts).
- * Every file but the journal is written whole to `<name>.tmp` and renamed into place; a `.tmp` file is what
- * a killed run left mid-write, and the next ResultsWriter removes it.
  *
  * results.json, schema "filibuster-results/1" (JSON Schema: results.schema.json beside this file):
  * {
@@ -63,16 +61,11 @@
  *   }
  * }
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import type { PropertyKind } from '../../instrumentation/protocol.js';
+import type { Failure } from '../search/model.js';
+import type { PropertyTally } from '../server/execution.js';
 import type { CallNode, EntryResponse } from './call-tree.js';
-import { crashPoint } from '../crash-test-hook.js';
-import type { ParallelStats } from '../run/parallel.js';
-import type { PropertySummary, PropertyTally } from './property-summary.js';
 import type { TestSpec } from './counterexample.js';
-import type { Call, Failure } from '../search/model.js';
-import { journalLine } from './resume.js';
-import type { Stability, TriageReport } from '../run/triage.js';
 
 export type Verdict = 'pass' | 'fail' | 'crash' | 'hang' | 'inconclusive';
 
@@ -141,80 +134,60 @@ export interface RunResults {
   parallel?: ParallelStats;
 }
 
-/** A file being written is `<name>.tmp` in the same directory until it is renamed into place. */
-const TEMP_SUFFIX = '.tmp';
+export type Stability = 'deterministic' | 'flaky' | 'not replayed';
 
-export class ResultsWriter {
-  readonly dir: string;
-  private readonly journal: string;
-  private readonly counterexampleDir: string;
-
-  /** `keepJournal`: a resumed run appends to the journal it resumes from (resume.ts). */
-  constructor(dir: string, keepJournal = false) {
-    this.dir = dir;
-    this.counterexampleDir = join(dir, 'counterexamples');
-    mkdirSync(this.counterexampleDir, { recursive: true });
-    this.journal = join(dir, 'journal.jsonl');
-    if (!keepJournal || !existsSync(this.journal)) writeFileSync(this.journal, '');
-    // A run killed in the middle of a write leaves its temporary file behind; the file it was meant to
-    // replace is intact (or absent), and whatever was being written is written again by this run.
-    for (const folder of [dir, this.counterexampleDir]) {
-      for (const name of readdirSync(folder)) if (name.endsWith(TEMP_SUFFIX)) rmSync(join(folder, name), { force: true });
-    }
-  }
-
-  /** Starts the journal afresh (a resume that finds nothing to resume from). */
-  resetJournal(): void {
-    writeFileSync(this.journal, '');
-  }
-
-  get journalPath(): string {
-    return this.journal;
-  }
-
-  /**
-   * One line per execution, with the calls the explorer was given (resume.ts), in a single write(2) of the
-   * complete line on an O_APPEND descriptor, so a line is never interleaved with another; a kill -9 can
-   * at worst leave the last line torn, which a resume drops. A short write (a full disk) is an error
-   * rather than a second write: the line stays torn, and the execution runs again on resume.
-   */
-  append(result: ExecutionResult, calls?: readonly Call[]): void {
-    const line = Buffer.from(journalLine(result, calls));
-    const fd = openSync(this.journal, 'a');
-    try {
-      crashPoint('journal-append', line, (part) => writeSync(fd, part));
-      const written = writeSync(fd, line);
-      if (written !== line.length) throw new Error(`${this.journal}: only ${written} of ${line.length} bytes of a journal line were written`);
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  /** `name` is e.g. "execution-12" (a failing execution) or "replay-3" (a failing triage replay). */
-  counterexamplePath(name: string): string {
-    return join(this.counterexampleDir, `${name}.json`);
-  }
-
-  relative(path: string): string {
-    return relative(this.dir, path);
-  }
-
-  /** Written to a temporary file and renamed, so a reader never sees half a file. */
-  writeJson(name: string, value: unknown): string {
-    return this.writeText(name, JSON.stringify(value, null, 2) + '\n');
-  }
-
-  /**
-   * The temporary file is in the same directory as the file it replaces, so the rename is atomic: after a
-   * kill -9 at any point the file is either the old one (or absent) or the complete new one.
-   */
-  writeText(name: string, text: string): string {
-    const path = join(this.dir, name);
-    const temp = path + TEMP_SUFFIX;
-    const bytes = Buffer.from(text);
-    if (dirname(path) === this.counterexampleDir) crashPoint('counterexample-write', bytes, (part) => writeFileSync(temp, part));
-    writeFileSync(temp, bytes);
-    renameSync(temp, path);
-    return path;
-  }
+export interface FailureGroup {
+  id: number;
+  faults: FaultEntry[];
+  verdict: Verdict;
+  detail?: string;
+  /** Numbers of the failing explored executions in this group. */
+  executions: number[];
+  /** True when the fault set is 1-minimal (false only when triage was cut short). */
+  minimal: boolean;
+  /** A counterexample that runs exactly this fault set. */
+  counterexample?: string;
+  replays: { runs: number; reproduced: number };
+  stability: Stability;
 }
+
+export interface TriageReport {
+  replays_per_counterexample: number;
+  /** Replays run to minimise (subsets no explored execution had run). */
+  minimisation_runs: number;
+  /** Probes answered by an explored execution or an earlier replay of the same fault set. */
+  answered_without_running: number;
+  /** Replays run to label each group deterministic or flaky. */
+  confirmation_runs: number;
+  stopped?: string;
+  groups: FailureGroup[];
+}
+
+/** What parallelism cost and saved, for results.json. */
+export interface ParallelStats {
+  workers: number;
+  /** Executions started ahead of their turn. */
+  ahead: number;
+  /** Runs whose outcome was thrown away (pruned by their turn, tainted by a crash, never reached). */
+  wasted: number;
+  wasted_ms: number;
+  /** Most executions running at once. */
+  peak: number;
+  /** Why the exploration went on with one execution at a time, if it did. */
+  fallback?: string;
+}
+
+export interface PropertySummary {
+  name: string;
+  kind: PropertyKind;
+  /** Executions in which it held at least once. */
+  held_in: number;
+  /** Executions in which it failed at least once (for unreachable: was reached). */
+  failed_in: number;
+  /** First executions where it failed, for the report. */
+  failed_examples: number[];
+  satisfied: boolean;
+  /** One readable line: "sometimes "fallback used": never held in 12 executions". */
+  verdict: string;
+}
+

@@ -1,0 +1,35 @@
+/**
+ * `filibuster/orchestrator`: the exploration as a library, for tools built on it (a custom runner, a CI
+ * step, a dashboard). Everything the CLI does is `explore(options)` plus printing:
+ *
+ *   import { explore, withDefaults, FaultCatalogue } from 'filibuster/orchestrator';
+ *   const outcome = await explore(withDefaults({
+ *     test: { kind: 'module', value: 'dist/test/checkout.js' },
+ *     servicesConfig: 'services.json',
+ *     catalogue: FaultCatalogue.fromFile('analysis.json'),
+ *     outputDir: '.filibuster',
+ *   }));
+ *   console.log(outcome.results.counts);
+ *
+ * This file is the whole public surface: what is not exported here is internal and may change.
+ */
+export { explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from './run/exploration.js';
+export { FaultCatalogue, CatalogueError } from './catalogue/catalogue.js';
+export { readCounterexample, CounterexampleError, type LoadedCounterexample, type TestSpec } from './results/counterexample.js';
+export type { ExplorationOrder } from './search/frontier.js';
+export type { FaultFilterSpec, FilterRule } from './search/filters.js';
+export type { TestFunction } from './runner/in-process-runner.js';
+export type { TestContext } from './runner/worker-protocol.js';
+export type {
+  ExecutionResult,
+  FailureGroup,
+  FaultEdge,
+  FaultEntry,
+  ParallelStats,
+  PropertySummary,
+  RunResults,
+  Stability,
+  TriageReport,
+  Verdict,
+} from './results/run-results.js';
+export { InvalidOptionError } from './option-error.js';
