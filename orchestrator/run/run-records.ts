@@ -1,0 +1,94 @@
+/**
+ * What an exploration records as it goes: every execution's result line, in order, journaled at once
+ * (the journal is what --resume reads); a counterexample for each failing scheduled execution; and the
+ * material triage needs (every explored fault set's verdict, the failing executions' injected faults).
+ */
+import { callTree } from '../results/call-tree.js';
+import { buildCounterexample, type TestSpec } from '../results/counterexample.js';
+import type { ExecutionResult, FaultEntry, Verdict } from '../results/run-results.js';
+import type { ResultsWriter } from '../results/writer.js';
+import { faultSetKey, type Call, type Failure } from '../search/model.js';
+import type { Attempted } from './parallel.js';
+import { injectedFailures } from './test-bed.js';
+import type { FailingExecution } from './triage.js';
+
+export const isFailing = (v: Verdict | undefined) => v === 'fail' || v === 'crash' || v === 'hang';
+
+export interface RunRecordsOptions {
+  writer: ResultsWriter;
+  test: TestSpec;
+  servicesConfig?: string;
+  /** Collect triage's material (triage on, and not a counterexample replay). */
+  triage: boolean;
+  /** Called once per recorded execution (not for those read back from the journal). */
+  onExecution?: (result: ExecutionResult) => void;
+}
+
+export class RunRecords {
+  readonly executions: ExecutionResult[] = [];
+  /** Failing executions, with their calls (for summaries). */
+  readonly failing: { result: ExecutionResult; calls: Call[] }[] = [];
+  /** Every explored execution's verdict by fault set, the fault-free one included. */
+  readonly explored = new Map<string, { verdict: Verdict; counterexample?: string }>();
+  readonly failingForTriage: FailingExecution[] = [];
+  private readonly options: RunRecordsOptions;
+
+  constructor(options: RunRecordsOptions) {
+    this.options = options;
+  }
+
+  /**
+   * `scheduled`: an execution of the search with a fault set (not the fault-free one); `fromJournal`: a
+   * resumed execution (already journaled, its counterexample already written).
+   */
+  record(result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean, fromJournal = false): void {
+    const { triage } = this.options;
+    if (isFailing(result.verdict) && scheduled) {
+      if (!fromJournal) result.counterexample = this.writeCounterexample(`execution-${result.number}`, calls, failures, result.number, result.verdict!, result.detail, result.faults);
+      this.failing.push({ result, calls });
+      if (triage) {
+        const injected = injectedFailures(failures, calls);
+        const entryOf = new Map(failures.map((f, i) => [f, result.faults[i]]));
+        this.failingForTriage.push({ number: result.number, verdict: result.verdict!, detail: result.detail, failures: injected, entries: injected.map((f) => entryOf.get(f)!), counterexample: result.counterexample });
+      }
+    }
+    if (triage && result.status === 'ran') this.explored.set(faultSetKey(failures), { verdict: result.verdict!, counterexample: result.counterexample });
+    this.executions.push(result);
+    if (fromJournal) return;
+    this.options.writer.append(result, calls);
+    this.options.onExecution?.(result);
+  }
+
+  /** Writes `counterexamples/<name>.json`; returns its path relative to the output directory. */
+  writeCounterexample(name: string, calls: readonly Call[], failures: readonly Failure[], execution: number, verdict: Verdict, detail: string | undefined, faults: FaultEntry[]): string {
+    const { writer, test, servicesConfig } = this.options;
+    const path = writer.relative(writer.counterexamplePath(name));
+    const meta = { version: 1 as const, test, services_config: servicesConfig, execution, verdict, detail, faults: faults.map((f) => f.description) };
+    writer.writeJson(path, buildCounterexample(calls, failures, meta));
+    return path;
+  }
+
+  /** Triage's groups, written onto the failing executions they hold. */
+  markGroups(groups: readonly { id: number; executions: number[] }[]): void {
+    for (const g of groups) for (const n of g.executions) this.executions[n - 1].group = g.id;
+  }
+}
+
+/** The result line of an execution that ran. */
+export function ranResult(number: number, run: Attempted, faults: FaultEntry[]): ExecutionResult {
+  return {
+    number,
+    id: run.id,
+    status: 'ran',
+    faults,
+    verdict: run.judgement.verdict,
+    detail: run.judgement.detail,
+    duration_ms: Math.round(run.outcome.durationMs),
+    calls: run.calls.length,
+    tree: callTree(run.calls),
+    ...(run.entry.length > 0 ? { entry: run.entry } : {}),
+    ...(run.properties.length > 0 ? { properties: run.properties } : {}),
+    // Absent means one attempt; the discarded attempts' reasons say what was unreliable.
+    ...(run.attempts > 1 ? { attempts: run.attempts, inconclusive_attempts: run.discarded } : {}),
+  };
+}
