@@ -17,7 +17,7 @@ const LINES = 400;
 /** Waits for the go file (so that all writers append at once), then appends LINES lines of about 4 KB. */
 const writer = `
   const { existsSync } = await import('node:fs');
-  const { ResultsWriter } = await import(${JSON.stringify(join(DIST, 'orchestrator/results/results.js'))});
+  const { ResultsWriter } = await import(${JSON.stringify(join(DIST, 'orchestrator/results/writer.js'))});
   const [dir, go, who] = process.argv.slice(1);
   const journal = new ResultsWriter(dir, true);
   process.stdout.write('ready');

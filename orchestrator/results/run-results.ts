@@ -2,7 +2,7 @@
  * Results files in the output directory:
  *  - `journal.jsonl`: one line per finished execution, appended as the run goes: its result (as in
  *    results.json, before triage adds groups) and, for a ran execution, `explorer_calls`, the calls the
- *    explorer was given, from which `--resume` rebuilds the search state (resume.ts);
+ *    explorer was given, from which `--resume` rebuilds the search state (journal.ts, resume.ts);
  *  - `results.json`: the whole run (schema below), written at the end (also when the run is cut short);
  *  - `counterexamples/execution-<n>.json`: one per failing execution; `counterexamples/replay-<k>.json`: one
  *    per failing triage replay (a minimal fault set that no explored execution ran on its own);

@@ -42,7 +42,7 @@ export class ResultsWriter {
   }
 
   /**
-   * One line per execution, with the calls the explorer was given (resume.ts), in a single write(2) of the
+   * One line per execution, with the calls the explorer was given (journal.ts), in a single write(2) of the
    * complete line on an O_APPEND descriptor, so a line is never interleaved with another; a kill -9 can
    * at worst leave the last line torn, which a resume drops. A short write (a full disk) is an error
    * rather than a second write: the line stays torn, and the execution runs again on resume.
