@@ -4,8 +4,11 @@
  * and what Node clients cannot honour refused with a message when the file is loaded.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { CatalogueError, FaultCatalogue } from '../orchestrator/catalogue/catalogue.js';
+import { ROOT } from './helpers.js';
 
 const names = (c: FaultCatalogue, module: string, method: string, metadata: Record<string, unknown>, target?: string) => [
   ...c.exceptionFaults({ module, method, metadata }).map((f) => f.name),
@@ -87,6 +90,31 @@ test('malformed catalogues name the place and the problem', () => {
     [{ e: { pattern: 'x', exceptions: {} } }, /entry "e": "exceptions" must be a list/],
     [{ e: { pattern: 'x', exceptions: [{ metadata: {} }] } }, /entry "e", exceptions\[0\]: must be an object with a string "name"/],
     [{ e: { pattern: 'x', errors: [{ service_name: '.*', types: [{}] }] } }, /entry "e", errors\[0\], types\[0\]: must have a "return_value" or an "exception" object/],
+    // Status codes: strings of three digits from 100 to 599, as the original writes them.
+    [{ e: { pattern: 'x', errors: [{ service_name: '.*', types: [{ return_value: { status_code: 'abc' } }] }] } }, /entry "e", errors\[0\], types\[0\]: return_value.status_code "abc" is not a status code/],
+    [{ e: { pattern: 'x', errors: [{ service_name: '.*', types: [{ return_value: { status_code: '999' } }] }] } }, /entry "e", errors\[0\], types\[0\]: return_value.status_code "999" is not a status code/],
+    [{ e: { pattern: 'x', errors: [{ service_name: '.*', types: [{ return_value: { status_code: '099' } }] }] } }, /"099" is not a status code/],
+    [{ e: { pattern: 'x', errors: [{ service_name: '.*', types: [{ return_value: { status_code: 503 } }] }] } }, /types\[0\]: return_value.status_code must be a string of three digits, as in the original \("503"\), not 503/],
+    // Unknown keys, at every level.
+    [{ e: { pattern: 'x', exception: [] } }, /entry "e": unknown key "exception" \(allowed: pattern, exceptions, errors\)/],
+    [{ e: { pattern: 'x', exceptions: [{ name: 'T', restriction: 'timeout' }] } }, /entry "e", exceptions\[0\]: unknown key "restriction"/],
+    [{ e: { pattern: 'x', errors: [{ service: '.*', types: [] }] } }, /entry "e", errors\[0\]: unknown key "service"/],
+    [{ e: { pattern: 'x', errors: [{ service_name: '.*', types: [{ return_value: { status_code: '503', bdy: '' } }] }] } }, /types\[0\].return_value: unknown key "bdy"/],
+    [{ e: { pattern: 'x', errors: [{ service_name: '.*', types: [{ return_value: { status_code: '503', body: 1 } }] }] } }, /return_value.body must be a string/],
+    // Fault names, for entries that apply to Node calls; the original's Python entries pass through.
+    [{ e: { pattern: 'node\\.fetch', exceptions: [{ name: 'requests.exceptions.ConnectionError' }] } }, /entry "e", exceptions\[0\]: "requests.exceptions.ConnectionError" is not a Node fault/],
+    [{ e: { pattern: 'node\\.fetch', exceptions: [{ name: 'node.ECONNREFUSE' }] } }, /unknown Node fault "node.ECONNREFUSE"/],
   ];
   for (const [json, message] of cases) assert.throws(() => FaultCatalogue.fromJson(json, 'f.json'), message);
+});
+
+test("the original's Python entries and every catalogue file in the corpus still load", () => {
+  assert.doesNotThrow(() => FaultCatalogue.fromJson({ py: { pattern: 'requests\\.(get|post)', exceptions: [{ name: 'requests.exceptions.ConnectionError' }, { name: 'requests.exceptions.Timeout', restrictions: 'timeout' }] } }, 'py.json'));
+  assert.doesNotThrow(() => FaultCatalogue.fromJson({ grpc: { pattern: '(.*Service/.*)', errors: [{ service_name: '.*', types: [{ exception: { metadata: { code: 'NOT_FOUND' } } }] }] } }, 'grpc.json'));
+  const files = [join(ROOT, 'corpus/status-only.json'), join(ROOT, 'corpus/network-conditions.json')];
+  for (const app of readdirSync(join(ROOT, 'corpus'))) {
+    for (const name of ['analysis.json', 'analysis-static.json', 'analysis-latency.json']) if (existsSync(join(ROOT, 'corpus', app, name))) files.push(join(ROOT, 'corpus', app, name));
+  }
+  assert.ok(files.length >= 6, files.join(' '));
+  for (const f of files) assert.doesNotThrow(() => FaultCatalogue.fromFile(f), f);
 });

@@ -78,7 +78,9 @@ export class CallSiteIndex {
     for (const [service, raw] of Object.entries(json.services)) {
       const where = `${source}: services.${service}`;
       if (!isObject(raw)) throw new ExtendedFormatError(`${where}: must be an object`);
-      if (!Array.isArray(raw.errors) || raw.errors.some((c) => !Number.isInteger(c))) throw new ExtendedFormatError(`${where}.errors: must be a list of status codes`);
+      if (!Array.isArray(raw.errors) || raw.errors.some((c) => !Number.isInteger(c) || c < 100 || c > 599)) {
+        throw new ExtendedFormatError(`${where}.errors: must be a list of status codes (integers from 100 to 599)`);
+      }
       errors.push({ service, codes: (raw.errors as number[]).map(String) });
       if (!isObject(raw.callSites)) throw new ExtendedFormatError(`${where}.callSites: must be an object keyed by call site`);
       for (const [key, site] of Object.entries(raw.callSites)) {

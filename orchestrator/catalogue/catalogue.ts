@@ -15,7 +15,7 @@ import type { FailureMetadata, ForcedException } from '../../instrumentation/pro
 import type { StackFrame } from '../../instrumentation/protocol.js';
 import { CallSiteIndex, EXTENDED_FORMAT, ExtendedFormatError } from './call-site-catalogue.js';
 import { DEFAULT_CATALOGUE } from './default-catalogue.js';
-import { exceptionProblem, isNetworkFault, resolveNetworkFault, returnValueProblem, type CallOnPath } from './network-faults.js';
+import { exceptionProblem, isNetworkFault, isNodeFaultName, resolveNetworkFault, returnValueProblem, type CallOnPath } from './network-faults.js';
 
 export class CatalogueError extends Error {}
 
@@ -63,6 +63,30 @@ function escapeRegExp(text: string): string {
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** Refuses keys the format does not have (a misspelt "restriction" would otherwise silently widen a fault). */
+function onlyKeys(v: Record<string, unknown>, allowed: readonly string[], source: string, place: string): void {
+  const extra = Object.keys(v).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) fail(source, place, `unknown key${extra.length > 1 ? 's' : ''} ${extra.map((k) => JSON.stringify(k)).join(', ')} (allowed: ${allowed.join(', ')})`);
+}
+
+/**
+ * A status code as the original writes it: a string of three digits from 100 to 599 ("503"). A number is
+ * refused rather than converted: the original compares codes as strings, so 503 and "503" differ there.
+ */
+function statusCodeProblem(code: unknown): string | undefined {
+  if (typeof code !== 'string') return `return_value.status_code must be a string of three digits, as in the original ("503"), not ${JSON.stringify(code)}`;
+  if (!/^[1-5][0-9][0-9]$/.test(code)) return `return_value.status_code ${JSON.stringify(code)} is not a status code (three digits from 100 to 599)`;
+  return undefined;
+}
+
+const ENTRY_KEYS = ['pattern', 'exceptions', 'errors'];
+const EXCEPTION_KEYS = ['name', 'metadata', 'restrictions'];
+const ERROR_KEYS = ['service_name', 'types'];
+const TYPE_KEYS = ['return_value', 'exception'];
+/** What a return value may give besides its status: the body, its content type, headers (Retry-After ...). */
+const RETURN_VALUE_KEYS = ['status_code', 'body', 'content_type', 'headers'];
+const ERROR_EXCEPTION_KEYS = ['name', 'metadata'];
 
 /** Python's re syntax, as far as analysis files use it, is JavaScript's; anchored at the start only. */
 function compile(pattern: unknown, source: string, place: string): RegExp {
@@ -133,6 +157,7 @@ export class FaultCatalogue {
     for (const [name, raw] of Object.entries(json)) {
       const place = `entry ${JSON.stringify(name)}`;
       if (!isObject(raw)) fail(source, place, 'must be an object');
+      onlyKeys(raw, ENTRY_KEYS, source, place);
       const pattern = compile(raw.pattern, source, place);
       const appliesToNode = NODE_SAMPLES.some((s) => pattern.test(s));
       const exceptions: ExceptionSpec[] = [];
@@ -141,6 +166,10 @@ export class FaultCatalogue {
         raw.exceptions.forEach((e, i) => {
           const where = `${place}, exceptions[${i}]`;
           if (!isObject(e) || typeof e.name !== 'string') fail(source, where, 'must be an object with a string "name"');
+          onlyKeys(e, EXCEPTION_KEYS, source, where);
+          if (appliesToNode && !e.name.startsWith('node.') && !isNodeFaultName(e.name)) {
+            fail(source, where, `${JSON.stringify(e.name)} is not a Node fault, and the pattern applies to Node calls (node.http/fetch/undici): use a node.* fault, or restrict the pattern to the modules the name belongs to`);
+          }
           if (e.metadata !== undefined && !isObject(e.metadata)) fail(source, where, '"metadata" must be an object');
           if (e.restrictions !== undefined && typeof e.restrictions !== 'string') fail(source, where, '"restrictions" must be a string');
           for (const [k, v] of Object.entries(e.metadata ?? {})) {
@@ -163,16 +192,18 @@ export class FaultCatalogue {
         raw.errors.forEach((e, i) => {
           const where = `${place}, errors[${i}]`;
           if (!isObject(e)) fail(source, where, 'must be an object');
+          onlyKeys(e, ERROR_KEYS, source, where);
           if (!Array.isArray(e.types)) fail(source, where, '"types" must be a list');
           e.types.forEach((t, j) => {
-            if (!isObject(t) || (!isObject(t.return_value) && !isObject(t.exception))) {
-              fail(source, `${where}, types[${j}]`, 'must have a "return_value" or an "exception" object');
+            const at = `${where}, types[${j}]`;
+            if (!isObject(t) || (!isObject(t.return_value) && !isObject(t.exception))) fail(source, at, 'must have a "return_value" or an "exception" object');
+            onlyKeys(t, TYPE_KEYS, source, at);
+            if (isObject(t.return_value)) {
+              onlyKeys(t.return_value, RETURN_VALUE_KEYS, source, `${at}.return_value`);
+              const problem = statusCodeProblem(t.return_value.status_code) ?? returnValueProblem(t.return_value);
+              if (problem) fail(source, at, problem);
             }
-            if (isObject(t.return_value) && typeof t.return_value.status_code !== 'string') {
-              fail(source, `${where}, types[${j}]`, 'return_value.status_code must be a string, as in the original ("503")');
-            }
-            const problem = isObject(t.return_value) ? returnValueProblem(t.return_value) : undefined;
-            if (problem) fail(source, `${where}, types[${j}]`, problem);
+            if (isObject(t.exception)) onlyKeys(t.exception, ERROR_EXCEPTION_KEYS, source, `${at}.exception`);
           });
           errors.push({ serviceName: compile(e.service_name, source, `${where}, service_name`), types: e.types as FailureMetadata[] });
         });

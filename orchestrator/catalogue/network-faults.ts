@@ -118,6 +118,11 @@ export function isPassThrough(name: string): boolean {
   return PASS_THROUGH.has(name);
 }
 
+/** A fault the Node instrumentation can inject (connection faults and network conditions). */
+export function isNodeFaultName(name: string): boolean {
+  return NODE_EXCEPTIONS.has(name);
+}
+
 /** What is wrong with a catalogue exception entry of ours, or undefined. */
 export function exceptionProblem(name: string, metadata: Record<string, unknown>): string | undefined {
   if (name.startsWith('node.') && !NODE_EXCEPTIONS.has(name)) {
@@ -129,6 +134,8 @@ export function exceptionProblem(name: string, metadata: Record<string, unknown>
 
 /** What is wrong with an error entry's return_value (headers such as Retry-After), or undefined. */
 export function returnValueProblem(rv: Record<string, unknown>): string | undefined {
+  if (rv.body !== undefined && typeof rv.body !== 'string') return 'return_value.body must be a string';
+  if (rv.content_type !== undefined && typeof rv.content_type !== 'string') return 'return_value.content_type must be a string';
   if (rv.headers === undefined) return undefined;
   const h = rv.headers;
   if (typeof h !== 'object' || h === null || Array.isArray(h) || Object.values(h).some((v) => typeof v !== 'string')) {

@@ -62,13 +62,14 @@ async function main(): Promise<number> {
   say(`Found the bug at execution ${bug.result.number}: ${bug.result.faults[0].description}.`);
   say(`foo answered 500 instead of 503: the connection error escaped its handler.`);
   say(`The counterexample is ${rel(counterexample)}. Replaying exactly that fault set:\n`);
-  const replay = await runExploration({ ...args, counterexampleFile: counterexample, outputDir: join(outputDir, 'replay') });
+  // The counterexample alone says how to replay it: no test, services or catalogue flags.
+  const replay = await runExploration({ ...args, testModule: undefined, services: undefined, counterexampleFile: counterexample, outputDir: join(outputDir, 'replay') });
   const replayed = replay.outcome.results.executions[0];
   const reproduced = replayed?.verdict === 'fail' && replay.outcome.allFaultsHit === true;
   say('');
   say(reproduced ? `Replayed: the same failure (${replayed.detail?.split('\n')[0]}).` : 'Unexpected: the replay did not reproduce the failure; see above.');
   say('Replay it yourself with:');
-  say(`  ${replayCommand(args, { kind: 'module', value: args.testModule! }, bug.result.counterexample!)}`);
+  say(`  ${replayCommand(counterexample)}`);
   say('Explore the fixed variant with:');
   say('  npm run demo:fixed');
   return reproduced ? 0 : 1;

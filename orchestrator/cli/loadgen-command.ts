@@ -48,11 +48,13 @@ export async function runLoad(args: LoadArgs): Promise<LoadReport> {
   let failures: Failure[];
   let test: TestSpec | undefined;
   let services = args.services;
+  let serviceEnv = args.serviceEnv;
   if (args.counterexampleFile) {
     const ce = readCounterexample(args.counterexampleFile);
     failures = ce.failures;
     test = ce.test;
     services ??= ce.servicesConfig;
+    serviceEnv ??= ce.serviceEnv;
   } else {
     const earlier = fromResults(args.results ?? join(args.outputDir, 'results.json'), args.execution!);
     failures = earlier.failures;
@@ -71,7 +73,7 @@ export async function runLoad(args: LoadArgs): Promise<LoadReport> {
     maxLatencyMs: args.maxRequestLatencyForFailure !== undefined ? args.maxRequestLatencyForFailure * 1000 : undefined,
     timeoutMs: args.timeout * 1000,
     outputDir: join(args.outputDir, 'loadgen'),
-    serviceEnv: args.serviceEnv,
+    serviceEnv,
   });
 }
 

@@ -34,6 +34,6 @@ export function progressLine(state: ProgressState, perSecond: number, barWidth: 
 export function verdictText(verdict: string, colour: boolean): string {
   if (!colour) return verdict;
   if (verdict === 'pass') return `${GREEN}${verdict}${RESET}`;
-  if (verdict === 'pruned' || verdict === 'inconclusive') return `${DIM}${verdict}${RESET}`;
+  if (verdict === 'pruned' || verdict === 'inconclusive' || verdict === 'not-reproduced') return `${DIM}${verdict}${RESET}`;
   return `${RED}${verdict}${RESET}`;
 }

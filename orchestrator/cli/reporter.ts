@@ -56,7 +56,7 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
   const seconds = (results.wall_ms / 1000).toFixed(2);
   lines.push(
     `filibuster: ${c.ran} execution(s) ran, ${c.pruned} pruned by dynamic reduction (not run, so not proven to pass), ` +
-      `${c.failed + c.crashed + c.hung} failing, ${c.inconclusive} inconclusive, in ${seconds} s.`,
+      `${c.failed + c.crashed + c.hung} failing, ${c.inconclusive} inconclusive${c.not_reproduced ? `, ${c.not_reproduced} not reproduced` : ''}, in ${seconds} s.`,
   );
   lines.push(coverageLine(results));
   // Stopped early = anything but running out of executions within the run's scope (both such reasons read "every ...").
@@ -86,14 +86,13 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
   }
   for (const e of results.executions) {
     if (e.verdict === 'inconclusive') lines.push(`  #${e.number} inconclusive: ${e.detail ?? ''}`);
+    if (e.verdict === 'not-reproduced') lines.push(`Not reproduced: ${e.detail ?? ''}`, 'No counterexample was written: the run did not inject the counterexample\'s faults, so it shows nothing about them.');
   }
   if (results.replay_stability) {
     const r = results.replay_stability;
     lines.push(`Replayed ${r.runs} more time(s): ${r.reproduced}/${r.runs} gave the same verdict (${r.stability}).`);
   }
-  if (outcome.allFaultsHit !== undefined) {
-    lines.push(outcome.allFaultsHit ? 'Every fault of the counterexample was injected.' : 'Not every fault of the counterexample was injected: the application no longer makes the same calls.');
-  }
+  if (outcome.allFaultsHit) lines.push('Every fault of the counterexample was injected.');
   lines.push(`Results: ${outcome.resultsPath}`);
   return lines.join('\n');
 }

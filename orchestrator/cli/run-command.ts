@@ -8,7 +8,7 @@
  */
 import { differentApplication } from '../run/replay-check.js';
 import { coverageReport, coverageText } from '../results/coverage/coverage-report.js';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseDuration } from '../search/budget.js';
 import { CatalogueError, FaultCatalogue } from '../catalogue/catalogue.js';
 import { CounterexampleError, readCounterexample, type LoadedCounterexample, type TestSpec } from '../results/counterexample.js';
@@ -18,7 +18,10 @@ import type { ExplorationOrder } from '../search/frontier.js';
 import { InvalidOptionError } from '../option-error.js';
 import { ConfigError, loadServicesConfig } from '../runner/service-config.js';
 import { ServiceError } from '../runner/services.js';
+import { ListenError } from '../server/server.js';
 import { TestSetupError } from '../runner/test-runner.js';
+import { cliInvocation, shellQuote } from './invocation.js';
+import { replaySettings, type ReplaySettings } from './replay-args.js';
 import { createReporter, summary } from './reporter.js';
 
 export const EXIT = { ok: 0, failures: 1, usage: 2, infrastructure: 3, interrupted: 130 } as const;
@@ -63,44 +66,51 @@ export function exitCodeOf(outcome: ExplorationOutcome): number {
   if (outcome.interrupted) return EXIT.interrupted;
   if (c.failed + c.crashed + c.hung > 0) return EXIT.failures;
   if (outcome.results.properties?.some((p) => !p.satisfied)) return EXIT.failures;
-  if (c.inconclusive > 0) return EXIT.infrastructure;
+  if (c.inconclusive + c.not_reproduced > 0) return EXIT.infrastructure;
   return EXIT.ok;
 }
 
-function testSpec(args: RunArgs, counterexample?: LoadedCounterexample): TestSpec {
+/** The test the flags name, if any. */
+function flagTest(args: RunArgs): TestSpec | undefined {
   if (args.functionalTest && args.testModule) throw new UsageError('give --functional-test or --test-module, not both');
   if (args.functionalTest) return { kind: 'command', value: args.functionalTest };
   if (args.testModule) return { kind: 'module', value: args.testModule };
-  if (counterexample?.test?.kind === 'function') {
-    throw new UsageError(
-      `the counterexample comes from the in-process test "${counterexample.test.value}" (filibusterTest): replay it from that test with its \`replay\` option, or give --test-module`,
-    );
-  }
-  if (counterexample?.test) return counterexample.test;
-  throw new UsageError('no functional test: give --functional-test CMD or --test-module path[#export]');
+  return undefined;
 }
 
-export function replayCommand(args: RunArgs, test: TestSpec, counterexample: string): string {
-  const rel = (p: string) => relative(process.cwd(), isAbsolute(p) ? p : resolve(p)) || '.';
-  const parts = ['npx filibuster'];
-  parts.push(test.kind === 'module' ? `--test-module ${rel(test.value)}` : `--functional-test ${JSON.stringify(test.value)}`);
-  if (args.services) parts.push(`--services ${rel(args.services)}`);
-  if (args.analysisFile) parts.push(`--analysis-file ${rel(args.analysisFile)}`);
-  if (args.eiCompat) parts.push('--ei-compat');
-  parts.push(`--counterexample-file ${rel(join(args.outputDir, counterexample))}`);
-  return parts.join(' ');
+function checkReplayable(test: TestSpec | undefined): TestSpec {
+  if (test?.kind === 'function') {
+    throw new UsageError(`the counterexample comes from the in-process test "${test.value}" (filibusterTest): replay it from that test with its \`replay\` option, or give --test-module`);
+  }
+  if (!test) throw new UsageError('no functional test: give --functional-test CMD or --test-module path[#export]');
+  return test;
+}
+
+/** The command that replays a counterexample, pasteable in any folder (invocation.ts names this CLI). */
+export function replayCommand(counterexample: string): string {
+  return `${cliInvocation()} --counterexample-file ${shellQuote(resolve(counterexample))}`;
+}
+
+/** What the run needs beyond the flags: from a counterexample when replaying one (replay-args.ts). */
+function runSettings(args: RunArgs, counterexample: LoadedCounterexample | undefined): ReplaySettings & { test: TestSpec } {
+  if (!counterexample) {
+    const catalogue = args.analysisFile ? FaultCatalogue.fromFile(args.analysisFile) : FaultCatalogue.default();
+    const test = checkReplayable(flagTest(args));
+    return { test, servicesConfig: args.services, serviceEnv: args.serviceEnv, catalogue, eiCompat: args.eiCompat, port: args.port, host: args.host, timeoutSeconds: args.timeout };
+  }
+  const settings = replaySettings(args, counterexample, flagTest(args), (line) => process.stderr.write(`warning: ${line}\n`));
+  const test = checkReplayable(settings.test);
+  if (settings.servicesConfig) {
+    const different = differentApplication(counterexample, loadServicesConfig(settings.servicesConfig), settings.servicesConfig);
+    if (different) throw new UsageError(`${args.counterexampleFile}: ${different}`);
+  }
+  return { ...settings, test };
 }
 
 /** Runs an exploration from CLI arguments; returns the outcome and the exit code. Throws UsageError etc. */
 export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = process.stdout): Promise<{ outcome: ExplorationOutcome; exitCode: number }> {
   const counterexample = args.counterexampleFile ? readCounterexample(args.counterexampleFile) : undefined;
-  const test = testSpec(args, counterexample);
-  const catalogue = args.analysisFile ? FaultCatalogue.fromFile(args.analysisFile) : FaultCatalogue.default();
-  const servicesConfig = args.services ?? counterexample?.servicesConfig;
-  if (counterexample && servicesConfig) {
-    const different = differentApplication(counterexample, loadServicesConfig(servicesConfig), servicesConfig);
-    if (different) throw new UsageError(`${args.counterexampleFile}: ${different}`);
-  }
+  const { test, servicesConfig, serviceEnv, catalogue, eiCompat, port, host, timeoutSeconds } = runSettings(args, counterexample);
   const reporter = createReporter(process.stderr, args.verbose);
   const outcome = await explore({
     test,
@@ -110,7 +120,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     onlyInitialExecution: args.onlyInitialExecution,
     dynamicReduction: !args.disableDynamicReduction,
     strictReduction: args.strictReduction,
-    eiCompat: args.eiCompat,
+    eiCompat,
     failFast: args.failFast,
     maxTests: args.maxTests,
     maxFaults: args.maxFaults,
@@ -122,18 +132,18 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     replays: args.replays,
     inconclusiveRetries: args.inconclusiveRetries,
     resume: args.resume,
-    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
-    port: args.port,
-    host: args.host,
+    timeoutMs: timeoutSeconds !== undefined ? timeoutSeconds * 1000 : undefined,
+    port,
+    host,
     token: args.token,
     outputDir: args.outputDir,
-    serviceEnv: args.serviceEnv,
+    serviceEnv,
     coverage: args.coverage,
     onExecution: (r, s) => reporter.execution(r, s),
     log: (m) => process.stderr.write(`${m}\n`),
   });
   reporter.done();
-  out.write(summary(outcome, (ce) => replayCommand({ ...args, services: servicesConfig }, test, ce)) + '\n');
+  out.write(summary(outcome, (ce) => replayCommand(join(args.outputDir, ce))) + '\n');
   if (args.coverage) out.write(coverageText(await coverageReport(args.outputDir, outcome.results)) + '\n');
   return { outcome, exitCode: exitCodeOf(outcome) };
 }
@@ -144,6 +154,6 @@ export function classifyError(err: unknown): { message: string; exitCode: number
   if (err instanceof UsageError || err instanceof InvalidOptionError || err instanceof CatalogueError || err instanceof ConfigError || err instanceof CounterexampleError || err instanceof TestSetupError) {
     return { message, exitCode: EXIT.usage };
   }
-  if (err instanceof ServiceError) return { message, exitCode: EXIT.infrastructure };
+  if (err instanceof ServiceError || err instanceof ListenError) return { message, exitCode: EXIT.infrastructure };
   return { message: `internal error: ${(err as Error)?.stack ?? message}`, exitCode: EXIT.infrastructure };
 }

@@ -2,8 +2,22 @@
  * Counterexample files, in the original's format (`functional_test` plus `TestExecution`, a JSON string
  * holding `_failures`, `_log`, `failures`, `log` and `response_log`) with our fields beside them under
  * `filibuster`. Replaying one runs exactly its fault set.
+ *
+ * A counterexample stands alone: `filibuster --counterexample-file F` needs nothing else. Under
+ * `filibuster` it records what a replay needs, paths relative to the counterexample's own folder (so the
+ * file keeps working when the project is moved or checked out elsewhere):
+ *   - `test`: the command (and `test_cwd`, the folder it ran in), or the test module (`path#export`);
+ *   - `services_config` and `services_config_sha256` (a replay warns when the file has changed since);
+ *   - `service_env`: the environment added to every service (`--service-env`, bug switches);
+ *   - `catalogue`: the catalogue entries of its faults, in the original's analysis-file format;
+ *   - `options`: what changes a call's identity or the run's outcome (`ei_compat`, the orchestrator's
+ *     `port` and `host` when they were given, the per-execution `timeout_ms` when it was given).
+ * Files written before these fields existed (absolute paths, no environment) are still read.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { NETWORK_FAULTS } from '../../instrumentation/protocol.js';
 import type { Call, Failure } from '../search/model.js';
 
 export interface TestSpec {
@@ -11,6 +25,16 @@ export interface TestSpec {
   kind: 'command' | 'module' | 'function';
   /** The command line, `path#export` of the test module, or the test's name. */
   value: string;
+  /** The folder a command test runs in (absent: the current one). */
+  cwd?: string;
+}
+
+/** Options recorded with a counterexample because a replay must use the same. */
+export interface ReplayOptions {
+  ei_compat: boolean;
+  port?: number;
+  host?: string;
+  timeout_ms?: number;
 }
 
 export interface CounterexampleFile {
@@ -19,7 +43,13 @@ export interface CounterexampleFile {
   filibuster?: {
     version: 1;
     test: TestSpec;
+    /** Command tests: the folder the command ran in, relative to the counterexample's folder. */
+    test_cwd?: string;
     services_config?: string;
+    services_config_sha256?: string;
+    service_env?: Record<string, string>;
+    catalogue?: Record<string, unknown>;
+    options?: ReplayOptions;
     execution: number;
     verdict: string;
     detail?: string;
@@ -27,15 +57,89 @@ export interface CounterexampleFile {
   };
 }
 
+/** What the exploration knows when it writes a counterexample (paths absolute or relative to the current folder). */
+export interface CounterexampleContext {
+  test: TestSpec;
+  servicesConfig?: string;
+  serviceEnv?: Record<string, string>;
+  options: ReplayOptions;
+}
+
 export interface LoadedCounterexample {
+  /** The file it was read from. */
+  file: string;
   failures: Failure[];
-  responseLog: { execution_index: string; source_service_name?: string; target_service_name?: string; method: string }[];
+  /** The faults in words, in the order of `failures` (absent in files of other tools). */
+  faultDescriptions: string[];
+  responseLog: { execution_index: string; source_service_name?: string; target_service_name?: string; method: string; args?: unknown[] }[];
+  /** Paths resolved against the counterexample's folder. */
   test?: TestSpec;
   servicesConfig?: string;
+  servicesConfigSha256?: string;
+  serviceEnv?: Record<string, string>;
+  catalogue?: Record<string, unknown>;
+  options?: ReplayOptions;
   functionalTest: string;
 }
 
 export class CounterexampleError extends Error {}
+
+export function sha256OfFile(path: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A path as the counterexample records it: relative to its folder, with forward slashes. */
+function relativeTo(folder: string, path: string): string {
+  return relative(folder, resolve(path)).split(sep).join('/') || '.';
+}
+
+/** `path#export` of a test module, its path made relative (or absolute) by `map`. */
+function mapModulePath(value: string, map: (path: string) => string): string {
+  const hash = value.lastIndexOf('#');
+  const path = hash > 0 ? value.slice(0, hash) : value;
+  return map(path) + (hash > 0 ? value.slice(hash) : '');
+}
+
+/**
+ * The catalogue entries of these faults, in the original's format: one entry per fault, matching exactly
+ * its call's `module.method` (and, for an error fault, its callee). A latency is recorded as the delay it
+ * resolved to for this call.
+ */
+export function catalogueOfFaults(failures: readonly Failure[], calls: readonly Call[]): Record<string, unknown> {
+  const byEi = new Map(calls.map((c) => [c.ei, c]));
+  const entries: Record<string, unknown> = {};
+  const exact = (text: string) => `${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  failures.forEach((f, i) => {
+    const call = byEi.get(f.execution_index);
+    if (!call) return;
+    const pattern = exact(`${call.module}.${call.method}`);
+    if (f.forced_exception) {
+      const { name, metadata = {} } = f.forced_exception;
+      const md = name === NETWORK_FAULTS.latency && typeof metadata.delay_ms === 'number' ? { delay_ms: metadata.delay_ms } : metadata;
+      entries[`fault-${i + 1}`] = { pattern, exceptions: [{ name, ...(Object.keys(md).length ? { metadata: md } : {}) }] };
+    } else if (f.failure_metadata && call.target) {
+      entries[`fault-${i + 1}`] = { pattern, errors: [{ service_name: exact(call.target), types: [f.failure_metadata] }] };
+    }
+  });
+  return entries;
+}
+
+/** Our section of a counterexample file, written `folder` (the counterexamples folder). */
+export function replaySection(context: CounterexampleContext, folder: string): Omit<NonNullable<CounterexampleFile['filibuster']>, 'version' | 'execution' | 'verdict' | 'detail' | 'faults'> {
+  const { test, servicesConfig, serviceEnv, options } = context;
+  const recordedTest: TestSpec = test.kind === 'module' ? { kind: 'module', value: mapModulePath(test.value, (p) => relativeTo(folder, p)) } : { kind: test.kind, value: test.value };
+  return {
+    test: recordedTest,
+    ...(test.kind === 'command' ? { test_cwd: relativeTo(folder, test.cwd ?? process.cwd()) } : {}),
+    ...(servicesConfig ? { services_config: relativeTo(folder, servicesConfig), services_config_sha256: sha256OfFile(servicesConfig) } : {}),
+    ...(serviceEnv && Object.keys(serviceEnv).length > 0 ? { service_env: serviceEnv } : {}),
+    options,
+  };
+}
 
 const LOG_FIELDS = (c: Call) => ({
   generated_id: c.position,
@@ -120,11 +224,25 @@ export function readCounterexample(path: string): LoadedCounterexample {
     const ok = f && typeof f === 'object' && typeof (f as Failure).execution_index === 'string' && ((f as Failure).forced_exception || (f as Failure).failure_metadata);
     if (!ok) throw new CounterexampleError(`${path}: TestExecution.failures[${i}] needs an execution_index and a forced_exception or failure_metadata`);
   });
+  const ours = file.filibuster;
+  const folder = dirname(resolve(path));
+  const local = (p: string) => (isAbsolute(p) ? p : resolve(folder, p));
+  const test: TestSpec | undefined = ours?.test
+    ? ours.test.kind === 'module'
+      ? { kind: 'module', value: mapModulePath(ours.test.value, local) }
+      : { ...ours.test, ...(ours.test_cwd !== undefined ? { cwd: local(ours.test_cwd) } : {}) }
+    : undefined;
   return {
+    file: path,
     failures: te.failures as Failure[],
+    faultDescriptions: Array.isArray(ours?.faults) ? ours.faults.map(String) : [],
     responseLog: Array.isArray(te.response_log) ? (te.response_log as LoadedCounterexample['responseLog']) : [],
-    test: file.filibuster?.test,
-    servicesConfig: file.filibuster?.services_config,
+    test,
+    servicesConfig: ours?.services_config ? local(ours.services_config) : undefined,
+    servicesConfigSha256: ours?.services_config_sha256,
+    serviceEnv: ours?.service_env,
+    catalogue: ours?.catalogue,
+    options: ours?.options,
     functionalTest: file.functional_test,
   };
 }

@@ -16,13 +16,17 @@ export function edgeOfCall(call: Pick<Call, 'source' | 'target' | 'callee'>): Fa
   return { caller: call.source, callee: call.target ?? call.callee ?? null };
 }
 
-/** `calls`: the execution's calls (or the scheduled prefix); a fault whose call is not among them has no edge. */
-export function faultEntries(failures: readonly Failure[], calls: readonly Call[]): FaultEntry[] {
+/**
+ * `calls`: the execution's calls (or the scheduled prefix); a fault whose call is not among them has no
+ * edge, and is described as `recorded` describes it (a replayed counterexample's own words), else by its
+ * execution index.
+ */
+export function faultEntries(failures: readonly Failure[], calls: readonly Call[], recorded: readonly string[] = []): FaultEntry[] {
   const byEi = new Map(calls.map((c) => [c.ei, c]));
-  return failures.map((f) => {
+  return failures.map((f, i) => {
     const call = byEi.get(f.execution_index);
     return {
-      description: describeFailure(f, call),
+      description: call || !recorded[i] ? describeFailure(f, call) : recorded[i],
       execution_index: f.execution_index,
       ...(call ? { edge: edgeOfCall(call) } : {}),
       ...(f.forced_exception ? { forced_exception: f.forced_exception } : {}),

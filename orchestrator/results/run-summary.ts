@@ -44,6 +44,7 @@ export function summariseRun(input: RunSummaryInput): RunResults {
       crashed: withVerdict('crash'),
       hung: withVerdict('hang'),
       inconclusive: withVerdict('inconclusive'),
+      not_reproduced: withVerdict('not-reproduced'),
       explored: ran.length,
       not_explored: search.pending,
       beyond_max_faults: search.beyondMaxFaults,

@@ -22,6 +22,7 @@ import { Session } from '../server/session.js';
 import { checkOptions, type ExplorationOptions, type Scope } from './exploration-options.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
 import { oneAtATime, ParallelRunner, type Attempted } from './parallel.js';
+import { notReproducedInWords } from './replay-check.js';
 import { injectedFailures, TestBed } from './test-bed.js';
 import { isFailing, ranResult, RunRecords } from './run-records.js';
 import { triage } from './triage.js';
@@ -86,8 +87,17 @@ class Exploration {
     });
     this.records = new RunRecords({
       writer: this.writer,
-      test: options.test,
-      servicesConfig: options.servicesConfig,
+      replay: {
+        test: options.test,
+        servicesConfig: options.servicesConfig,
+        serviceEnv: options.serviceEnv,
+        options: {
+          ei_compat: options.eiCompat,
+          ...(options.port !== 0 ? { port: options.port } : {}),
+          ...(options.host !== '127.0.0.1' ? { host: options.host } : {}),
+          ...(options.timeoutMs !== undefined ? { timeout_ms: options.timeoutMs } : {}),
+        },
+      },
       triage: this.scope.triage && !options.counterexample,
       onExecution: (result) => {
         const { explorer } = this;
@@ -297,13 +307,16 @@ class Exploration {
     const run = await this.runNumbered(ce.failures);
     const hit = new Set(run.calls.filter((c) => c.failure).map((c) => c.ei));
     this.allFaultsHit = ce.failures.every((f) => hit.has(f.execution_index));
+    // Whatever the test said, a run that did not inject the counterexample's faults shows nothing about them.
+    const why = run.judgement.notReproduced;
+    if (why) run.judgement = { verdict: 'not-reproduced', detail: notReproducedInWords(ce, why, run.calls), notReproduced: why };
     this.explorer.complete(this.number, undefined, run.calls, false);
-    const first = ranResult(this.number, run, faultEntries(ce.failures, run.calls));
+    const first = ranResult(this.number, run, faultEntries(ce.failures, run.calls, ce.faultDescriptions));
     this.records.record(first, run.calls, ce.failures, true);
     this.stopReason = 'replayed the counterexample';
     // --replays N: N more runs, not numbered (they are not executions of the search), to tell a
     // deterministic counterexample from a flaky one.
-    if (this.scope.replays === 0) return;
+    if (this.scope.replays === 0 || why) return;
     const stability = { runs: 0, reproduced: 0, stability: 'not replayed' as NonNullable<RunResults['replay_stability']>['stability'] };
     this.replayStability = stability;
     for (let i = 0; i < this.scope.replays && !this.interrupted && !this.scope.budget.timeUp(); i++) {

@@ -66,7 +66,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadReport> {
     }
     const ctx = { orchestratorUrl: server.url, services: endpoints };
     for (let i = 0; i < options.concurrency; i++) {
-      runners.push(options.test.kind === 'module' ? new ModuleTestRunner(options.test.value, ctx) : new SpawnTestRunner(options.test.value, ctx));
+      runners.push(options.test.kind === 'module' ? new ModuleTestRunner(options.test.value, ctx) : new SpawnTestRunner(options.test.value, ctx, options.test.cwd));
     }
     const runId = randomBytes(4).toString('hex');
     const latencies: number[] = [];

@@ -4,7 +4,8 @@
  * material triage needs (every explored fault set's verdict, the failing executions' injected faults).
  */
 import { callTree } from '../results/call-tree.js';
-import { buildCounterexample, type TestSpec } from '../results/counterexample.js';
+import { dirname } from 'node:path';
+import { buildCounterexample, catalogueOfFaults, replaySection, type CounterexampleContext } from '../results/counterexample.js';
 import type { ExecutionResult, FaultEntry, Verdict } from '../results/run-results.js';
 import type { ResultsWriter } from '../results/writer.js';
 import { faultSetKey, type Call, type Failure } from '../search/model.js';
@@ -16,8 +17,8 @@ export const isFailing = (v: Verdict | undefined) => v === 'fail' || v === 'cras
 
 export interface RunRecordsOptions {
   writer: ResultsWriter;
-  test: TestSpec;
-  servicesConfig?: string;
+  /** What a counterexample records so that it replays on its own (counterexample.ts). */
+  replay: CounterexampleContext;
   /** Collect triage's material (triage on, and not a counterexample replay). */
   triage: boolean;
   /** Called once per recorded execution (not for those read back from the journal). */
@@ -61,9 +62,18 @@ export class RunRecords {
 
   /** Writes `counterexamples/<name>.json`; returns its path relative to the output directory. */
   writeCounterexample(name: string, calls: readonly Call[], failures: readonly Failure[], execution: number, verdict: Verdict, detail: string | undefined, faults: FaultEntry[]): string {
-    const { writer, test, servicesConfig } = this.options;
-    const path = writer.relative(writer.counterexamplePath(name));
-    const meta = { version: 1 as const, test, services_config: servicesConfig, execution, verdict, detail, faults: faults.map((f) => f.description) };
+    const { writer, replay } = this.options;
+    const file = writer.counterexamplePath(name);
+    const path = writer.relative(file);
+    const meta = {
+      version: 1 as const,
+      ...replaySection(replay, dirname(file)),
+      catalogue: catalogueOfFaults(failures, calls),
+      execution,
+      verdict,
+      detail,
+      faults: faults.map((f) => f.description),
+    };
     writer.writeJson(path, buildCounterexample(calls, failures, meta));
     return path;
   }

@@ -56,7 +56,7 @@ function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; serv
     case 'module':
       return new ModuleTestRunner(options.test.value, ctx);
     case 'command':
-      return new SpawnTestRunner(options.test.value, ctx);
+      return new SpawnTestRunner(options.test.value, ctx, options.test.cwd);
     case 'function':
       if (!options.testFunction) throw new TestSetupError(`the test "${options.test.value}" is a function, but none was given`);
       return new InProcessTestRunner(options.testFunction, ctx, options.test.value);

@@ -69,12 +69,15 @@ export class SpawnTestRunner implements TestRunner {
   readonly description: string;
   private readonly command: string;
   private readonly ctx: RunnerContext;
+  private readonly cwd?: string;
   private current?: ChildProcess;
   private currentMarker?: string;
 
-  constructor(command: string, ctx: RunnerContext) {
+  /** `cwd`: the folder the command runs in (absent: the current one). */
+  constructor(command: string, ctx: RunnerContext, cwd?: string) {
     this.command = command;
     this.ctx = ctx;
+    this.cwd = cwd;
     this.description = command;
   }
 
@@ -88,7 +91,7 @@ export class SpawnTestRunner implements TestRunner {
     };
     const marker = this.ctx.marker ? `${this.ctx.marker}/test/${executionId}` : undefined;
     if (marker) env[RUN_MARKER_VAR] = marker;
-    const child = spawn('/bin/sh', ['-c', this.command], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', this.command], { env, cwd: this.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.current = child;
     this.currentMarker = marker;
     const tail = new Tail(8192);

@@ -123,6 +123,11 @@ export class Execution {
     if (message.target_service_name && !call.target) call.target = message.target_service_name;
     if (message.decision_timeout) this.problems.push(`the decision for ${call.message.execution_index} did not arrive in time`);
     if (message.fault_refused) this.problems.push(`a fault was not injected: ${message.fault_refused}`);
+    // The call went ahead without its planned fault: the fault was decided here but never injected.
+    if ((message.decision_timeout || message.fault_refused) && call.failure) {
+      call.injected = false;
+      this.hitEis.delete(call.failure.execution_index);
+    }
     this.settle();
   }
 
@@ -287,7 +292,7 @@ export class Execution {
       stackFrames: m.stack_frames,
       returnValue: done?.return_value,
       exception: done?.exception,
-      failure: c.failure,
+      failure: c.injected ? c.failure : undefined,
     };
     call.key = callKey(call);
     return call;

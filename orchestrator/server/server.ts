@@ -88,17 +88,21 @@ export function createHandler(session: Session, token?: string): (req: IncomingM
   };
 }
 
+/** The orchestrator could not listen (the port is taken, the address is not this host's): an infrastructure error. */
+export class ListenError extends Error {}
+
 export function startServer(session: Session, port: number, host = '127.0.0.1', token?: string): Promise<OrchestratorServer> {
   return new Promise((resolve, reject) => {
     const server: Server = createServer(createHandler(session, token));
     server.listen(port, host);
     server.keepAliveTimeout = 60_000;
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new Error(`the orchestrator cannot listen on ${host}:${port}: the port is in use (choose another with --port)`)
-          : err,
-      );
+      const why: Record<string, string> = {
+        EADDRINUSE: 'the port is in use by another process (stop it, or choose another port with --port; --port 0 picks a free one)',
+        EACCES: 'this user may not listen on it (choose a port above 1023 with --port)',
+        EADDRNOTAVAIL: 'the address is not one of this host\'s (choose another with --host)',
+      };
+      reject(err.code && err.code in why ? new ListenError(`the orchestrator cannot listen on ${host}:${port}: ${why[err.code]}`) : err);
     });
     server.once('listening', () => {
       const actual = (server.address() as AddressInfo).port;

@@ -36,7 +36,7 @@ function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n')[0];
 }
 
-const isFailing = (e: ExecutionResult) => e.status === 'ran' && e.verdict !== 'pass' && e.verdict !== 'inconclusive';
+const isFailing = (e: ExecutionResult) => e.status === 'ran' && (e.verdict === 'fail' || e.verdict === 'crash' || e.verdict === 'hang');
 
 function tree(nodes: readonly CallNode[]): string {
   if (nodes.length === 0) return '<p class="muted">No instrumented call.</p>';
@@ -61,6 +61,7 @@ function summary(r: RunResults): string {
     ['Crashed', String(c.crashed)],
     ['Hung', String(c.hung)],
     ['Inconclusive', String(c.inconclusive)],
+    ...(c.not_reproduced ? [['Not reproduced', String(c.not_reproduced)] as [string, string]] : []),
     ['Wall time', `${(r.wall_ms / 1000).toFixed(2)} s`],
     ['Started', r.started_at],
   ];

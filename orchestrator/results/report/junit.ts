@@ -39,7 +39,7 @@ function testCase(e: ExecutionResult, className: string): string {
     case 'fail':
       return `${open}>\n      <failure message="${message}" type="fail">${body}</failure>\n    </testcase>`;
     default:
-      // crash, hang, inconclusive
+      // crash, hang, inconclusive, not-reproduced
       return `${open}>\n      <error message="${message}" type="${e.verdict ?? 'error'}">${body}</error>\n    </testcase>`;
   }
 }
@@ -85,7 +85,7 @@ export function junitXml(results: RunResults): string {
   const ran = results.executions.filter((e) => e.status === 'ran');
   const cases = ran.map((e) => testCase(e, name));
   const failures = c.failed;
-  const errors = c.crashed + c.hung + c.inconclusive;
+  const errors = c.crashed + c.hung + c.inconclusive + c.not_reproduced;
   const time = (results.wall_ms / 1000).toFixed(3);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -1,0 +1,159 @@
+/**
+ * Replays never lie (DESIGN §15): an execution whose planned fault was not injected, or whose scheduled
+ * prefix was not reproduced, is never pass, fail, crash or hang; a replayed counterexample that does not
+ * run its faults is "not reproduced" (exit 3) and writes no counterexample. Counterexamples stand alone:
+ * the bare `--counterexample-file` command, and the command the CLI prints, replay from another folder.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Execution } from '../orchestrator/server/execution.js';
+import { judge, type Observations } from '../orchestrator/run/verdict.js';
+import type { Failure } from '../orchestrator/search/model.js';
+import { cli, DIST, ROOT, tempDir, type CliResult } from './helpers.js';
+
+const TUTORIAL = ['--test-module', join(DIST, 'functional-tests/foo-bar-baz.js'), '--services', join(ROOT, 'corpus/foo-bar-baz/services.json')];
+const REFUSED: Failure = { execution_index: '[["d4f9f37928682396c755f49d0d003402", 1]]', args: ['bar/bar'], forced_exception: { name: 'node.ECONNREFUSED', metadata: {} } };
+
+function observe(outcome: Observations['outcome'], crashed: Observations['crashed'] = []): Observations {
+  // An execution that planned a fault on a call it never made.
+  const execution = new Execution(2, 'run-2', [REFUSED]);
+  return { outcome, execution, calls: [], prefix: [], quiet: true, graceMs: 0, crashed };
+}
+
+test('a planned fault not injected comes before what the test said: never pass, fail, crash or hang', () => {
+  for (const outcome of [
+    { verdict: 'pass' as const, durationMs: 1 },
+    { verdict: 'fail' as const, durationMs: 1, detail: 'AssertionError: expected 503 under a fault, got 200' },
+    { verdict: 'hang' as const, durationMs: 1, detail: 'the test did not finish' },
+  ]) {
+    const j = judge(observe(outcome));
+    assert.equal(j.verdict, 'inconclusive', outcome.verdict);
+    assert.match(j.detail ?? '', /planned fault not injected: node\.ECONNREFUSED/);
+    assert.deepEqual(j.notReproduced?.notInjected, [REFUSED]);
+  }
+  // A crash meanwhile is named, not hidden, but the execution still did not run its fault set.
+  const crashed = judge(observe({ verdict: 'fail', durationMs: 1 }, [{ name: 'foo', how: 'exited with code 1', logTail: 'TypeError: boom' }]));
+  assert.equal(crashed.verdict, 'inconclusive');
+  assert.match(crashed.detail ?? '', /meanwhile service foo exited with code 1; last lines of its log:\nTypeError: boom/);
+});
+
+test('a fault the client refused, or whose decision came too late, was not injected', () => {
+  const execution = new Execution(3, 'run-3', [REFUSED]);
+  const create = { execution_index: REFUSED.execution_index, source_service_name: 'foo', module: 'node.fetch', method: 'GET', args: ['bar/bar'], kwargs: {}, vclock: { foo: 1 }, origin_vclock: {}, metadata: {}, callsite_file: 'foo.ts', callsite_line: '1', full_traceback: '' };
+  execution.create(create as never, 7);
+  execution.complete({ generated_id: 7, execution_index: REFUSED.execution_index, fault_refused: 'invalid status code' } as never, 7);
+  const calls = execution.finish();
+  assert.equal(calls[0].failure, undefined, 'the call ran without its fault');
+  const j = judge({ outcome: { verdict: 'fail', durationMs: 1 }, execution, calls, prefix: [], quiet: true, graceMs: 0, crashed: [] });
+  assert.equal(j.verdict, 'inconclusive');
+  assert.match(j.detail ?? '', /planned fault not injected.*; a fault was not injected: invalid status code/);
+});
+
+/** The buggy tutorial explored once through the CLI: its output and the counterexample of execution 11. */
+let explored: Promise<{ run: CliResult; outputDir: string; counterexample: string }> | undefined;
+function tutorialCounterexample() {
+  explored ??= (async () => {
+    const outputDir = tempDir();
+    const run = await cli([...TUTORIAL, '--fail-fast', '--output-dir', outputDir]);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    return { run, outputDir, counterexample: join(outputDir, 'counterexamples/execution-11.json') };
+  })();
+  return explored;
+}
+
+/** Runs a shell command line in a folder of its own, as a user pasting it would. */
+function shell(line: string, cwd: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', line], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('the replay command the CLI prints works pasted into a shell in another folder', async () => {
+  const { run, outputDir } = await tutorialCounterexample();
+  const printed = /replay: (.+)/.exec(run.stdout)?.[1];
+  assert.ok(printed, run.stdout);
+  assert.doesNotMatch(printed, /npx/, 'names the CLI as installed, not through npx');
+  const elsewhere = tempDir('filibuster-elsewhere-');
+  const replayDir = join(elsewhere, 'out');
+  const replay = await shell(`${printed} --output-dir ${replayDir}`, elsewhere);
+  assert.equal(replay.code, 1, replay.stdout + replay.stderr);
+  assert.match(replay.stdout, /#1 fail: node\.ECONNREFUSED on foo → bar/);
+  assert.match(replay.stdout, /Every fault of the counterexample was injected/);
+  assert.ok(existsSync(join(outputDir, 'counterexamples/execution-11.json')));
+});
+
+test('a counterexample edited to a call that does not exist: not reproduced, exit 3, the fault named, no new counterexample', async () => {
+  const { counterexample } = await tutorialCounterexample();
+  const file = JSON.parse(readFileSync(counterexample, 'utf8')) as { TestExecution: string };
+  const te = JSON.parse(file.TestExecution) as Record<string, { execution_index: string }[]>;
+  for (const list of [te.failures, te._failures]) for (const f of list) f.execution_index = '[["0123456789abcdef0123456789abcdef", 1]]';
+  file.TestExecution = JSON.stringify(te);
+  const edited = join(tempDir(), 'edited.json');
+  writeFileSync(edited, JSON.stringify(file));
+
+  const outputDir = tempDir();
+  const replay = await cli(['--counterexample-file', edited, '--output-dir', outputDir], { cwd: tempDir() });
+  assert.equal(replay.code, 3, replay.stdout + replay.stderr);
+  assert.match(replay.stdout, /Not reproduced: the fault "node\.ECONNREFUSED on foo → bar \(GET \/bar\)" was not injected/);
+  assert.match(replay.stdout, /the nearest call seen: foo → bar \(GET \/bar\)/);
+  assert.doesNotMatch(replay.stdout, /#1 fail/);
+  assert.deepEqual(readdirSync(join(outputDir, 'counterexamples')), [], 'no counterexample is written for a run that did not inject its faults');
+  const results = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as { executions: { verdict: string; faults: { description: string }[] }[]; counts: { not_reproduced: number } };
+  assert.equal(results.executions[0].verdict, 'not-reproduced');
+  assert.equal(results.counts.not_reproduced, 1);
+  assert.equal(results.executions[0].faults[0].description, 'node.ECONNREFUSED on foo → bar (GET /bar)', 'the fault in the words it was recorded with, not a hash');
+});
+
+test('the netflix latency counterexample replays from the bare --counterexample-file command, run in another folder', async () => {
+  const outputDir = tempDir();
+  const args = ['--test-module', `${join(DIST, 'functional-tests/netflix.js')}#slowTelemetry`, '--services', join(ROOT, 'corpus/netflix/services.json')];
+  const found = await cli([...args, '--analysis-file', join(ROOT, 'corpus/netflix/analysis-latency.json'), '--service-env', 'NETFLIX_FAULTS=1', '--output-dir', outputDir]);
+  assert.equal(found.code, 1, found.stdout + found.stderr);
+  const name = readdirSync(join(outputDir, 'counterexamples')).find((f) => f.startsWith('execution-'));
+  assert.ok(name, found.stdout);
+  const counterexample = join(outputDir, 'counterexamples', name);
+  const recorded = JSON.parse(readFileSync(counterexample, 'utf8')) as { filibuster: { service_env?: Record<string, string>; services_config?: string; catalogue?: object } };
+  assert.deepEqual(recorded.filibuster.service_env, { NETFLIX_FAULTS: '1' });
+  assert.ok(!recorded.filibuster.services_config?.startsWith('/'), 'the services configuration is recorded relative to the counterexample');
+
+  const elsewhere = tempDir('filibuster-elsewhere-');
+  const replay = await cli(['--counterexample-file', counterexample, '--output-dir', join(elsewhere, 'out')], { cwd: elsewhere });
+  assert.equal(replay.code, 1, replay.stdout + replay.stderr);
+  assert.match(replay.stdout, /Every fault of the counterexample was injected/);
+  assert.match(replay.stdout + replay.stderr, /a slow telemetry cost the user their profile/);
+  assert.doesNotMatch(replay.stderr, /warning/);
+});
+
+test('flags given with a counterexample override it, with a warning where they differ', async () => {
+  const { counterexample } = await tutorialCounterexample();
+  const replay = await cli(['--counterexample-file', counterexample, '--service-env', 'TUTORIAL_FIXED=1', '--output-dir', tempDir()], { cwd: tempDir() });
+  // The fixed variant handles the connection error: the replay passes, and nothing was recorded to differ from.
+  assert.equal(replay.code, 0, replay.stdout + replay.stderr);
+  const other = await cli(['--counterexample-file', counterexample, '--ei-compat', '--output-dir', tempDir()], { cwd: tempDir() });
+  assert.match(other.stderr, /warning: --ei-compat true differs from the counterexample's false; using --ei-compat/);
+});
+
+test('a busy orchestrator port is one line naming the port and what to do, exit 3', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    const run = await cli([...TUTORIAL, '--port', String(port), '--output-dir', tempDir()]);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    const lines = run.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0], new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use .*--port`));
+    assert.doesNotMatch(run.stderr, /internal error|\n\s+at /);
+  } finally {
+    blocker.close();
+  }
+});
