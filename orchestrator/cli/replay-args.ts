@@ -6,11 +6,21 @@
 import { resolve } from 'node:path';
 import { FaultCatalogue } from '../catalogue/catalogue.js';
 import { sha256OfFile, type LoadedCounterexample, type TestSpec } from '../results/counterexample.js';
-import type { RunArgs } from './run-command.js';
 
 /** The CLI's defaults: a flag left at its default was not given. */
 const DEFAULT_PORT = 0;
 const DEFAULT_HOST = '127.0.0.1';
+
+/** The flags that a counterexample's recording may stand in for (RunArgs has them). */
+export interface ReplayFlags {
+  services?: string;
+  analysisFile?: string;
+  serviceEnv?: Record<string, string>;
+  eiCompat: boolean;
+  port: number;
+  host: string;
+  timeout?: number;
+}
 
 export interface ReplaySettings {
   test?: TestSpec;
@@ -35,7 +45,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** Merges the counterexample's recorded settings with the flags; `warn` gets one line per difference. */
-export function replaySettings(args: RunArgs, ce: LoadedCounterexample, flagTest: TestSpec | undefined, warn: (line: string) => void): ReplaySettings {
+export function replaySettings(args: ReplayFlags, ce: LoadedCounterexample, flagTest: TestSpec | undefined, warn: (line: string) => void): ReplaySettings {
   const recorded = ce.options;
   const pick = <T>(flag: string, given: T | undefined, theirs: T | undefined): T | undefined => {
     if (given === undefined) return theirs;
