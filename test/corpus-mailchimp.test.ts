@@ -78,7 +78,11 @@ test('mailchimp bug #2 as it was (REQUESTMAPPER_503=1): found with the static ca
   );
   const again = await replay(outcome, failing.result, ['REQUESTMAPPER_503=1']);
   assert.ok(reproduced(again), again.stdout + again.stderr);
-  // Negative control: without the switch, app-server answers 500 and the same fault set passes.
-  const control = await replay(outcome, failing.result);
+  // The counterexample records the switch: the bare command replays the bug.
+  const bare = await replay(outcome, failing.result);
+  assert.ok(reproduced(bare), bare.stdout + bare.stderr);
+  // Negative control: with the switch turned off, app-server answers 500 and the same fault set passes.
+  const control = await replay(outcome, failing.result, ['REQUESTMAPPER_503=']);
   assert.equal(control.code, 0, control.stdout + control.stderr);
+  assert.match(control.stderr, /warning: --service-env .* differs from the counterexample's/);
 });
