@@ -5,11 +5,12 @@
  * The identity of a call is:
  *   - the source service name;
  *   - the HTTP method;
- *   - the callee: its logical service name when the service map knows its host:port, otherwise the URL
- *     without scheme and host (`5001/movies/42`), as the original does, so identities survive a move
- *     between hosts;
- *   - the path, normalised: route templates (`/movies/:id`) replace matching paths, ignored query
- *     parameters are dropped;
+ *   - the callee: its logical service name when the service map knows it (by host:port, by name or alias,
+ *     or by the port of a runner-started service: identity-rules.ts), otherwise the URL without scheme and
+ *     host (`5001/movies/42`) as the original does, or `host:port` in the templated mode;
+ *   - the path, normalised (identity-rules.ts): route templates (`/movies/:id`) replace matching paths,
+ *     ignored query parameters are dropped, and in the templated mode id-shaped segments and values, and
+ *     those a calibration saw change, become slots;
  *   - the application stack signature (below).
  *
  * Stack signature rules: the frames of the stack at the moment the call starts, innermost first, keeping
@@ -41,11 +42,12 @@ export interface StackInfo {
 export interface IdentityInput {
   source: string;
   method: string;
-  /** Logical callee name, or undefined when the service map does not know it. */
-  calleeName: string | undefined;
-  /** The original's host-stripped form of the URL (`5001/path?q`). */
-  strippedUrl: string;
-  path: string;
+  /**
+   * The callee with its normalised path: `<service name><path>` when the service is known, else the
+   * original's host-stripped URL (`5001/path?q`) in the original mode, `<host:port><path>` in the
+   * templated one (identity-rules.ts).
+   */
+  callee: string;
   signature: string[];
 }
 
@@ -174,38 +176,8 @@ export function stripHost(url: string): string {
   return i >= 0 ? u.slice(i + 1) : u;
 }
 
-/** Applies route templates and drops ignored query parameters. */
-export function normalizePath(path: string, templates: readonly RegExp[], templateNames: readonly string[], ignoredQuery: ReadonlySet<string>): string {
-  const q = path.indexOf('?');
-  let pathname = q >= 0 ? path.slice(0, q) : path;
-  let query = q >= 0 ? path.slice(q + 1) : '';
-  for (let i = 0; i < templates.length; i++) {
-    if (templates[i].test(pathname)) {
-      pathname = templateNames[i];
-      break;
-    }
-  }
-  if (query && ignoredQuery.size > 0) {
-    query = query
-      .split('&')
-      .filter((kv) => !ignoredQuery.has(decodeURIComponent(kv.split('=')[0])))
-      .join('&');
-  }
-  return query ? `${pathname}?${query}` : pathname;
-}
-
-/** `/movies/:id` → a RegExp matching `/movies/<anything but a slash>`. */
-export function templateToRegExp(template: string): RegExp {
-  const pattern = template
-    .split('/')
-    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('/');
-  return new RegExp(`^${pattern}$`);
-}
-
 export function identityHash(input: IdentityInput): string {
-  const callee = input.calleeName !== undefined ? `${input.calleeName}${input.path}` : input.strippedUrl;
-  return hash('md5', JSON.stringify([input.source, input.method, callee, input.signature]), 'hex');
+  return hash('md5', JSON.stringify([input.source, input.method, input.callee, input.signature]), 'hex');
 }
 
 /** md5 of the stack signature: the `full_traceback` field of create messages. */

@@ -8,7 +8,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
-import { captureStack, identityHash, normalizePath, signatureHash, stripHost, templateToRegExp, type StackInfo } from './call-identity.js';
+import { captureStack, identityHash, signatureHash, stripHost, type StackInfo } from './call-identity.js';
+import { calleeName, CompiledRules, ORIGINAL_RULES, type IdentityRules } from './identity-rules.js';
 import { currentContext, type RequestContext } from './context.js';
 import { decisionFrom, type Decision } from './faults.js';
 import { OrchestratorClient } from './orchestrator-client.js';
@@ -162,9 +163,7 @@ export class CallTracker {
   readonly serviceName: string;
   readonly client?: OrchestratorClient;
   private readonly ids = new GeneratedIds();
-  private readonly templates: RegExp[];
-  private readonly templateNames: string[];
-  private readonly ignoredQuery: Set<string>;
+  private rules: CompiledRules;
 
   readonly config: InstrumentationConfig;
 
@@ -179,9 +178,16 @@ export class CallTracker {
         process.env.FILIBUSTER_TOKEN,
       );
     }
-    this.templateNames = config.pathTemplates ?? [];
-    this.templates = this.templateNames.map(templateToRegExp);
-    this.ignoredQuery = new Set(config.ignoredQueryParams ?? []);
+    this.rules = new CompiledRules(config.identity ?? { ...ORIGINAL_RULES, templates: config.pathTemplates ?? [], ignoredQuery: config.ignoredQueryParams ?? [] });
+  }
+
+  /** The run's identity rules, from the orchestrator (identity-control.ts); they hold for the whole search. */
+  setIdentityRules(rules: IdentityRules): void {
+    this.rules = new CompiledRules(rules);
+  }
+
+  get identityRules(): IdentityRules {
+    return this.rules.rules;
   }
 
   /** The context of calls made outside any request (the functional test's process in propagate-only mode). */
@@ -208,18 +214,13 @@ export class CallTracker {
 
   private tracked(ctx: RequestContext, start: CallStart, client: OrchestratorClient): OutboundCall {
     const stack = start.stack ?? captureStack(start.below ?? this.begin);
-    const mapKey = `${start.host}:${start.port}`;
-    const calleeName = this.config.serviceMap?.[mapKey];
-    const path = normalizePath(start.path, this.templates, this.templateNames, this.ignoredQuery);
+    const name = calleeName(start.host, start.port, this.config.serviceMap);
+    const path = this.rules.path(start.path);
     const strippedUrl = stripHost(start.url);
-    const hash = identityHash({
-      source: this.serviceName,
-      method: start.method,
-      calleeName,
-      strippedUrl: calleeName === undefined ? stripHost(start.url.replace(start.path, path)) : strippedUrl,
-      path,
-      signature: stack.signature,
-    });
+    // The templated form is port-free for every known service and carries no run-to-run values; the
+    // original's keeps its URL form (args as the original sends them).
+    const callee = name !== undefined ? `${name}${path}` : this.rules.templated ? `${start.host}:${start.port}${path}` : stripHost(start.url.replace(start.path, path));
+    const hash = identityHash({ source: this.serviceName, method: start.method, callee, signature: stack.signature });
 
     // Occurrence counter: per inbound request in every service; --ei-compat restarts it for every call
     // made in a downstream service, as the original does.
@@ -241,7 +242,7 @@ export class CallTracker {
       source_service_name: this.serviceName,
       module: start.module,
       method: start.method,
-      args: [strippedUrl],
+      args: [this.rules.templated ? callee : strippedUrl],
       kwargs: {},
       callsite_file: stack.callsite.file,
       callsite_line: stack.callsite.line,
@@ -257,7 +258,7 @@ export class CallTracker {
       generated_id: generatedId,
       parent_generated_id: ctx.inboundGeneratedId ?? null,
       sibling_sequence: ctx.state.nextSibling++,
-      callee: calleeName ?? `${start.host}:${start.port}`,
+      callee: name ?? `${start.host}:${start.port}`,
     };
     if (ctx.rootSequence !== undefined && !ctx.inboundEi) message.root_sequence = ctx.rootSequence;
 

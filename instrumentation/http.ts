@@ -23,6 +23,7 @@ import { contextFromHeaders, storage } from './context.js';
 import type { Condition } from './conditions.js';
 import { ConditionSocket } from './condition-socket.js';
 import { handleCoverageRequest } from './coverage-control.js';
+import { handleIdentityRequest } from './identity-control.js';
 import { reportEntryResponse } from './entry-response.js';
 import { FaultSocket } from './fault-socket.js';
 import { hookFollowRedirects } from './follow-redirects.js';
@@ -125,6 +126,7 @@ export class HttpInstrumentation {
       const req = args[0] as IncomingMessage;
       const res = args[1] as ServerResponse;
       if (handleCoverageRequest(req, res)) return true;
+      if (handleIdentityRequest(req, res, (rules) => tracker.setIdentityRules(rules))) return true;
       const ctx = contextFromHeaders(req.headers);
       const run = () => storage.run(ctx, () => forward.call(this, event, ...args));
       if (ctx.inboundEi && ctx.inboundGeneratedId !== undefined && tracker.client && !tracker.client.disabled) {

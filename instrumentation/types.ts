@@ -1,3 +1,5 @@
+import type { IdentityRules } from './identity-rules.js';
+
 /** Public configuration of the instrumentation. */
 export interface InstrumentationConfig {
   /** The name this service reports (vector-clock actor, source and target of calls). */
@@ -24,6 +26,8 @@ export interface InstrumentationConfig {
   eiCompat?: boolean;
   /** Path normalisation for call identity: route templates such as `/movies/:id`. */
   pathTemplates?: string[];
+  /** The identity rules in full (identity-rules.ts); the orchestrator's, when it started the service. */
+  identity?: IdentityRules;
   /** Query parameters left out of call identity (e.g. timestamps, nonces). */
   ignoredQueryParams?: string[];
   /** How long a call waits for the orchestrator's decision before it runs without it (ms). */

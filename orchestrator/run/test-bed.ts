@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { EntryResponse, PropertyTally } from '../server/execution.js';
 import type { Call, Failure } from '../search/model.js';
 import { TOKEN_ENV } from '../server/auth.js';
-import { loadServicesConfig } from '../runner/service-config.js';
+import { ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
+import { loadServicesConfig, type ServicesConfig } from '../runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from '../runner/services.js';
 import { InProcessTestRunner, type TestFunction } from '../runner/in-process-runner.js';
 import { ModuleTestRunner, SpawnTestRunner, TestSetupError, type TestOutcome, type TestRunner } from '../runner/test-runner.js';
@@ -47,9 +48,20 @@ export interface TestBedOptions {
   servicePorts?: Record<string, number>;
   /** Test runners to start, one per execution that may run at once (parallel.ts); default 1. */
   slots?: number;
+  /**
+   * The identity rules the services start with: a mode (with the services config's templates and ignored
+   * query parameters), or rules in full (a resumed run's, a counterexample's).
+   */
+  identity?: IdentityMode | IdentityRules;
+  warn?: (message: string) => void;
 }
 
 export const SETTLE_GRACE_MS = 2_000;
+
+function initialRules(identity: IdentityMode | IdentityRules, config: ServicesConfig): IdentityRules {
+  if (typeof identity !== 'string') return identity;
+  return { mode: identity, templates: config.pathTemplates, ignoredQuery: config.ignoredQueryParams, slottedQuery: [] };
+}
 
 function runnerFor(options: TestBedOptions, ctx: { orchestratorUrl: string; services: Record<string, ServiceEndpoint>; marker: string; token?: string; slot: number }): TestRunner {
   switch (options.test.kind) {
@@ -70,6 +82,7 @@ export class TestBed {
   /** One runner per slot; an in-process test function is one runner shared by every slot. */
   private runners: TestRunner[] = [];
   private coverageDir?: string;
+  private identity: IdentityRules = ORIGINAL_RULES;
   /** Carried by every process this run starts, swept at close (runner/run-marker.ts). */
   readonly marker = newRunMarker();
 
@@ -83,7 +96,9 @@ export class TestBed {
     const tokenEnv: Record<string, string> = options.token ? { [TOKEN_ENV]: options.token } : {};
     let endpoints: Record<string, ServiceEndpoint> = {};
     if (options.servicesConfig) {
-      this.services = new ServiceManager(loadServicesConfig(options.servicesConfig), {
+      const config = loadServicesConfig(options.servicesConfig);
+      this.identity = initialRules(options.identity ?? 'original', config);
+      this.services = new ServiceManager(config, {
         orchestratorUrl: this.server.url,
         logDir: `${options.outputDir}/logs`,
         eiCompat: options.eiCompat,
@@ -91,14 +106,29 @@ export class TestBed {
         marker: this.marker,
         ports: options.servicePorts,
         coverageDir: options.coverage ? join(options.outputDir, 'coverage') : undefined,
+        identity: this.identity,
+        token: options.token,
+        warn: options.warn,
       });
       this.coverageDir = options.coverage ? join(options.outputDir, 'coverage') : undefined;
       await this.services.start();
       endpoints = this.services.endpoints();
+      this.session.nameServices(this.services.serviceMap());
     }
     const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker, token: options.token };
     const slots = options.test.kind === 'function' ? 1 : Math.max(1, options.slots ?? 1);
     for (let slot = 0; slot < slots; slot++) this.runners.push(runnerFor(options, { ...ctx, slot }));
+  }
+
+  /** The identity rules the services run with (identity-rules.ts); the original's without a services config. */
+  get identityRules(): IdentityRules {
+    return this.identity;
+  }
+
+  /** New rules for the whole run (after the calibration): every service takes them before anything else runs. */
+  async setIdentityRules(rules: IdentityRules): Promise<void> {
+    this.identity = rules;
+    await this.services?.setIdentityRules(rules);
   }
 
   /** A started service that does not accept executions at once (`parallel` in service-config.ts), if any. */

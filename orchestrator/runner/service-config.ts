@@ -20,7 +20,8 @@
  * that path, which must answer 2xx). Such a service also keeps `--workers N` at one execution at a time,
  * and so does `"parallel": false` (state the config cannot restore, e.g. a shared database). `url` instead of `command` points at a service that is
  * already running (docker compose, Kubernetes): it is health-checked, never started or stopped.
- * `source` (optional, relative to `cwd`) names the service's entry source file for the static analyser
+ * `aliases` lists other host names the service is called by (a service is always known by its own name as a
+ * host name too: `http://bar:8080` names bar). `source` (optional, relative to `cwd`) names the service's entry source file for the static analyser
  * (`filibuster analyze --config`); without it the analyser maps the command's script to its source
  * through the `.js.map` beside it, or takes the script itself when it is source.
  */
@@ -42,6 +43,8 @@ export interface ServiceSpec {
   parallel: boolean;
   /** The entry source file, absolute (for the static analyser), when the config names it. */
   source?: string;
+  /** Other host names the service is called by (`bar.internal`, a Kubernetes DNS name): its calls are named by it. */
+  aliases: string[];
 }
 
 export interface ServicesConfig {
@@ -109,6 +112,9 @@ export function loadServicesConfig(file: string): ServicesConfig {
     }
     if (s.parallel !== undefined && typeof s.parallel !== 'boolean') fail(file, `${place}.parallel`, 'must be true or false');
     if (s.source !== undefined && typeof s.source !== 'string') fail(file, `${place}.source`, 'must be a string (a path relative to cwd)');
+    if (s.aliases !== undefined && (!Array.isArray(s.aliases) || s.aliases.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(a)))) {
+      fail(file, `${place}.aliases`, 'must be a list of host names');
+    }
     const cwd = typeof s.cwd === 'string' ? resolve(base, s.cwd) : base;
     services.push({
       name,
@@ -123,6 +129,7 @@ export function loadServicesConfig(file: string): ServicesConfig {
       betweenExecutions: between as ServiceSpec['betweenExecutions'],
       parallel: s.parallel !== false && between === undefined,
       source: typeof s.source === 'string' ? resolve(cwd, s.source) : undefined,
+      aliases: (s.aliases as string[] | undefined) ?? [],
     });
   }
   if (services.length === 0) fail(file, '"services"', 'lists no service');

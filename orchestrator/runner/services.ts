@@ -8,6 +8,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, type
 import http from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IDENTITY_PATH, type IdentityRules } from '../../instrumentation/protocol.js';
 import { COVERAGE_PATH } from '../../instrumentation/coverage-control.js';
 import { freePort, stopTree, Tail } from './process-tree.js';
 import { hasEnded, serviceProcesses } from './liveness.js';
@@ -52,6 +53,11 @@ export interface ServiceOptions {
    * the journaled calls name them (a call's identity includes its URL's port).
    */
   ports?: Record<string, number>;
+  /** The orchestrator's token, presented to services on other hosts (their identity control request). */
+  token?: string;
+  /** The identity rules services start with (identity-rules.ts). */
+  identity?: IdentityRules;
+  warn?: (message: string) => void;
 }
 
 /** How long an ended service's shell may take to exit after its command did. */
@@ -69,6 +75,7 @@ export class ServiceManager {
   private readonly options: ServiceOptions;
   private readonly running = new Map<string, Running>();
   private vars: Record<string, string> = {};
+  private identity?: IdentityRules;
 
   constructor(config: ServicesConfig, options: ServiceOptions) {
     this.config = config;
@@ -91,6 +98,7 @@ export class ServiceManager {
   }
 
   async start(): Promise<void> {
+    this.identity = this.options.identity;
     mkdirSync(this.options.logDir, { recursive: true });
     this.vars = { 'orchestrator.url': this.options.orchestratorUrl };
     for (const spec of this.config.services) {
@@ -103,14 +111,38 @@ export class ServiceManager {
     for (const r of this.running.values()) await this.launch(r);
   }
 
-  private serviceMap(): string {
+  /**
+   * How the instrumentation names a callee (identity-rules.ts): by host:port, by the service's name or an
+   * alias as a host name on any port, and by the port of a service the runner started (a host name that
+   * resolves to this machine, on that port, reaches it).
+   */
+  serviceMap(): Record<string, string> {
     const map: Record<string, string> = {};
     for (const r of this.running.values()) {
       const u = new URL(this.urlOf(r));
       map[`${u.hostname}:${r.port}`] = r.spec.name;
       if (u.hostname === '127.0.0.1') map[`localhost:${r.port}`] = r.spec.name;
+      for (const host of [r.spec.name, ...r.spec.aliases]) map[host] ??= r.spec.name;
+      if (r.spec.command) map[`*:${r.port}`] = r.spec.name;
     }
-    return JSON.stringify(map);
+    return map;
+  }
+
+  /**
+   * The run's identity rules, in every instrumented service: those running now get them by a control
+   * request (identity-control.ts), and any (re)started later in their environment.
+   */
+  async setIdentityRules(rules: IdentityRules): Promise<void> {
+    this.identity = rules;
+    for (const r of this.running.values()) {
+      if (!r.spec.instrument || r.exit) continue;
+      const status = await postJson(new URL(IDENTITY_PATH, this.urlOf(r)).toString(), rules, this.options.token);
+      if (status === 204) continue;
+      const why = `service ${r.spec.name} did not take the run's identity rules (POST ${IDENTITY_PATH} answered ${status || 'nothing'})`;
+      // A service we started runs our instrumentation; one given by URL may run another (the Python one).
+      if (r.spec.command) throw new ServiceError(why);
+      this.options.warn?.(`${why}: its calls keep the original identity`);
+    }
   }
 
   private async launch(r: Running): Promise<void> {
@@ -124,7 +156,8 @@ export class ServiceManager {
       if (spec.instrument) {
         env.FILIBUSTER_URL = this.options.orchestratorUrl;
         env.FILIBUSTER_SERVICE_NAME = spec.name;
-        env.FILIBUSTER_SERVICE_MAP = this.serviceMap();
+        env.FILIBUSTER_SERVICE_MAP = JSON.stringify(this.serviceMap());
+        if (this.identity) env.FILIBUSTER_IDENTITY_RULES = JSON.stringify(this.identity);
         if (this.options.eiCompat) env.FILIBUSTER_EI_COMPAT = '1';
         if (this.config.pathTemplates.length) env.FILIBUSTER_PATH_TEMPLATES = this.config.pathTemplates.join(',');
         if (this.config.ignoredQueryParams.length) env.FILIBUSTER_IGNORED_QUERY_PARAMS = this.config.ignoredQueryParams.join(',');
@@ -257,6 +290,20 @@ export class ServiceManager {
       }),
     );
   }
+}
+
+function postJson(url: string, body: unknown, token: string | undefined): Promise<number> {
+  return new Promise((resolve) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers['x-filibuster-token'] = token;
+    const req = http.request(url, { method: 'POST', timeout: 5000, agent: false, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+    req.end(JSON.stringify(body));
+  });
 }
 
 function post(url: string): Promise<number> {

@@ -28,6 +28,7 @@ export class Session {
   parallel = false;
   messagesWithoutExecutionId = 0;
   backgroundCalls: string[] = [];
+  private serviceNames: Readonly<Record<string, string>> = {};
   private readonly warn: (message: string) => void;
 
   constructor(warn: (message: string) => void = () => {}) {
@@ -88,8 +89,27 @@ export class Session {
     } else if (execution.has(gid)) {
       return { status: 409, body: { error: `generated_id ${gid} is already in use in this execution` } };
     }
+    // A client that does not name the callee (the Python instrumentation) is given the service that
+    // listens on the port of its URL, so edges read by service name whatever the URL says.
+    if (message.callee === undefined) {
+      const callee = this.calleeOfUrl(message.args?.[0]);
+      if (callee) message.callee = callee;
+    }
     const response: CreateResponse = execution.create(message, gid);
     return { status: 200, body: response };
+  }
+
+  /** The services of the run, as the instrumentation names callees (host:port, name, `*:port`). */
+  nameServices(map: Readonly<Record<string, string>>): void {
+    this.serviceNames = map;
+  }
+
+  /** The service a host-stripped URL (`5001/movies/1`, the original's form) goes to, by its port. */
+  private calleeOfUrl(url: unknown): string | undefined {
+    const port = typeof url === 'string' ? /^(\d+)(?:\/|$)/.exec(url)?.[1] : undefined;
+    if (!port) return undefined;
+    const map = this.serviceNames;
+    return map[`*:${port}`] ?? map[`127.0.0.1:${port}`] ?? map[`localhost:${port}`];
   }
 
   update(message: (RequestReceivedMessage | InvocationCompleteMessage) & { gid: number }): Answer {
