@@ -76,6 +76,7 @@ async function exploreIn(app: CorpusApp, test: CorpusTest, mode: Mode): Promise<
       catalogue: staticCatalogue(ROOT, app.name),
       outputDir: mkdtempSync(join(tmpdir(), 'filibuster-bench-corpus-')),
       triage: false,
+      order: 'dfs',
       workers: mode === 'spawn' ? 1 : Number(mode.slice(1)),
       onExecution: (result) => {
         const now = performance.now();

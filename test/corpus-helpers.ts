@@ -35,6 +35,8 @@ export function exploreApp(r: AppRun): Promise<ExplorationOutcome> {
     dynamicReduction: r.dynamicReduction,
     serviceEnv: r.serviceEnv,
     failFast: r.failFast ?? false,
+    // The published counts are the original's: its identity and depth-first order, pinned.
+    order: 'dfs',
   });
 }
 

@@ -73,8 +73,19 @@ test('--resume with a journal that has a bad line in the middle: usage error nam
 test('--resume of another run\'s journal: refused where it diverges', async () => {
   const dir = tempDir();
   const calls: unknown[] = [];
-  writeFileSync(join(dir, 'journal.jsonl'), [{ number: 1, status: 'ran', faults: [], verdict: 'pass', explorer_calls: calls }, { number: 2, status: 'ran', faults: [{ description: 'x', execution_index: '[]' }], verdict: 'pass', explorer_calls: calls }].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const identity = { version: 2, mode: 'templated', templates: [], ignoredQuery: [], slottedQuery: [] };
+  writeFileSync(join(dir, 'journal.jsonl'), [{ number: 1, status: 'ran', faults: [], verdict: 'pass', explorer_calls: calls, identity }, { number: 2, status: 'ran', faults: [{ description: 'x', execution_index: '[]' }], verdict: 'pass', explorer_calls: calls }].map((l) => JSON.stringify(l)).join('\n') + '\n');
   const r = await cli([...args(dir), '--resume']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /execution 2 does not match this run \(this run has nothing left to explore\)/);
+});
+
+test('--resume of a journal recorded before call identity was versioned: refused, never misread', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'journal.jsonl'), JSON.stringify({ number: 1, status: 'ran', faults: [], verdict: 'pass', explorer_calls: [] }) + '\n');
+  writeFileSync(join(dir, 'results.json'), '{"kept": true}\n');
+  const r = await cli([...args(dir), '--resume']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /journal\.jsonl: line 1: recorded with call identity version 1, and this version reads 2; explore again/);
+  assert.deepEqual(results(dir), { kept: true });
 });

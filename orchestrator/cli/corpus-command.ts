@@ -48,6 +48,8 @@ async function exploreOnce(app: CorpusApp, testExport: string | undefined, choic
       dynamicReduction,
       outputDir,
       workers,
+      // The published counts are the original's: its identity and depth-first order, pinned.
+      order: 'dfs',
       // The table compares counts and times with the published ones: no triage replays on top.
       triage: false,
     }),

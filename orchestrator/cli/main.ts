@@ -65,7 +65,8 @@ async function main(argv: string[]): Promise<number> {
           .option('max-faults', { type: 'number', describe: 'schedule fault sets of at most K faults (1 = single faults only, the Java version\'s "suppress combinations"); larger ones are never generated, and counted' })
           .option('workers', { type: 'number', default: 1, describe: 'run N executions at once against the same services, committed in one-worker order: same counts and fault sets, less wall time (one at a time with --coverage, stateful services or the Python-compatible profile)' })
           .option('time-budget', { type: 'string', describe: 'stop starting executions after this long (90s, 5m, 1h; a bare number is seconds); the one in flight finishes' })
-          .option('order', { choices: ['dfs', 'by-size'] as const, default: 'dfs' as const, describe: "dfs: the original's depth-first order; by-size: every single fault, then every pair, ..." })
+          .option('order', { choices: ['dfs', 'by-size'] as const, describe: "dfs (the default): the original's depth-first order, and given explicitly its call identity too; by-size: every single fault, then every pair, ..." })
+          .option('profile', { choices: ['node', 'python'] as const, describe: "node (default): call identity by service name and templated path, calibrated before the search; python: the original's protocol, identity and search, one execution at a time (entered by itself when a message without an execution id arrives)" })
           .option('include-service', { type: 'string', array: true, describe: 'inject faults only on calls to these services (callees; * wildcards)' })
           .option('exclude-service', { type: 'string', array: true, describe: 'never inject faults on calls to these services' })
           .option('include-edge', { type: 'string', array: true, describe: 'inject faults only on these edges, "caller->callee" (* wildcards)' })
@@ -105,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
           workers: a.workers,
           timeBudget: a.timeBudget,
           order: a.order,
+          profile: a.profile,
           filters: filtersFrom(a),
           triage: a.triage,
           replays: a.replays,

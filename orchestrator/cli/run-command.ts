@@ -15,6 +15,7 @@ import { CounterexampleError, readCounterexample, type LoadedCounterexample, typ
 import { explore, type ExplorationOutcome } from '../run/exploration.js';
 import type { FaultFilterSpec } from '../search/filters.js';
 import type { ExplorationOrder } from '../search/frontier.js';
+import type { Profile } from '../run/exploration-options.js';
 import { InvalidOptionError } from '../option-error.js';
 import { ConfigError, loadServicesConfig } from '../runner/service-config.js';
 import { ServiceError } from '../runner/services.js';
@@ -43,6 +44,7 @@ export interface RunArgs {
   /** As given: "90s", "5m", ... */
   timeBudget?: string;
   order?: ExplorationOrder;
+  profile?: Profile;
   filters?: FaultFilterSpec;
   triage?: boolean;
   replays?: number;
@@ -127,6 +129,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     workers: args.workers,
     timeBudgetMs: args.timeBudget !== undefined ? parseDuration(args.timeBudget) : undefined,
     order: args.order,
+    profile: args.profile,
     filters: args.filters,
     triage: args.triage,
     replays: args.replays,

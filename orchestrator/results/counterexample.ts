@@ -17,7 +17,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { NETWORK_FAULTS } from '../../instrumentation/protocol.js';
+import { NETWORK_FAULTS, ORIGINAL_RULES, type IdentityRules } from '../../instrumentation/protocol.js';
+import { recordedIdentity, recordIdentity, type RecordedIdentity } from './identity-record.js';
 import type { Call, Failure } from '../search/model.js';
 
 export interface TestSpec {
@@ -50,6 +51,8 @@ export interface CounterexampleFile {
     service_env?: Record<string, string>;
     catalogue?: Record<string, unknown>;
     options?: ReplayOptions;
+    /** The call identity it was recorded with (absent: the original's, as in files of the Python tool). */
+    identity?: RecordedIdentity;
     execution: number;
     verdict: string;
     detail?: string;
@@ -63,6 +66,8 @@ export interface CounterexampleContext {
   servicesConfig?: string;
   serviceEnv?: Record<string, string>;
   options: ReplayOptions;
+  /** The run's identity rules (set once the calibration has run). */
+  identity: IdentityRules;
 }
 
 export interface LoadedCounterexample {
@@ -79,10 +84,20 @@ export interface LoadedCounterexample {
   serviceEnv?: Record<string, string>;
   catalogue?: Record<string, unknown>;
   options?: ReplayOptions;
+  /** The identity rules to replay it with: the recorded ones, or the original's for files without. */
+  identity: IdentityRules;
   functionalTest: string;
 }
 
 export class CounterexampleError extends Error {}
+
+function identityOf(value: unknown, path: string): IdentityRules {
+  try {
+    return recordedIdentity(value, path);
+  } catch (err) {
+    throw new CounterexampleError((err as Error).message);
+  }
+}
 
 export function sha256OfFile(path: string): string | undefined {
   try {
@@ -130,7 +145,7 @@ export function catalogueOfFaults(failures: readonly Failure[], calls: readonly 
 
 /** Our section of a counterexample file, written `folder` (the counterexamples folder). */
 export function replaySection(context: CounterexampleContext, folder: string): Omit<NonNullable<CounterexampleFile['filibuster']>, 'version' | 'execution' | 'verdict' | 'detail' | 'faults'> {
-  const { test, servicesConfig, serviceEnv, options } = context;
+  const { test, servicesConfig, serviceEnv, options, identity } = context;
   const recordedTest: TestSpec = test.kind === 'module' ? { kind: 'module', value: mapModulePath(test.value, (p) => relativeTo(folder, p)) } : { kind: test.kind, value: test.value };
   return {
     test: recordedTest,
@@ -138,6 +153,7 @@ export function replaySection(context: CounterexampleContext, folder: string): O
     ...(servicesConfig ? { services_config: relativeTo(folder, servicesConfig), services_config_sha256: sha256OfFile(servicesConfig) } : {}),
     ...(serviceEnv && Object.keys(serviceEnv).length > 0 ? { service_env: serviceEnv } : {}),
     options,
+    identity: recordIdentity(identity),
   };
 }
 
@@ -243,6 +259,7 @@ export function readCounterexample(path: string): LoadedCounterexample {
     serviceEnv: ours?.service_env,
     catalogue: ours?.catalogue,
     options: ours?.options,
+    identity: ours?.identity === undefined ? ORIGINAL_RULES : identityOf(ours.identity, path),
     functionalTest: file.functional_test,
   };
 }

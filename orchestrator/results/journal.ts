@@ -15,6 +15,8 @@
  * off the file, so that new lines start clean. A bad line anywhere else is an error naming the line.
  */
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
+import type { IdentityRules } from '../../instrumentation/protocol.js';
+import { recordIdentity, type RecordedIdentity } from './identity-record.js';
 import type { Explorer } from '../search/explorer.js';
 import { stableJson, type Call, type Failure, type ScheduledExecution } from '../search/model.js';
 import { InvalidOptionError } from '../option-error.js';
@@ -23,6 +25,8 @@ import type { ExecutionResult } from './run-results.js';
 /** A journal line: the execution's result, and for a ran execution the calls the explorer was given. */
 export interface JournalLine extends ExecutionResult {
   explorer_calls?: Call[];
+  /** On the first line: the run's call identity (its version and rules), which a resumed run keeps. */
+  identity?: RecordedIdentity;
 }
 
 /** The complete lines of a journal (none when there is no journal); a torn last line is cut off the file. */
@@ -107,7 +111,9 @@ export function replayJournal(path: string, lines: readonly JournalLine[], explo
 }
 
 /** The journal line for an execution: its result, plus the calls the explorer was given (ran only). */
-export function journalLine(result: ExecutionResult, calls: readonly Call[] | undefined): string {
-  return JSON.stringify(calls && result.status === 'ran' ? { ...result, explorer_calls: calls } : result) + '\n';
+export function journalLine(result: ExecutionResult, calls: readonly Call[] | undefined, identity?: IdentityRules): string {
+  const line: JournalLine = calls && result.status === 'ran' ? { ...result, explorer_calls: [...calls] } : { ...result };
+  if (identity) line.identity = recordIdentity(identity);
+  return JSON.stringify(line) + '\n';
 }
 

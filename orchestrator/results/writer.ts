@@ -6,6 +6,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { crashPoint } from '../crash-test-hook.js';
+import type { IdentityRules } from '../../instrumentation/protocol.js';
 import type { Call } from '../search/model.js';
 import { journalLine } from './journal.js';
 import type { ExecutionResult } from './run-results.js';
@@ -47,8 +48,8 @@ export class ResultsWriter {
    * at worst leave the last line torn, which a resume drops. A short write (a full disk) is an error
    * rather than a second write: the line stays torn, and the execution runs again on resume.
    */
-  append(result: ExecutionResult, calls?: readonly Call[]): void {
-    const line = Buffer.from(journalLine(result, calls));
+  append(result: ExecutionResult, calls?: readonly Call[], identity?: IdentityRules): void {
+    const line = Buffer.from(journalLine(result, calls, identity));
     const fd = openSync(this.journal, 'a');
     try {
       crashPoint('journal-append', line, (part) => writeSync(fd, part));

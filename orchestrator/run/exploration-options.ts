@@ -2,6 +2,7 @@
  * What an exploration is asked to do (the options of `explore()`, which the CLI flags map onto), the
  * CLI's defaults, and the checks that turn a bad value into a clear usage error before anything starts.
  */
+import type { IdentityMode } from '../../instrumentation/protocol.js';
 import { Budget, positiveInteger } from '../search/budget.js';
 import { FaultCatalogue } from '../catalogue/catalogue.js';
 import type { LoadedCounterexample, TestSpec } from '../results/counterexample.js';
@@ -11,6 +12,9 @@ import { DEFAULT_INCONCLUSIVE_RETRIES } from './inconclusive-retry.js';
 import { InvalidOptionError } from '../option-error.js';
 import type { ExecutionResult } from '../results/run-results.js';
 import type { TestFunction } from '../runner/in-process-runner.js';
+
+export type Profile = 'node' | 'python';
+export const PROFILES: readonly Profile[] = ['node', 'python'];
 
 export interface ExplorationOptions {
   test: TestSpec;
@@ -32,6 +36,19 @@ export interface ExplorationOptions {
   maxFaults?: number;
   /** 'dfs' (the original's, default) or 'by-size' (single faults first, then pairs, ...). */
   order?: ExplorationOrder;
+  /**
+   * 'node' (default): the call identity of real deployments, with a calibration before the search
+   * (calibration.ts). 'python': the original's protocol, identity and search, one execution at a time,
+   * as the original Python services need; a run that meets a message without an execution id switches
+   * to it by itself. The corpus pins it, so its counts are the published ones.
+   */
+  profile?: Profile;
+  /**
+   * The call identity (DESIGN §13): 'templated' (port-free, by service name, values that change made
+   * slots) or 'original' (the original's). Default: 'original' with the Python profile or an explicit
+   * `order: 'dfs'` (the corpus pins both), else 'templated'.
+   */
+  identity?: IdentityMode;
   /** Which faults may be injected (filters.ts); filtered-out faults are never scheduled. */
   filters?: FaultFilterSpec;
   /** Reduce each failing execution to a minimal fault set and group failures by it (default on). */
@@ -88,6 +105,8 @@ export function withDefaults(options: Partial<ExplorationOptions> & Pick<Explora
 export interface Scope {
   budget: Budget;
   order: ExplorationOrder;
+  profile: Profile;
+  identity: IdentityMode;
   maxFaults?: number;
   filter: FaultFilter;
   triage: boolean;
@@ -106,9 +125,16 @@ export function checkOptions(options: ExplorationOptions, startedAt: number): Sc
   if (!Number.isInteger(inconclusiveRetries) || inconclusiveRetries < 0) {
     throw new InvalidOptionError(`--inconclusive-retries must be a whole number of at least 0 (got ${JSON.stringify(inconclusiveRetries)})`);
   }
+  const profile = options.profile ?? 'node';
+  if (!PROFILES.includes(profile)) throw new InvalidOptionError(`--profile must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(profile)})`);
   const workers = options.workers === undefined ? 1 : positiveInteger('--workers', options.workers);
+  if (profile === 'python' && workers > 1) throw new InvalidOptionError('--profile python runs one execution at a time (the original services cannot tell executions apart): drop --workers');
+  const identity = options.identity ?? (profile === 'python' || options.order === 'dfs' ? 'original' : 'templated');
+  if (identity !== 'original' && identity !== 'templated') throw new InvalidOptionError(`identity must be "original" or "templated" (got ${JSON.stringify(identity)})`);
   return {
     workers,
+    profile,
+    identity,
     budget: new Budget({ maxTests: options.maxTests, timeBudgetMs: options.timeBudgetMs }, startedAt),
     order,
     maxFaults: options.maxFaults === undefined ? undefined : positiveInteger('--max-faults', options.maxFaults),

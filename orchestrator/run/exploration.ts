@@ -9,6 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { faultEntries } from '../results/fault-entries.js';
 import { readJournal, replayJournal } from '../results/journal.js';
+import { recordedIdentity, recordIdentity } from '../results/identity-record.js';
+import type { CounterexampleContext } from '../results/counterexample.js';
+import { ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
+import { calibrate } from './calibration.js';
 import { writeReports } from '../results/report/index.js';
 import { readServicePorts, sweepInterruptedRun, writeRunState } from '../results/resume.js';
 import type { ExecutionResult, ParallelStats, RunResults, TriageReport } from '../results/run-results.js';
@@ -19,7 +23,7 @@ import { Explorer } from '../search/explorer.js';
 import type { Call, Failure, ScheduledExecution } from '../search/model.js';
 import { runToken } from '../server/auth.js';
 import { Session } from '../server/session.js';
-import { checkOptions, type ExplorationOptions, type Scope } from './exploration-options.js';
+import { checkOptions, type ExplorationOptions, type Profile, type Scope } from './exploration-options.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
 import { oneAtATime, ParallelRunner, type Attempted } from './parallel.js';
 import { notReproducedInWords } from './replay-check.js';
@@ -57,6 +61,12 @@ class Exploration {
   private readonly explorer: Explorer;
 
   private readonly records: RunRecords;
+  /** What every counterexample records so that it replays alone (its identity set once the bed runs). */
+  private readonly replayContext: CounterexampleContext;
+  /** 'python' once told so, or once a message without an execution id showed it (calibration). */
+  private profile: Profile;
+  /** A resumed run's identity rules, from its journal. */
+  private resumedIdentity?: IdentityRules;
 
   /** The last execution number taken, and the last unnumbered replay (triage, --replays). */
   private number = 0;
@@ -85,19 +95,23 @@ class Exploration {
       maxFaults: this.scope.maxFaults,
       filter: this.scope.filter,
     });
+    this.profile = this.scope.profile;
+    this.replayContext = {
+      identity: ORIGINAL_RULES,
+      test: options.test,
+      servicesConfig: options.servicesConfig,
+      serviceEnv: options.serviceEnv,
+      options: {
+        ei_compat: options.eiCompat,
+        ...(options.port !== 0 ? { port: options.port } : {}),
+        ...(options.host !== '127.0.0.1' ? { host: options.host } : {}),
+        ...(options.timeoutMs !== undefined ? { timeout_ms: options.timeoutMs } : {}),
+      },
+    };
     this.records = new RunRecords({
       writer: this.writer,
-      replay: {
-        test: options.test,
-        servicesConfig: options.servicesConfig,
-        serviceEnv: options.serviceEnv,
-        options: {
-          ei_compat: options.eiCompat,
-          ...(options.port !== 0 ? { port: options.port } : {}),
-          ...(options.host !== '127.0.0.1' ? { host: options.host } : {}),
-          ...(options.timeoutMs !== undefined ? { timeout_ms: options.timeoutMs } : {}),
-        },
-      },
+      identity: () => this.bed.identityRules,
+      replay: this.replayContext,
       triage: this.scope.triage && !options.counterexample,
       onExecution: (result) => {
         const { explorer } = this;
@@ -159,14 +173,48 @@ class Exploration {
     // What a kill -9 of the interrupted run left running would answer in place of this run's services.
     if (this.options.resume) sweepInterruptedRun(this.options.outputDir, this.log);
     writeRunState(this.writer, this.bed.marker, servicePorts);
-    await this.bed.start({ ...this.options, servicePorts, token, slots: this.options.counterexample ? 1 : this.scope.workers });
+    await this.bed.start({ ...this.options, servicePorts, token, slots: this.options.counterexample ? 1 : this.scope.workers, identity: this.startingIdentity(), warn: (m) => this.log(`warning: ${m}`) });
     writeRunState(this.writer, this.bed.marker, this.bed.servicePorts());
+    this.replayContext.identity = this.bed.identityRules;
+  }
+
+  /** The identity the services start with: a counterexample's or a journal's, else the profile's. */
+  private startingIdentity(): IdentityRules | IdentityMode {
+    return this.options.counterexample?.identity ?? this.resumedIdentity ?? this.scope.identity;
+  }
+
+  /**
+   * The node profile, before the search: two fault-free runs, compared (calibration.ts), and the values
+   * that changed between them made slots of the run's identity rules. A message without an execution id
+   * in the first run means Python services: the run switches to the Python profile, says so, and goes on
+   * exactly as if it had been told (the original identity, no calibration).
+   */
+  private async calibrate(): Promise<void> {
+    if (this.scope.identity !== 'templated' || this.options.counterexample || this.resumedIdentity) return;
+    const faultFree = (k: number) => this.bed.run(0, `${this.runId}-calibrate-${k}`, [], this.timeoutMs);
+    const first = await faultFree(1);
+    if (this.bed.session.originalClientCalls > 0) {
+      this.profile = 'python';
+      this.log('a service sent messages without an execution id (the Python instrumentation): switching to the Python profile (--profile python): the original call identity, one execution at a time');
+      await this.bed.setIdentityRules(ORIGINAL_RULES);
+      this.replayContext.identity = ORIGINAL_RULES;
+      return;
+    }
+    if (this.interrupted || first.judgement.verdict !== 'pass') return; // the fault-free execution will say why
+    const second = await faultFree(2);
+    if (this.interrupted || second.judgement.verdict !== 'pass') return;
+    const { rules, found, unexplained } = calibrate(first.calls, second.calls, this.bed.identityRules);
+    if (found.length > 0) await this.bed.setIdentityRules(rules);
+    this.replayContext.identity = this.bed.identityRules;
+    this.log(`calibration (two fault-free runs compared): ${found.length ? `values that change from run to run become slots: ${found.join('; ')}` : 'no value changes from run to run'}`);
+    for (const u of unexplained) this.log(`warning: calibration: ${u}; executions may not reproduce their scheduled calls`);
   }
 
   /** --resume: replays the journal into the explorer and the records (journal.ts); how many it held. */
   private resume(): number {
     const lines = readJournal(this.writer.journalPath, (m) => this.log(`warning: ${m}`));
     if (lines.length === 0) return 0;
+    this.resumedIdentity = recordedIdentity(lines[0].identity, `${this.writer.journalPath}: line 1`);
     if (lines[0].verdict !== 'pass') {
       // The run stopped at its fault-free execution: there is no search to continue.
       this.log('warning: the journal holds no passing fault-free execution; starting afresh');
@@ -176,7 +224,7 @@ class Exploration {
     replayJournal(this.writer.journalPath, lines, this.explorer, ({ line, failures, calls }) => {
       this.number = line.number;
       this.bed.session.learn(calls);
-      const { explorer_calls: _calls, ...result } = line;
+      const { explorer_calls: _calls, identity: _identity, ...result } = line;
       this.records.record(result, calls, failures, line.status === 'ran' && line.number > 1, true);
     });
     this.adaptTimeout(lines[0].explorer_calls!);
@@ -186,6 +234,7 @@ class Exploration {
 
   /** The search: the fault-free execution (unless resumed), the frontier, then triage. */
   private async search(resumed: number): Promise<void> {
+    await this.calibrate();
     if (resumed === 0 && !(await this.runFaultFree())) return;
     if (this.options.onlyInitialExecution) {
       this.complete = this.explorer.pendingCount === 0;
@@ -405,6 +454,8 @@ class Exploration {
       workers: scope.workers,
       timeout_ms: this.timeoutMs,
       services_config: options.servicesConfig ?? null,
+      profile: this.profile,
+      identity: recordIdentity(this.bed.identityRules),
     };
   }
 }

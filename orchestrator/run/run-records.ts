@@ -3,6 +3,7 @@
  * (the journal is what --resume reads); a counterexample for each failing scheduled execution; and the
  * material triage needs (every explored fault set's verdict, the failing executions' injected faults).
  */
+import type { IdentityRules } from '../../instrumentation/protocol.js';
 import { callTree } from '../results/call-tree.js';
 import { dirname } from 'node:path';
 import { buildCounterexample, catalogueOfFaults, replaySection, type CounterexampleContext } from '../results/counterexample.js';
@@ -19,6 +20,8 @@ export interface RunRecordsOptions {
   writer: ResultsWriter;
   /** What a counterexample records so that it replays on its own (counterexample.ts). */
   replay: CounterexampleContext;
+  /** The run's identity rules, recorded on the journal's first line. */
+  identity: () => IdentityRules;
   /** Collect triage's material (triage on, and not a counterexample replay). */
   triage: boolean;
   /** Called once per recorded execution (not for those read back from the journal). */
@@ -56,7 +59,7 @@ export class RunRecords {
     if (triage && result.status === 'ran') this.explored.set(faultSetKey(failures), { verdict: result.verdict!, counterexample: result.counterexample });
     this.executions.push(result);
     if (fromJournal) return;
-    this.options.writer.append(result, calls);
+    this.options.writer.append(result, calls, result.number === 1 ? this.options.identity() : undefined);
     this.options.onExecution?.(result);
   }
 

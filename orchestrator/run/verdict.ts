@@ -79,8 +79,10 @@ function notReproducedDetail(n: NotReproduced, prefix: readonly Call[]): string 
 export function judge(o: Observations): Judgement {
   const unplanned = notReproduced(o);
   if (unplanned) {
+    // Every reason is said: calls left open may be what shifted the recorded calls.
+    const open = o.quiet ? '' : `; ${o.execution.pending} call(s) did not complete within ${o.graceMs} ms of the test's end`;
     const crash = o.crashed.length > 0 ? `; meanwhile ${crashDetail(o.crashed)}` : '';
-    return { verdict: 'inconclusive', detail: notReproducedDetail(unplanned, o.prefix) + crash, notReproduced: unplanned };
+    return { verdict: 'inconclusive', detail: notReproducedDetail(unplanned, o.prefix) + open + crash, notReproduced: unplanned };
   }
   if (o.crashed.length > 0) return { verdict: 'crash', detail: crashDetail(o.crashed) };
   if (o.outcome.verdict === 'hang') {

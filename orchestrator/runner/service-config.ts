@@ -4,8 +4,13 @@
  * ```json
  * {
  *   "services": {
- *     "baz": { "command": "node baz.js", "port": 0, "health": "/health-check" },
- *     "bar": { "command": "node bar.js", "env": { "BAZ_URL": "${baz.url}" } }
+ *     "baz": { "command": "node baz.js", "port": 0 },
+ *     "bar": { "command": "node bar.js", "env": { "BAZ_URL": "${baz.url}" }, "health": "/health-check" },
+ *     "gateway": {
+ *       "command": "node gateway.js",
+ *       "env": { "API_TOKEN": "local-dev-token" },
+ *       "health": { "path": "/health", "headers": { "authorization": "Bearer ${env.API_TOKEN}" } }
+ *     }
  *   },
  *   "pathTemplates": ["/movies/:id"],
  *   "ignoredQueryParams": ["ts"]
@@ -14,7 +19,21 @@
  * Services start in the order listed. `port` 0 or absent picks a free loopback port; the service gets it
  * as `PORT` (and `HOST=127.0.0.1`). `${name.url}`, `${name.port}` and `${orchestrator.url}` are replaced
  * in commands and env values. `cwd` defaults to the file's directory. `instrument: false` starts a service
- * without the preload (a stub of an outside host). A service that keeps state across requests (a circuit
+ * without the preload (a stub of an outside host).
+ *
+ * `health` says when a service is up; the runner probes it until it is, or until `startTimeoutMs` (default
+ * 15000) has passed, at start and after every restart:
+ * - absent: any HTTP answer (any status, even 401 or 404) to `GET /`;
+ * - `"/path"`: `GET /path` must answer 2xx;
+ * - `{ "path", "method", "headers", "status" }`, every field optional: `path` (default `/`), `method` (GET,
+ *   HEAD, OPTIONS, POST, PUT, PATCH or DELETE; default GET), `headers` (name → value; values take the
+ *   substitutions above, and `${env.NAME}`: the variable NAME of the environment the service is given),
+ *   `status` (an HTTP status, a list of them, or `"any"`; default: 2xx when `path` or `method` is given,
+ *   else any answer);
+ * - `"tcp"`: a TCP connection to the service's port is accepted (a service that speaks no HTTP).
+ * The probe never carries the Filibuster headers.
+ *
+ * A service that keeps state across requests (a circuit
  * breaker, a request history) makes executions depend on each other; `betweenExecutions` restores it
  * before every execution: `"restart"` (stop, start, health-check) or `{ "reset": "/path" }` (a POST to
  * that path, which must answer 2xx). Such a service also keeps `--workers N` at one execution at a time,
@@ -28,12 +47,31 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
+export const HEALTH_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HealthMethod = (typeof HEALTH_METHODS)[number];
+
+/** Which answers of an HTTP health probe mean "up": any answer at all, any 2xx, or these statuses. */
+export type HealthStatus = 'any' | '2xx' | number[];
+
+/** When a service is up (the `health` field, resolved to its defaults). */
+export type HealthCheck =
+  | {
+      kind: 'http';
+      /** Starts with "/" (not "//"); may carry a query. */
+      path: string;
+      method: HealthMethod;
+      /** As written: values may hold `${...}` references, substituted when the service starts. */
+      headers: Record<string, string>;
+      status: HealthStatus;
+    }
+  | { kind: 'tcp' };
+
 export interface ServiceSpec {
   name: string;
   command?: string;
   url?: string;
   port: number;
-  health: string;
+  health: HealthCheck;
   env: Record<string, string>;
   cwd: string;
   instrument: boolean;
@@ -110,6 +148,9 @@ export function loadServicesConfig(file: string): ServicesConfig {
     ) {
       fail(file, `${place}.betweenExecutions`, 'must be "restart" or { "reset": "/path" }');
     }
+    if (s.startTimeoutMs !== undefined && !(typeof s.startTimeoutMs === 'number' && Number.isFinite(s.startTimeoutMs) && s.startTimeoutMs > 0)) {
+      fail(file, `${place}.startTimeoutMs`, 'must be a positive number of milliseconds');
+    }
     if (s.parallel !== undefined && typeof s.parallel !== 'boolean') fail(file, `${place}.parallel`, 'must be true or false');
     if (s.source !== undefined && typeof s.source !== 'string') fail(file, `${place}.source`, 'must be a string (a path relative to cwd)');
     if (s.aliases !== undefined && (!Array.isArray(s.aliases) || s.aliases.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(a)))) {
@@ -121,11 +162,11 @@ export function loadServicesConfig(file: string): ServicesConfig {
       command: s.command as string | undefined,
       url: s.url as string | undefined,
       port,
-      health: typeof s.health === 'string' ? s.health : '/health-check',
+      health: parseHealth(file, `${place}.health`, s.health),
       env: (s.env as Record<string, string>) ?? {},
       cwd,
       instrument: s.instrument !== false,
-      startTimeoutMs: typeof s.startTimeoutMs === 'number' ? s.startTimeoutMs : 15_000,
+      startTimeoutMs: (s.startTimeoutMs as number | undefined) ?? 15_000,
       betweenExecutions: between as ServiceSpec['betweenExecutions'],
       parallel: s.parallel !== false && between === undefined,
       source: typeof s.source === 'string' ? resolve(cwd, s.source) : undefined,
@@ -133,6 +174,7 @@ export function loadServicesConfig(file: string): ServicesConfig {
     });
   }
   if (services.length === 0) fail(file, '"services"', 'lists no service');
+  checkHealthReferences(file, services);
   const strings = (key: string): string[] => {
     const v = root[key];
     if (v === undefined) return [];
@@ -140,4 +182,89 @@ export function loadServicesConfig(file: string): ServicesConfig {
     return v as string[];
   };
   return { file, services, pathTemplates: strings('pathTemplates'), ignoredQueryParams: strings('ignoredQueryParams') };
+}
+
+const HEALTH_KEYS = new Set(['path', 'method', 'headers', 'status']);
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEALTH_FORMS = 'must be "/path" (GET, 2xx), "tcp", or an object { "path", "method", "headers", "status" }';
+
+function checkPath(file: string, place: string, path: unknown): string {
+  if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || /[\s#]/.test(path)) {
+    fail(file, place, 'must be a path starting with "/" (no host, no spaces, no "#")');
+  }
+  return path;
+}
+
+function isStatus(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599;
+}
+
+/** The `health` field of a service, validated, with its defaults. */
+function parseHealth(file: string, place: string, value: unknown): HealthCheck {
+  if (value === undefined) return { kind: 'http', path: '/', method: 'GET', headers: {}, status: 'any' };
+  if (value === 'tcp') return { kind: 'tcp' };
+  if (typeof value === 'string') {
+    if (!value.startsWith('/')) fail(file, place, HEALTH_FORMS);
+    return { kind: 'http', path: checkPath(file, place, value), method: 'GET', headers: {}, status: '2xx' };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) fail(file, place, HEALTH_FORMS);
+  const h = value as Record<string, unknown>;
+  for (const key of Object.keys(h)) {
+    if (!HEALTH_KEYS.has(key)) fail(file, `${place}.${key}`, `unknown key (known: ${[...HEALTH_KEYS].join(', ')}; a TCP check is "health": "tcp")`);
+  }
+  const path = h.path === undefined ? '/' : checkPath(file, `${place}.path`, h.path);
+  let method: HealthMethod = 'GET';
+  if (h.method !== undefined) {
+    const m = typeof h.method === 'string' ? h.method.toUpperCase() : undefined;
+    if (!m || !(HEALTH_METHODS as readonly string[]).includes(m)) fail(file, `${place}.method`, `must be one of ${HEALTH_METHODS.join(', ')}`);
+    method = m as HealthMethod;
+  }
+  const headers: Record<string, string> = {};
+  if (h.headers !== undefined) {
+    if (!h.headers || typeof h.headers !== 'object' || Array.isArray(h.headers)) fail(file, `${place}.headers`, 'must be an object of header name → value');
+    const seen = new Set<string>();
+    for (const [name, v] of Object.entries(h.headers as Record<string, unknown>)) {
+      const where = `${place}.headers.${name}`;
+      if (!HEADER_NAME.test(name)) fail(file, where, 'is not a valid header name');
+      const lower = name.toLowerCase();
+      if (lower.startsWith('x-filibuster-')) fail(file, where, 'the health probe never sends Filibuster headers');
+      if (seen.has(lower)) fail(file, where, 'is given twice (header names are case-insensitive)');
+      seen.add(lower);
+      if (typeof v !== 'string') fail(file, where, 'must be a string');
+      if (/[\r\n\0]/.test(v)) fail(file, where, 'must not contain line breaks or NUL');
+      headers[name] = v;
+    }
+  }
+  let status: HealthStatus = h.path !== undefined || h.method !== undefined ? '2xx' : 'any';
+  if (h.status !== undefined) {
+    const problem = 'must be "any", an HTTP status (100 to 599) or a non-empty list of them';
+    if (h.status === 'any') status = 'any';
+    else if (isStatus(h.status)) status = [h.status];
+    else if (Array.isArray(h.status) && h.status.length > 0) {
+      h.status.forEach((v, i) => {
+        if (!isStatus(v)) fail(file, `${place}.status[${i}]`, problem);
+      });
+      status = [...new Set(h.status as number[])];
+    } else fail(file, `${place}.status`, problem);
+  }
+  return { kind: 'http', path, method, headers, status };
+}
+
+/**
+ * The `${...}` references of health headers name something that exists: `orchestrator.url`, a configured
+ * service's `url` or `port`, or `env.NAME` (looked up when the service starts: its environment is not
+ * known before).
+ */
+function checkHealthReferences(file: string, services: readonly ServiceSpec[]): void {
+  const known = new Set(['orchestrator.url', ...services.flatMap((s) => [`${s.name}.url`, `${s.name}.port`])]);
+  for (const s of services) {
+    if (s.health.kind !== 'http') continue;
+    for (const [name, value] of Object.entries(s.health.headers)) {
+      for (const [, ref] of value.matchAll(/\$\{([^}]*)\}/g)) {
+        if (known.has(ref) || /^env\.[A-Za-z_][A-Za-z0-9_]*$/.test(ref)) continue;
+        fail(file, `services.${s.name}.health.headers.${name}`, `unknown variable \${${ref}} (known: orchestrator.url, <service>.url, <service>.port, env.NAME)`);
+      }
+    }
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * ServiceManager: starts the services of a configuration with the instrumentation preloaded, waits until
- * each answers its health check, notices crashes, restarts, and stops them all (also on Ctrl-C).
+ * each passes its health check (health.ts), notices crashes, restarts, and stops them all (also on Ctrl-C).
  * Each service's output goes to `<output>/logs/<name>.log`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IDENTITY_PATH, type IdentityRules } from '../../instrumentation/protocol.js';
 import { COVERAGE_PATH } from '../../instrumentation/coverage-control.js';
+import { describeProbe, probeOnce, type Attempt, type Probe } from './health.js';
 import { freePort, stopTree, Tail } from './process-tree.js';
 import { hasEnded, serviceProcesses } from './liveness.js';
 import { RUN_MARKER_VAR, sweepMarked } from './run-marker.js';
@@ -62,6 +63,12 @@ export interface ServiceOptions {
 
 /** How long an ended service's shell may take to exit after its command did. */
 const EXIT_WAIT_MS = 2_000;
+/** The longest one health probe may take (a slow answer is retried until the service's start timeout). */
+const PROBE_ATTEMPT_MS = 2_000;
+/** The shortest one health probe may take, even right at the start timeout (so its outcome says something). */
+const PROBE_ATTEMPT_MIN_MS = 250;
+/** The pause between two health probes. */
+const PROBE_INTERVAL_MS = 25;
 
 function interpolate(text: string, vars: Record<string, string>, where: string): string {
   return text.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
@@ -145,30 +152,59 @@ export class ServiceManager {
     }
   }
 
+  /**
+   * The environment a service is started with (README, "What your services and your test receive"); for
+   * a `url` service, only what its health headers' `${env.NAME}` may read.
+   */
+  private environmentOf(r: Running): NodeJS.ProcessEnv {
+    const { spec } = r;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env, PORT: String(r.port), HOST: '127.0.0.1' };
+    if (this.options.marker) env[RUN_MARKER_VAR] = this.markerOf(spec.name)!;
+    for (const [k, v] of Object.entries(spec.env)) env[k] = interpolate(v, this.vars, `service ${spec.name}, env ${k}`);
+    if (spec.instrument) {
+      env.FILIBUSTER_URL = this.options.orchestratorUrl;
+      env.FILIBUSTER_SERVICE_NAME = spec.name;
+      env.FILIBUSTER_SERVICE_MAP = JSON.stringify(this.serviceMap());
+      if (this.identity) env.FILIBUSTER_IDENTITY_RULES = JSON.stringify(this.identity);
+      if (this.options.eiCompat) env.FILIBUSTER_EI_COMPAT = '1';
+      if (this.config.pathTemplates.length) env.FILIBUSTER_PATH_TEMPLATES = this.config.pathTemplates.join(',');
+      if (this.config.ignoredQueryParams.length) env.FILIBUSTER_IGNORED_QUERY_PARAMS = this.config.ignoredQueryParams.join(',');
+      env.NODE_OPTIONS = `--import "${REGISTER}" --enable-source-maps ${env.NODE_OPTIONS ?? ''}`.trim();
+      if (this.options.coverageDir) {
+        env.NODE_V8_COVERAGE = this.rawCoverageDir(spec.name);
+        env.FILIBUSTER_COVERAGE = '1';
+      }
+    } else {
+      delete env.FILIBUSTER_URL;
+    }
+    return env;
+  }
+
+  /** The service's health check with its URL or port and its header values (`${...}` substituted). */
+  private probeOf(r: Running, env: NodeJS.ProcessEnv): Probe {
+    const { health, name } = r.spec;
+    const base = new URL(this.urlOf(r));
+    if (health.kind === 'tcp') return { kind: 'tcp', host: base.hostname.replace(/^\[|\]$/g, ''), port: r.port };
+    const headers: Record<string, string> = {};
+    for (const [header, value] of Object.entries(health.headers)) {
+      headers[header] = value.replace(/\$\{([^}]+)\}/g, (_m, ref: string) => {
+        const found = ref.startsWith('env.') ? env[ref.slice(4)] : this.vars[ref];
+        if (found === undefined) {
+          const why = ref.startsWith('env.') ? `${ref.slice(4)} is not set in its environment` : 'unknown variable';
+          throw new ServiceError(`service ${name}, health header ${header}: \${${ref}}: ${why}`);
+        }
+        return found;
+      });
+    }
+    return { kind: 'http', method: health.method, url: new URL(`${base.origin}${health.path}`), headers, status: health.status };
+  }
+
   private async launch(r: Running): Promise<void> {
     const { spec } = r;
+    const env = this.environmentOf(r);
+    const probe = this.probeOf(r, env);
     if (spec.command) {
-      const where = `service ${spec.name}`;
-      const command = interpolate(spec.command, this.vars, where);
-      const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env, PORT: String(r.port), HOST: '127.0.0.1' };
-      if (this.options.marker) env[RUN_MARKER_VAR] = this.markerOf(spec.name)!;
-      for (const [k, v] of Object.entries(spec.env)) env[k] = interpolate(v, this.vars, `${where}, env ${k}`);
-      if (spec.instrument) {
-        env.FILIBUSTER_URL = this.options.orchestratorUrl;
-        env.FILIBUSTER_SERVICE_NAME = spec.name;
-        env.FILIBUSTER_SERVICE_MAP = JSON.stringify(this.serviceMap());
-        if (this.identity) env.FILIBUSTER_IDENTITY_RULES = JSON.stringify(this.identity);
-        if (this.options.eiCompat) env.FILIBUSTER_EI_COMPAT = '1';
-        if (this.config.pathTemplates.length) env.FILIBUSTER_PATH_TEMPLATES = this.config.pathTemplates.join(',');
-        if (this.config.ignoredQueryParams.length) env.FILIBUSTER_IGNORED_QUERY_PARAMS = this.config.ignoredQueryParams.join(',');
-        env.NODE_OPTIONS = `--import "${REGISTER}" --enable-source-maps ${process.env.NODE_OPTIONS ?? ''}`.trim();
-        if (this.options.coverageDir) {
-          env.NODE_V8_COVERAGE = this.rawCoverageDir(spec.name);
-          env.FILIBUSTER_COVERAGE = '1';
-        }
-      } else {
-        delete env.FILIBUSTER_URL;
-      }
+      const command = interpolate(spec.command, this.vars, `service ${spec.name}`);
       r.log?.end();
       r.log = createWriteStream(join(this.options.logDir, `${spec.name}.log`), { flags: 'a' });
       r.exit = undefined;
@@ -188,7 +224,7 @@ export class ServiceManager {
         }),
       );
     }
-    await this.waitHealthy(r);
+    await this.waitHealthy(r, probe);
     if (r.child?.pid !== undefined) r.watched = serviceProcesses(r.child.pid);
   }
 
@@ -205,20 +241,33 @@ export class ServiceManager {
     }
   }
 
-  private async waitHealthy(r: Running): Promise<void> {
-    const deadline = Date.now() + r.spec.startTimeoutMs;
-    const url = new URL(r.spec.health, this.urlOf(r)).toString();
+  /**
+   * Probes the service until it is up, bounded per attempt and in all by its start timeout. Fails when the
+   * service exits first, or with what was probed and what came back last, and the tail of its log.
+   */
+  private async waitHealthy(r: Running, probe: Probe): Promise<void> {
+    const { spec } = r;
+    const deadline = Date.now() + spec.startTimeoutMs;
+    const exited = () =>
+      new ServiceError(`service ${spec.name} ${r.exit} before answering its health check (${describeProbe(probe)}); last lines of its log:\n${r.tail.lines(15) || '(no output)'}`);
+    let attempts = 0;
     for (;;) {
-      if (r.exit) {
-        throw new ServiceError(`service ${r.spec.name} ${r.exit} before answering its health check; last lines of its log:\n${r.tail.lines(15)}`);
-      }
-      if (await healthy(url)) return;
-      if (Date.now() > deadline) {
+      if (r.exit) throw exited();
+      const budget = Math.max(PROBE_ATTEMPT_MIN_MS, Math.min(PROBE_ATTEMPT_MS, deadline - Date.now()));
+      const attempt = probeOnce(probe, budget);
+      // A service that exits during an attempt ends the wait at once.
+      const last: Attempt | undefined = r.exited ? await Promise.race([attempt, r.exited.then(() => undefined)]) : await attempt;
+      if (!last) throw exited();
+      attempts++;
+      if (last.up) return;
+      if (Date.now() >= deadline) {
+        const hint = last.notHttp && probe.kind === 'http' ? ' (if it speaks no HTTP, give it "health": "tcp")' : '';
         throw new ServiceError(
-          `service ${r.spec.name} did not answer 200 on ${url} within ${r.spec.startTimeoutMs} ms; last lines of its log:\n${r.tail.lines(15) || '(no output)'}`,
+          `service ${spec.name} did not pass its health check within ${spec.startTimeoutMs} ms: ${describeProbe(probe)}; ` +
+            `last of ${attempts} attempt(s): ${last.saw}${hint}; last lines of its log:\n${r.tail.lines(15) || '(no output)'}`,
         );
       }
-      await new Promise((res) => setTimeout(res, 25));
+      await new Promise((res) => setTimeout(res, Math.min(PROBE_INTERVAL_MS, Math.max(0, deadline - Date.now()))));
     }
   }
 
@@ -315,16 +364,5 @@ function post(url: string): Promise<number> {
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(0));
     req.end();
-  });
-}
-
-function healthy(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 1000, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
   });
 }

@@ -27,6 +27,8 @@ export class Session {
    */
   parallel = false;
   messagesWithoutExecutionId = 0;
+  /** Calls reported by a client of the original's protocol (the Python instrumentation): no execution id, no sequence. */
+  originalClientCalls = 0;
   backgroundCalls: string[] = [];
   private serviceNames: Readonly<Record<string, string>> = {};
   private readonly warn: (message: string) => void;
@@ -76,6 +78,10 @@ export class Session {
   }
 
   create(message: CreateMessage): Answer {
+    // Our instrumentation numbers its calls (sibling_sequence); the original's Python one does not, and
+    // never names an execution. A call of ours outside any execution (a health probe that reached a
+    // handler, start-up work) is not a sign of Python services.
+    if (message.execution_id === undefined && typeof message.sibling_sequence !== 'number') this.originalClientCalls++;
     const execution = this.executionFor(message.execution_id);
     if (!execution) {
       // No execution to attribute it to: answer "no fault" so the call goes on, and change nothing.

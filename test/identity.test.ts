@@ -1,0 +1,58 @@
+/**
+ * One call identity for real deployments (DESIGN §13): an application whose test uses fresh random ids in
+ * paths and queries explores exactly as the same application with fixed ids, with a services file that
+ * only says how to start the services; services called by a host name are named by service.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { idShaped, CompiledRules, calleeName } from '../instrumentation/identity-rules.js';
+import { ORIGINAL_RULES } from '../instrumentation/protocol.js';
+import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
+import { DIST, run, writeJson, tempDir } from './helpers.js';
+
+const SHOP = join(DIST, 'test/fixtures/random-ids/shop.js');
+const TEST_MODULE = join(DIST, 'test/fixtures/random-ids/test-module.js');
+
+function shopConfig(): string {
+  const service = (role: string, env: Record<string, string> = {}) => ({ command: `"${process.execPath}" "${SHOP}"`, env: { ROLE: role, ...env } });
+  return writeJson(tempDir(), 'services.json', {
+    services: { accounts: service('accounts'), orders: service('orders'), shop: service('shop', { ACCOUNTS_URL: '${accounts.url}', ORDERS_URL: '${orders.url}' }) },
+  });
+}
+
+/** What was explored, by status, fault type and edge: the same whatever the ids were. */
+function explored(outcome: ExplorationOutcome): string[] {
+  return outcome.results.executions.map((e) => `${e.status}:${e.verdict ?? ''}:${e.faults.map((f) => `${f.forced_exception?.name ?? f.failure_metadata?.return_value?.status_code} on ${f.edge?.caller} → ${f.edge?.callee}`).join(' + ')}`);
+}
+
+test('id shapes: numbers, UUIDs, hex, base64-like tokens and prefixed ids are slots; words are not', () => {
+  for (const id of ['42', '-7', '3.5', '0b7d3c1e-8f2a-4e5b-9c6d-1a2b3c4d5e6f', 'deadbeef01', 'aGVsbG8td29ybGQtMTIzNDU', 'usr_8f3a9c2d', 'order-1042']) assert.ok(idShaped(id), id);
+  for (const word of ['users', 'profile', 'v1', 'amber-birch', 'deadbeef', 'checkout', '']) assert.ok(!idShaped(word), word);
+  const rules = new CompiledRules({ mode: 'templated', templates: ['/orders/:v/:id'], ignoredQuery: ['ts'], slottedQuery: ['session'] });
+  assert.equal(rules.path('/accounts/0b7d3c1e-8f2a-4e5b-9c6d-1a2b3c4d5e6f/profile?session=abc&nonce=deadbeef01&ts=1&page=2'), '/accounts/:id/profile?session=:v&nonce=:v&page=:v');
+  assert.equal(rules.path('/orders/amber-birch/77'), '/orders/:v/:id');
+  assert.equal(new CompiledRules(ORIGINAL_RULES).path('/accounts/42?nonce=deadbeef01'), '/accounts/42?nonce=deadbeef01', 'the original mode keeps values');
+});
+
+test('callees by service name: host:port, a name or alias on any port, a runner-started port under any host name', () => {
+  const map = { '127.0.0.1:4001': 'bar', bar: 'bar', 'bar.internal': 'bar', '*:4001': 'bar' };
+  assert.equal(calleeName('127.0.0.1', 4001, map), 'bar');
+  assert.equal(calleeName('bar', 8080, map), 'bar');
+  assert.equal(calleeName('bar.internal', 80, map), 'bar');
+  assert.equal(calleeName('vm', 4001, map), 'bar');
+  assert.equal(calleeName('api.example.test', 443, map), undefined);
+});
+
+test('fresh random ids in paths and queries: zero inconclusive, the same fault sets as fixed ids, the bug found', { timeout: 180_000 }, async () => {
+  const random = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: shopConfig(), triage: false });
+  const fixed = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: shopConfig(), serviceEnv: { FIXED_IDS: '1' }, triage: false });
+  assert.equal(random.results.counts.inconclusive, 0, random.results.executions.map((e) => e.detail).filter(Boolean).join('\n'));
+  assert.deepEqual(explored(random), explored(fixed));
+  const bug = random.failing.map((f) => f.result.faults.map((x) => x.description).join(' + '));
+  assert.ok(bug.some((d) => /^node\.ECONNREFUSED on shop → orders \(POST \/orders\/:v\/:id\)$/.test(d)), bug.join('\n'));
+  // The calibration saw the basket word change (it is the shape of nothing) and made it a slot.
+  const identity = random.results.options.identity as { templates: string[]; mode: string };
+  assert.equal(identity.mode, 'templated');
+  assert.ok(identity.templates.includes('/orders/:v/:id'), JSON.stringify(identity));
+});
