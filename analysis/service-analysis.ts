@@ -45,9 +45,9 @@ function guardedRoutes(handlers: Handler[]): Map<string, string[]> {
 /** Nest needs legacy decorators (and their metadata for injection by type) from the service's own tsconfig. */
 function checkDecoratorSettings(scope: ServiceScope, entry: SourceFile): void {
   const settings = decoratorSettingsOf(entry.getFilePath());
-  const where = settings.tsconfig ? relativeName(settings.tsconfig) : 'no tsconfig.json above the entry';
-  if (!settings.experimentalDecorators) scope.warn(entry, `NestJS needs "experimentalDecorators": true, which ${where} does not set (its decorators are read all the same)`);
-  if (!settings.emitDecoratorMetadata) scope.warn(entry, `NestJS injects providers by their constructor parameter types only with "emitDecoratorMetadata": true, which ${where} does not set`);
+  const unset = settings.tsconfig ? `which ${relativeName(settings.tsconfig)} does not set` : 'and there is no tsconfig.json above the entry';
+  if (!settings.experimentalDecorators) scope.warn(entry, `NestJS needs "experimentalDecorators": true, ${unset} (its decorators are read all the same)`);
+  if (!settings.emitDecoratorMetadata) scope.warn(entry, `NestJS injects providers by their constructor parameter types only with "emitDecoratorMetadata": true, ${unset}`);
 }
 
 export function analyseService(name: string, files: SourceFile[], env?: Environment): { analysis: ServiceAnalysis; scope: ServiceScope } {
