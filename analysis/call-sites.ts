@@ -102,10 +102,21 @@ interface Pending {
 }
 
 function merge(handled: Handled, inner: Handled): Handled {
-  // A failure the wrapper answers for itself never reaches the caller.
+  // A failure the wrapper answers for itself never reaches the caller; one it turns into an error with
+  // a status does, as that error: the caller's own catch decides when it has one.
   const out = { ...handled };
-  for (const k of KINDS) if (inner[k].handled === 'yes') out[k] = inner[k];
+  for (const k of KINDS) if (inner[k].handled === 'yes' && !(inner[k].thrown && handled[k].handled !== 'no')) out[k] = inner[k];
   return out;
+}
+
+/** The call's failure leaves the function: not handled, or only turned into an error with a status. */
+function escapes(handled: Handled): boolean {
+  return handled.ECONNREFUSED.handled === 'no' || handled.ECONNREFUSED.thrown === true;
+}
+
+/** The handling as written to the catalogue (without the internal `thrown` mark). */
+function published(handled: Handled): Handled {
+  return Object.fromEntries(KINDS.map((k) => [k, { handled: handled[k].handled, answers: handled[k].answers, how: handled[k].how }])) as Handled;
 }
 
 export function callSitesOf(scope: ServiceScope, roles: { byFunction: Map<Node, Handler> }): CallSite[] {
@@ -125,7 +136,7 @@ export function callSitesOf(scope: ServiceScope, roles: { byFunction: Map<Node, 
     const checks = [...p.checks, ...checked.checks];
     const handler = fn ? roles.byFunction.get(fn) : undefined;
     const callers = fn && !handler ? scope.callsTo(fn) : [];
-    if (fn && !handler && handled.ECONNREFUSED.handled === 'no' && callers.length > 0 && depth < MAX_WRAPPER_DEPTH) {
+    if (fn && !handler && escapes(handled) && callers.length > 0 && depth < MAX_WRAPPER_DEPTH) {
       const via = [frameOf(fn, fn), ...p.via];
       for (const caller of callers) {
         if (!scope.isLive(caller)) continue;
@@ -141,7 +152,7 @@ export function callSitesOf(scope: ServiceScope, roles: { byFunction: Map<Node, 
 
 function siteOf(p: Pending, fn: FunctionLike | undefined, handled: Handled, checks: string[], handler: Handler | undefined, roles: { byFunction: Map<Node, Handler> }, scope: ServiceScope): CallSite {
   const binding = p.binding;
-  const failures = { ...handled };
+  const failures = published(handled);
   for (const k of KINDS) {
     if (failures[k].handled === 'yes') continue;
     if (handler) failures[k] = { ...failures[k], answers: [...new Set([...failures[k].answers, 500])], how: failures[k].handled === 'no' ? 'escapes the route handler: the framework answers 500' : failures[k].how };

@@ -8,7 +8,7 @@
  * | global fetch                 | `fetch(url, init)`, `globalThis.fetch`          | `signal: AbortSignal.timeout(ms)` (or `AbortSignal.any` over one) |
  * | undici                       | `request`, `fetch`, `stream` imported from it   | `headersTimeout`/`bodyTimeout` (request), `signal` as fetch |
  * | node:http / node:https       | `http.request`, `http.get`                      | `timeout` option, `req.setTimeout(ms)`   |
- * | axios (and `axios.create()`) | `axios(config)`, `axios.get/post/...`           | `timeout` (call or instance config)      |
+ * | axios (and `axios.create()`) | `axios(config)`, `axios.get/post/...`, `this.http.get` (a field) | `timeout` (call or instance config)      |
  * | got (and `got.extend()`)     | `got(url, options)`, `got.get/post/...`         | `timeout.socket` only; other got timeouts run on got's own timers (set, not visible) |
  * | node-fetch                   | its default export                              | none (set, not visible, with a signal or v2 `timeout`) |
  */
@@ -114,10 +114,13 @@ function gotTimeout(options: Node | undefined, scope: ServiceScope, binding: Bin
   return { set: keys.length ? 'yes' : 'no', visible: 'no', how: keys.length ? `got timeout.${keys.join('/')} (got's own timers: not visible)` : undefined };
 }
 
-/** `const api = axios.create({...})` / `got.extend({...})`: the instance's library and config. */
+/**
+ * `const api = axios.create({...})` / `got.extend({...})`, or a class field so initialised (a Nest
+ * provider's `private readonly http = axios.create(...)`, used as `this.http`): the library and config.
+ */
 function instanceOf(identifier: Node): { module: string; config?: Node } | undefined {
   const decl = declarationOf(identifier);
-  if (!Node.isVariableDeclaration(decl)) return undefined;
+  if (!Node.isVariableDeclaration(decl) && !Node.isPropertyDeclaration(decl)) return undefined;
   const init = unwrap(decl.getInitializer());
   if (!init || !Node.isCallExpression(init)) return undefined;
   const callee = init.getExpression();
@@ -159,6 +162,9 @@ export function clientCall(call: Invocation, scope: ServiceScope): ClientCall | 
         const instance = instanceOf(owner);
         if (instance) ({ module, config: instanceConfig } = instance);
       }
+    } else if (Node.isPropertyAccessExpression(owner) && owner.getExpression().getKind() === SyntaxKind.ThisKeyword) {
+      const instance = instanceOf(owner.getNameNode());
+      if (instance) ({ module, config: instanceConfig } = instance);
     }
   }
   if (!module) return undefined;

@@ -24,17 +24,24 @@ const CONNECTION = /ConnectionError|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|
 const TIMEOUT = /Timeout|ETIMEDOUT|ECONNABORTED|ESOCKETTIMEDOUT|AbortError/;
 const ANY_FAILURE = /RequestException|AxiosError|isAxiosError|HTTPError|instanceof\s+Error\b/;
 
-export type Handled = Record<FailureKind, Handling>;
+/**
+ * `thrown`: handled only by throwing an error with a status (`throw new ServiceUnavailableException()`):
+ * the function still leaves by an exception (the framework answers its status), so a wrapper doing this
+ * still hands the call's outcome to its callers (call-sites.ts).
+ */
+export type Handled = Record<FailureKind, Handling & { thrown?: boolean }>;
 
 interface Outcome {
   handled: Tristate;
   answers: number[];
+  thrown?: boolean;
 }
 
 function combine(outcomes: Outcome[]): Outcome {
   const states = new Set(outcomes.map((o) => o.handled));
   const handled: Tristate = states.size === 1 ? [...states][0] : 'maybe';
-  return { handled, answers: [...new Set(outcomes.flatMap((o) => o.answers))] };
+  const thrown = handled === 'yes' && outcomes.every((o) => o.thrown);
+  return { handled, answers: [...new Set(outcomes.flatMap((o) => o.answers))], ...(thrown ? { thrown } : {}) };
 }
 
 /** The failure kinds a condition singles out; undefined when it does not test the error at all. */
@@ -88,7 +95,7 @@ class CatchWalker {
       if (current.size === 0) break;
       if (Node.isThrowStatement(stmt)) {
         const t = statusOfThrown(stmt.getExpression(), this.scope);
-        if (t.kind === 'status') this.exit(current, { handled: 'yes', answers: t.codes });
+        if (t.kind === 'status') this.exit(current, { handled: 'yes', answers: t.codes, thrown: true });
         else if (t.kind === 'unknown') this.exit(current, { handled: 'maybe', answers: [] });
         else this.exit(current, { handled: 'no', answers: [] });
         return { open: new Set(), answers: said };
@@ -243,7 +250,7 @@ export function handlingAt(call: Node, boundary: Node | undefined, scope: Servic
     const outcomes = [...(open.get(k) ?? [])];
     if (pending.has(k)) outcomes.push({ handled: 'no', answers: [] });
     const c = combine(outcomes);
-    result[k] = { handled: c.handled, answers: c.answers, how: hows.get(k) ?? 'not caught' };
+    result[k] = { handled: c.handled, answers: c.answers, how: hows.get(k) ?? 'not caught', ...(c.thrown ? { thrown: true } : {}) };
   }
   pending = new Set();
   return result;

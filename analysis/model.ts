@@ -19,7 +19,10 @@ export interface StatusOrigin {
   line: number;
   /** The construct, e.g. `res.status(n)`, `throw new HttpError(n)`, `createError(n)`, `framework default`. */
   how: string;
-  /** `GET /users/:id` when the origin sits in a registered route handler. */
+  /**
+   * `GET /users/:id` when the origin sits in a registered route handler; `GUARD Name` in a NestJS guard
+   * (its code counts for every route the guard guards: see Route.codes).
+   */
   route?: string;
 }
 
@@ -28,7 +31,10 @@ export interface Route {
   path: string;
   file: string;
   line: number;
-  /** Codes answered from inside this route's handler (or passed by it to a helper), in discovery order. */
+  /**
+   * Codes answered from inside this route's handler (or passed by it to a helper), thrown by project
+   * functions it calls, or answered by the Nest guards guarding it, in discovery order.
+   */
   codes: number[];
 }
 

@@ -10,6 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { Node, Project, SyntaxKind, ts, type SourceFile } from 'ts-morph';
+import { autoloadsIn } from './autoload.js';
 import type { Warning } from './model.js';
 
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -31,6 +32,10 @@ export function createProject(): Project {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       noEmit: true,
+      // Decorators parse the same either way; legacy ones (NestJS's, parameter decorators included) are
+      // what a service's checker accepts when its own tsconfig sets experimentalDecorators
+      // (decoratorSettingsOf reads that tsconfig; the analysis reads decorators whatever it says).
+      experimentalDecorators: true,
     },
     skipAddingFilesFromTsConfig: true,
     skipFileDependencyResolution: true,
@@ -84,6 +89,28 @@ function isFile(path: string): boolean {
     return statSync(path).isFile();
   } catch {
     return false;
+  }
+}
+
+export interface DecoratorSettings {
+  /** The tsconfig.json read: the nearest one above the file (absolute), undefined when there is none. */
+  tsconfig?: string;
+  experimentalDecorators: boolean;
+  emitDecoratorMetadata: boolean;
+}
+
+/** The decorator settings of the nearest tsconfig.json above a file, its `extends` chain followed. */
+export function decoratorSettingsOf(file: string): DecoratorSettings {
+  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
+    const tsconfig = join(dir, 'tsconfig.json');
+    if (isFile(tsconfig)) {
+      const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
+      // Only the options matter: no file of the tsconfig's `include` is listed.
+      const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames, readDirectory: () => [], fileExists: ts.sys.fileExists, readFile: ts.sys.readFile };
+      const options = read.config ? ts.parseJsonConfigFileContent(read.config, host, dir, undefined, tsconfig).options : {};
+      return { tsconfig, experimentalDecorators: options.experimentalDecorators === true, emitDecoratorMetadata: options.emitDecoratorMetadata === true };
+    }
+    if (dirname(dir) === dir) return { experimentalDecorators: false, emitDecoratorMetadata: false };
   }
 }
 
@@ -151,6 +178,9 @@ export function addServiceFiles(project: Project, entry: string, warnings: Warni
         warnings.push({ file: relativeName(path), line: 1, message: `cannot find the imported file ${JSON.stringify(specifier)}; not analysed` });
       }
     }
+    // Folders @fastify/autoload loads: their files are the service's though nothing imports them.
+    const warn = (node: Node, message: string) => warnings.push({ file: relativeName(path), line: node.getStartLineNumber(), message });
+    for (const autoload of autoloadsIn(sf, warn)) for (const file of autoload.files) visit(file.path);
   };
   visit(resolve(entry));
   return ordered;

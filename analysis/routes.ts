@@ -4,27 +4,22 @@
  *     where a handler is a function written inline or a name declared as one (express, koa-router,
  *     fastify's shorthands; fastify's `('/path', { options }, handler)` too);
  *   - `x.route('/path').get(handler)` (express) and `x.route({ method, url, handler })` (fastify);
- *   - a router mounted with `app.use('/prefix', router)` prefixes the routes registered on it.
+ *   - a router mounted with `app.use('/prefix', router)` prefixes the routes registered on it;
+ *   - fastify: routes registered inside a plugin get its prefixes (fastify-plugins.ts: `register(plugin,
+ *     { prefix })`, fastify-plugin, plugins in other files, @fastify/autoload folders);
+ *   - NestJS controllers and guards, read from their decorators (nest.ts).
  * The framework is read from the imports of the service's files: with fastify and no express, handlers
  * are `(request, reply)`; otherwise express's `(req, res, next)` and, for 4-parameter middleware,
  * `(err, req, res, next)`.
  */
 import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
+import { joinFastify, pluginPrefixes } from './fastify-plugins.js';
+import type { Framework, Handler } from './handler.js';
+import { nestHandlers } from './nest.js';
 import type { ServiceScope } from './scope.js';
 import { declarationOf, functionOf, isFunctionLike, moduleName, rootIdentifier, unwrap, type FunctionLike } from './symbols.js';
 
-export type Framework = 'express' | 'fastify' | 'koa' | 'http';
-
-export interface Handler {
-  fn: FunctionLike;
-  /** `GET /users/:id`, `USE /api`, `ERROR` (error middleware). */
-  route: string;
-  framework: Framework;
-  /** Parameter positions of the response object and of `next` (undefined when there is none). */
-  responseIndex: number;
-  nextIndex?: number;
-  errorIndex?: number;
-}
+export type { Framework, Handler } from './handler.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head', 'use'];
 const FRAMEWORK_MODULES: Record<string, Framework> = {
@@ -32,6 +27,8 @@ const FRAMEWORK_MODULES: Record<string, Framework> = {
   fastify: 'fastify',
   koa: 'koa',
   '@koa/router': 'koa',
+  '@nestjs/core': 'nest',
+  '@nestjs/common': 'nest',
   'koa-router': 'koa',
   http: 'http',
   https: 'http',
@@ -97,11 +94,17 @@ function handlerOf(fn: FunctionLike, route: string, framework: Framework, isUse:
   return { fn, route, framework, responseIndex: 1, nextIndex: 2 };
 }
 
-/** Every route handler registered in the service's files. */
-export function findHandlers(scope: ServiceScope, frameworks: Framework[]): Handler[] {
-  const framework: Framework = frameworks.includes('fastify') && !frameworks.includes('express') ? 'fastify' : frameworks.includes('koa') && !frameworks.includes('express') ? 'koa' : 'express';
-  const registrations: { call: CallExpression; method: string; path: string; fns: FunctionLike[] }[] = [];
-  const mounts = new Map<Node, string>();
+interface Registration {
+  call: CallExpression;
+  method: string;
+  path: string;
+  fns: FunctionLike[];
+}
+
+/** The route registrations of the service's files, and the prefixes routers are mounted at. */
+function scanRegistrations(scope: ServiceScope): { registrations: Registration[]; mounts: Map<Node, string[]> } {
+  const registrations: Registration[] = [];
+  const mounts = new Map<Node, string[]>();
   for (const call of scope.invocations()) {
     if (!Node.isCallExpression(call)) continue;
     const callee = call.getExpression();
@@ -133,19 +136,37 @@ export function findHandlers(scope: ServiceScope, frameworks: Framework[]): Hand
       // `app.use('/api', router)`: remember the prefix of the router's routes.
       if (name === 'use' && path) for (const a of rest) if (Node.isIdentifier(a)) {
         const decl = declarationOf(a);
-        if (decl) mounts.set(decl, path);
+        if (decl) mounts.set(decl, [...(mounts.get(decl) ?? []), path]);
       }
       continue;
     }
     registrations.push({ call, method: name === 'del' ? 'DELETE' : name.toUpperCase(), path: path ?? '*', fns });
   }
+  return { registrations, mounts };
+}
+
+function joinMount(prefix: string | undefined, path: string, framework: Framework): string {
+  if (!prefix) return path;
+  if (framework === 'fastify') return path === '*' ? prefix : joinFastify(prefix, path);
+  return path !== '*' ? `${prefix.replace(/\/$/, '')}${path}` : prefix;
+}
+
+/** Every route handler registered in the service's files (Nest's controllers and guards included). */
+export function findHandlers(scope: ServiceScope, frameworks: Framework[]): Handler[] {
+  const framework: Framework = frameworks.includes('fastify') && !frameworks.includes('express') ? 'fastify' : frameworks.includes('koa') && !frameworks.includes('express') ? 'koa' : 'express';
+  const { registrations, mounts } = scanRegistrations(scope);
+  // fastify: the routes a plugin registers on its instance get the plugin's prefixes.
+  if (frameworks.includes('fastify')) for (const [instance, prefixes] of pluginPrefixes(scope)) mounts.set(instance, prefixes);
   const handlers: Handler[] = [];
   for (const r of registrations) {
     const root = rootIdentifier(r.call.getExpression());
-    const prefix = root ? mounts.get(declarationOf(root) ?? root) : undefined;
-    const path = prefix && r.path !== '*' ? `${prefix.replace(/\/$/, '')}${r.path}` : (prefix ?? r.path);
-    for (const fn of r.fns) handlers.push(handlerOf(fn, `${r.method} ${path}`, framework, r.method === 'USE'));
+    const prefixes = root ? mounts.get(declarationOf(root) ?? root) : undefined;
+    for (const prefix of prefixes ?? [undefined]) {
+      const path = joinMount(prefix, r.path, framework);
+      for (const fn of r.fns) handlers.push(handlerOf(fn, `${r.method} ${path}`, framework, r.method === 'USE'));
+    }
   }
+  if (frameworks.includes('nest')) handlers.push(...nestHandlers(scope));
   return handlers;
 }
 

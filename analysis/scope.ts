@@ -72,6 +72,11 @@ export class ServiceScope {
     return true;
   }
 
+  /** A function the framework calls though nothing in the files refers to it (an autoloaded plugin). */
+  markLive(fn: Node): void {
+    this.liveness.set(fn, true);
+  }
+
   private functionIsLive(fn: FunctionLike): boolean {
     const cached = this.liveness.get(fn);
     if (cached !== undefined) return cached;

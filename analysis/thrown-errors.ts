@@ -7,12 +7,15 @@
  *     parameter property, or `this.status = <expr>` in its constructor, where <expr> may be a constructor
  *     parameter (then the `new` expression's argument decides: the corpus's `new HttpError(503, ...)`),
  *     followed through `super(...)` into base classes;
+ *   - NestJS: `new NotFoundException()` and the other built-in HttpException subclasses of @nestjs/common,
+ *     `new HttpException(body, HttpStatus.X | n)`, and project classes extending them (through `super(...)`);
  *   - a project function that returns such an error (`throw notFound()`);
  *   - a catch clause's variable thrown again: a rethrow, which carries no new status.
  * Anything else thrown (`new Error()`, a string) has no status: the framework answers 500.
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { ServiceScope } from './scope.js';
+import { nestExceptionStatus, nestExport } from './nest-names.js';
 import { statusOfName } from './status-names.js';
 import { declarationOf, functionOf, importOf, moduleName, unwrap } from './symbols.js';
 import { resolveNumbers, type Binding } from './values.js';
@@ -79,7 +82,6 @@ function classStatus(cls: Node, call: Node, scope: ServiceScope, binding: Bindin
   for (const p of cls.getProperties()) if (STATUS_FIELDS.has(p.getName()) && p.getInitializer()) add(p.getInitializer());
   const ctor = cls.getConstructors().find((c) => c.getBody()) ?? cls.getConstructors()[0];
   const ctorBinding: Binding | undefined = ctor && (Node.isNewExpression(call) || Node.isCallExpression(call)) ? { fn: ctor, call, outer: binding } : binding;
-  let delegated: Thrown | undefined;
   if (ctor) {
     for (const param of ctor.getParameters()) if (param.getScope() !== undefined && STATUS_FIELDS.has(param.getName())) add(param.getNameNode(), ctorBinding);
     for (const stmt of ctor.getBody()?.getDescendantsOfKind(SyntaxKind.BinaryExpression) ?? []) {
@@ -87,18 +89,43 @@ function classStatus(cls: Node, call: Node, scope: ServiceScope, binding: Bindin
       if (stmt.getOperatorToken().getKind() !== SyntaxKind.EqualsToken || !Node.isPropertyAccessExpression(left)) continue;
       if (left.getExpression().getKind() === SyntaxKind.ThisKeyword && STATUS_FIELDS.has(left.getName())) add(stmt.getRight(), ctorBinding);
     }
-    const superCall = ctor.getBody()?.getDescendantsOfKind(SyntaxKind.CallExpression).find((c) => c.getExpression().getKind() === SyntaxKind.SuperKeyword);
-    const base = baseClassOf(cls);
-    if (superCall && base && codes.length === 0) delegated = classStatus(base, superCall, scope, ctorBinding, depth + 1);
-  } else {
-    const base = baseClassOf(cls);
-    if (base) delegated = classStatus(base, call, scope, binding, depth + 1);
   }
   if (codes.length > 0) return { kind: 'status', codes: [...new Set(codes)], how: `new ${name}(...)` };
   if (unresolved) return { kind: 'unknown', node: unresolved };
+  const delegated = depth < MAX_DEPTH ? baseStatus(cls, ctor, call, scope, binding, ctorBinding, depth) : undefined;
   if (delegated && delegated.kind === 'status') return { ...delegated, how: `new ${name}(...)` };
   if (delegated && delegated.kind === 'unknown') return delegated;
   return { kind: 'no-status', how: `new ${name}(...)` };
+}
+
+/**
+ * What the base class makes of the `super(...)` call (of the same arguments when the class has no
+ * constructor): a project base class is read the same way; a Nest exception base gives its status.
+ */
+function baseStatus(cls: Node, ctor: Node | undefined, call: Node, scope: ServiceScope, binding: Binding | undefined, ctorBinding: Binding | undefined, depth: number): Thrown | undefined {
+  if (!Node.isClassDeclaration(cls) && !Node.isClassExpression(cls)) return undefined;
+  const superCall = ctor?.getDescendantsOfKind(SyntaxKind.CallExpression).find((c) => c.getExpression().getKind() === SyntaxKind.SuperKeyword);
+  const via = ctor ? superCall : call;
+  const viaBinding = ctor ? ctorBinding : binding;
+  if (!via) return undefined;
+  const base = baseClassOf(cls);
+  if (base) return classStatus(base, via, scope, viaBinding, depth + 1);
+  const nest = nestExport(cls.getExtends()?.getExpression());
+  return nest ? nestStatus(nest, via, scope, viaBinding) : undefined;
+}
+
+/**
+ * A Nest exception: a built-in subclass answers its own status whatever its arguments;
+ * `HttpException(response, status)` answers its second argument (`HttpStatus.X` or a number).
+ */
+function nestStatus(name: string, call: Node, scope: ServiceScope, binding: Binding | undefined): Thrown {
+  if (name === 'HttpException' && (Node.isNewExpression(call) || Node.isCallExpression(call))) {
+    const status = call.getArguments()[1];
+    const codes = codesOf(status, scope, binding);
+    return codes ? { kind: 'status', codes, how: 'new HttpException(..., status)' } : { kind: 'unknown', node: status ?? call };
+  }
+  const code = nestExceptionStatus(name);
+  return code ? { kind: 'status', codes: [code], how: `new ${name}()` } : { kind: 'no-status', how: `new ${name}()` };
 }
 
 function baseClassOf(cls: Node): Node | undefined {
@@ -116,6 +143,8 @@ export function statusOfThrown(expr: Node | undefined, scope: ServiceScope, bind
   const library = httpErrorsStatus(e, scope, binding);
   if (library) return library;
   if (Node.isNewExpression(e) || Node.isCallExpression(e)) {
+    const nest = nestExport(e.getExpression());
+    if (nest) return nestStatus(nest, e, scope, binding);
     const callee = unwrap(e.getExpression());
     const nameNode = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : callee;
     const decl = Node.isIdentifier(nameNode) ? declarationOf(nameNode) : undefined;

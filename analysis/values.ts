@@ -2,7 +2,8 @@
  * What literal values an expression can have: numbers (status codes), strings (HTTP methods), booleans
  * and `undefined` (is an option set?).
  *
- * Followed: literals; `const`/`let` initialisers; `as const` objects and enums, also in other files;
+ * Followed: literals; `const`/`let` initialisers; `as const` objects and enums, also in other files
+ * (and @nestjs/common's `HttpStatus.X`, by name);
  * conditional expressions (both branches, or the one the assumed environment selects: environment.ts) and `a || b` / `a ?? b` (both sides); parameters, either
  * through the call chain the caller supplies (a wrapper called from a known site) or, when there is none,
  * through every call of the function in the service (a helper that takes the status as a parameter).
@@ -11,6 +12,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import { decide } from './environment.js';
 import type { Invocation, ServiceScope } from './scope.js';
+import { nestHttpStatus } from './nest-names.js';
 import { declarationOf, functionOf, isFunctionLike, unwrap, type FunctionLike } from './symbols.js';
 
 export type Literal = string | number | boolean | undefined;
@@ -228,6 +230,9 @@ function resolveMember(e: Node, scope: ServiceScope, binding: Binding | undefine
     const member = ownerDecl.getMember(key);
     if (member) return resolveDeclaration(e, member, scope, binding, depth, seen);
   }
+  // A package's enum is not loaded: Nest's HttpStatus is known by name.
+  const nest = nestHttpStatus(e);
+  if (nest !== undefined) return { values: [{ value: nest, at: e }], unresolved: [] };
   return { values: [], unresolved: [e] };
 }
 
