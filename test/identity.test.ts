@@ -56,3 +56,12 @@ test('fresh random ids in paths and queries: zero inconclusive, the same fault s
   assert.equal(identity.mode, 'templated');
   assert.ok(identity.templates.includes('/orders/:v/:id'), JSON.stringify(identity));
 });
+
+test('without templates, the divergence is named with its fix, and the run stops when it repeats', { timeout: 120_000 }, async () => {
+  // The original identity keeps the raw ids: no execution can reproduce its scheduled calls.
+  const outcome = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: shopConfig(), identity: 'original', triage: false, inconclusiveRetries: 0 });
+  const { results } = outcome;
+  assert.match(results.stop_reason, /^3 executions could not reproduce their scheduled calls, for the same reason: path segment 2 of shop → accounts \(GET \/accounts\/[^)]+\) was "[0-9a-f-]{36}" and is now "[0-9a-f-]{36}": a value that changes from run to run; add "pathTemplates": \["\/accounts\/:value\/profile"\] to the services config$/);
+  assert.equal(results.counts.inconclusive, 3);
+  assert.equal(results.complete, false);
+});

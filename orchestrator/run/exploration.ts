@@ -29,6 +29,7 @@ import { oneAtATime, ParallelRunner, type Attempted } from './parallel.js';
 import { notReproducedInWords } from './replay-check.js';
 import { injectedFailures, TestBed } from './test-bed.js';
 import { isFailing, ranResult, RunRecords } from './run-records.js';
+import type { Advice } from './verdict.js';
 import { triage } from './triage.js';
 
 export { withDefaults, type ExplorationOptions } from './exploration-options.js';
@@ -45,6 +46,8 @@ export interface ExplorationOutcome {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** The same divergence this many times stops the run (each one already re-run: inconclusive-retry.ts). */
+const REPEATED_DIVERGENCE = 3;
 
 export async function explore(options: ExplorationOptions): Promise<ExplorationOutcome> {
   return new Exploration(options).run();
@@ -61,6 +64,8 @@ class Exploration {
   private readonly explorer: Explorer;
 
   private readonly records: RunRecords;
+  /** How often each divergence (its advice) left an execution inconclusive. */
+  private readonly divergences = new Map<string, number>();
   /** What every counterexample records so that it replays alone (its identity set once the bed runs). */
   private readonly replayContext: CounterexampleContext;
   /** 'python' once told so, or once a message without an execution id showed it (calibration). */
@@ -291,6 +296,8 @@ class Exploration {
       this.explorer.complete(this.number, te, run.calls);
       const result = ranResult(this.number, run, faultEntries(te.failures, run.calls.length ? run.calls : te.prefix));
       this.records.record(result, run.calls, te.failures, true);
+      const repeated = this.repeatedDivergence(run.judgement.verdict === 'inconclusive' ? run.judgement.notReproduced?.advice : undefined);
+      if (repeated) return this.stopWhy(repeated);
       if (this.options.failFast && isFailing(result.verdict)) {
         this.complete = this.explorer.pendingCount === 0;
         this.stopReason = `--fail-fast: execution ${this.number} failed`;
@@ -408,6 +415,17 @@ class Exploration {
     if (this.options.timeoutMs !== undefined) return;
     const longest = Math.max(0, ...initialCalls.map((c) => Number(c.metadata.timeout) || 0));
     this.timeoutMs = Math.max(DEFAULT_TIMEOUT_MS, longest * 1000 + 10_000);
+  }
+
+  /**
+   * The same divergence, inconclusive after every re-run, again and again: the run stops and says what
+   * makes the calls reproducible, instead of running on to the same end.
+   */
+  private repeatedDivergence(advice: Advice | undefined): string | undefined {
+    if (!advice) return undefined;
+    const seen = (this.divergences.get(advice.key) ?? 0) + 1;
+    this.divergences.set(advice.key, seen);
+    return seen >= REPEATED_DIVERGENCE ? `${seen} executions could not reproduce their scheduled calls, for the same reason: ${advice.text}` : undefined;
   }
 
   private stopWhy(reason: string): void {

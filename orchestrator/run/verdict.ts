@@ -11,7 +11,7 @@
  *   4. a passing test is a "pass" only when every call completed; otherwise "inconclusive".
  */
 import type { Execution } from '../server/execution.js';
-import { callInWords, describeFailure, faultInWords, type Call, type Failure } from '../search/model.js';
+import { callInWords, callPath, describeFailure, faultInWords, type Call, type Failure } from '../search/model.js';
 import type { Verdict } from '../results/run-results.js';
 import type { TestOutcome } from '../runner/test-runner.js';
 
@@ -29,6 +29,14 @@ export interface NotReproduced {
   diverged?: Call;
   /** Other reasons (a decision that came too late, a fault the client refused). */
   problems: string[];
+  /** For a prefix not reproduced: which part of the call differed, and what makes it reproducible. */
+  advice?: Advice;
+}
+
+export interface Advice {
+  text: string;
+  /** The same for every execution that diverges the same way, whatever the values were. */
+  key: string;
 }
 
 export interface Observations {
@@ -64,7 +72,38 @@ function notReproduced(o: Observations): NotReproduced | undefined {
   const diverged = firstMissing(o.prefix, o.calls);
   const problems = [...o.execution.problems];
   if (notInjected.length === 0 && !diverged) return undefined;
-  return { notInjected, diverged, problems };
+  return { notInjected, diverged, problems, advice: diverged ? divergenceAdvice(diverged, o.calls) : undefined };
+}
+
+/**
+ * What differed between the recorded call and the nearest call made from the same place (caller, method,
+ * callee, stack), and what fixes it: a path segment or a query value that changes from run to run needs a
+ * template; the same calls in another order are concurrent calls started in a timing-dependent order.
+ */
+export function divergenceAdvice(recorded: Call, calls: readonly Call[]): Advice {
+  const site = (c: Call) => `${c.source}|${c.method}|${c.target ?? c.callee ?? ''}|${c.fullTraceback}`;
+  const same = calls.filter((c) => site(c) === site(recorded));
+  const where = site(recorded);
+  if (same.length === 0) return { key: `absent ${where}`, text: `the call ${callInWords(recorded)} was not made at all this time: the application takes another path without any fault (state kept between executions? betweenExecutions in the services config restores it)` };
+  const was = callPath(recorded);
+  const differing = same.map((c) => callPath(c)).find((p) => p !== was);
+  if (differing === undefined) {
+    return { key: `order ${where}`, text: `the same calls were made in another order: concurrent calls to ${recorded.target ?? recorded.callee} start in a timing-dependent order (start them in a fixed order, e.g. Promise.all over a list, or give them distinct paths)` };
+  }
+  const [wasPath, wasQuery = ''] = was.split('?');
+  const [nowPath, nowQuery = ''] = differing.split('?');
+  const a = wasPath.split('/');
+  const b = nowPath.split('/');
+  const k = a.findIndex((s, i) => s !== b[i]);
+  if (k >= 0 && a.length === b.length) {
+    const template = a.map((s, i) => (i === k ? ':value' : s)).join('/');
+    return { key: `template ${where} ${template}`, text: `path segment ${k} of ${callInWords(recorded)} was "${a[k]}" and is now "${b[k]}": a value that changes from run to run; add "pathTemplates": ["${template}"] to the services config` };
+  }
+  const values = (q: string) => new Map(q.split('&').filter(Boolean).map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)] as const));
+  const now = values(nowQuery);
+  const changed = [...values(wasQuery)].find(([name, value]) => now.get(name) !== value);
+  if (changed) return { key: `query ${where} ${changed[0]}`, text: `query parameter ${changed[0]} of ${callInWords(recorded)} changes from run to run; add "ignoredQueryParams": ["${changed[0]}"] to the services config` };
+  return { key: `other ${where}`, text: `${callInWords(recorded)} is now ${differing}` };
 }
 
 function notReproducedDetail(n: NotReproduced, prefix: readonly Call[]): string {
@@ -72,7 +111,7 @@ function notReproducedDetail(n: NotReproduced, prefix: readonly Call[]): string 
   const planned = new Map(prefix.map((c) => [c.ei, c]));
   const parts: string[] = [];
   if (n.notInjected.length > 0) parts.push(`planned fault not injected: ${n.notInjected.map((f) => describeFailure(f, planned.get(f.execution_index))).join(', ')}`);
-  if (n.diverged) parts.push(`non-determinism: the scheduled prefix was not reproduced; first differing call: ${describeCall(n.diverged)}`);
+  if (n.diverged) parts.push(`non-determinism: the scheduled prefix was not reproduced; first differing call: ${describeCall(n.diverged)}${n.advice ? ` (${n.advice.text})` : ''}`);
   return [...parts, ...n.problems].join('; ');
 }
 

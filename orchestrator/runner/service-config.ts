@@ -17,7 +17,8 @@
  * }
  * ```
  * Services start in the order listed. `port` 0 or absent picks a free loopback port; the service gets it
- * as `PORT` (and `HOST=127.0.0.1`). `${name.url}`, `${name.port}` and `${orchestrator.url}` are replaced
+ * as `PORT`, and the address to bind as `HOST`: `host`, 127.0.0.1 by default (another address when the
+ * service runs on another host: a network namespace, a VM), which is also the address its URL names. `${name.url}`, `${name.port}` and `${orchestrator.url}` are replaced
  * in commands and env values. `cwd` defaults to the file's directory. `instrument: false` starts a service
  * without the preload (a stub of an outside host).
  *
@@ -81,6 +82,8 @@ export interface ServiceSpec {
   parallel: boolean;
   /** The entry source file, absolute (for the static analyser), when the config names it. */
   source?: string;
+  /** The address it binds and is reached at (HOST in its environment); 127.0.0.1 by default. */
+  host: string;
   /** Other host names the service is called by (`bar.internal`, a Kubernetes DNS name): its calls are named by it. */
   aliases: string[];
 }
@@ -153,6 +156,7 @@ export function loadServicesConfig(file: string): ServicesConfig {
     }
     if (s.parallel !== undefined && typeof s.parallel !== 'boolean') fail(file, `${place}.parallel`, 'must be true or false');
     if (s.source !== undefined && typeof s.source !== 'string') fail(file, `${place}.source`, 'must be a string (a path relative to cwd)');
+    if (s.host !== undefined && (typeof s.host !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(s.host))) fail(file, `${place}.host`, 'must be an address or host name to bind, e.g. "10.0.0.2"');
     if (s.aliases !== undefined && (!Array.isArray(s.aliases) || s.aliases.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(a)))) {
       fail(file, `${place}.aliases`, 'must be a list of host names');
     }
@@ -171,6 +175,7 @@ export function loadServicesConfig(file: string): ServicesConfig {
       parallel: s.parallel !== false && between === undefined,
       source: typeof s.source === 'string' ? resolve(cwd, s.source) : undefined,
       aliases: (s.aliases as string[] | undefined) ?? [],
+      host: (s.host as string | undefined) ?? '127.0.0.1',
     });
   }
   if (services.length === 0) fail(file, '"services"', 'lists no service');

@@ -101,7 +101,7 @@ export class ServiceManager {
   }
 
   private urlOf(r: Running): string {
-    return r.spec.url ?? `http://127.0.0.1:${r.port}`;
+    return r.spec.url ?? `http://${r.spec.host.includes(':') ? `[${r.spec.host}]` : r.spec.host}:${r.port}`;
   }
 
   async start(): Promise<void> {
@@ -158,7 +158,7 @@ export class ServiceManager {
    */
   private environmentOf(r: Running): NodeJS.ProcessEnv {
     const { spec } = r;
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env, PORT: String(r.port), HOST: '127.0.0.1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env, PORT: String(r.port), HOST: r.spec.host };
     if (this.options.marker) env[RUN_MARKER_VAR] = this.markerOf(spec.name)!;
     for (const [k, v] of Object.entries(spec.env)) env[k] = interpolate(v, this.vars, `service ${spec.name}, env ${k}`);
     if (spec.instrument) {
