@@ -35,6 +35,8 @@ async function main(): Promise<number> {
     port: argv.port,
     host: '127.0.0.1',
     failFast: false,
+    // The execution numbers the demo quotes are those of the original's depth-first order.
+    order: 'dfs',
     outputDir,
     verbose: argv.verbose,
     serviceEnv: fixed ? { TUTORIAL_FIXED: '1' } : undefined,
