@@ -106,6 +106,8 @@ test('cinema-1 replay: two executions of the original Python instrumentation aga
   const ids1 = new Map<number, number>();
   let calls1: Call[] = [];
   await t.test('execution 1 (#3-#13): fault-free, answered as the Python server did', async () => {
+    // The services config's ports, as the runner hands them to the session: Python calls name no callee.
+    session.nameServices({ '*:5001': 'movies', '127.0.0.1:5003': 'bookings' });
     const ex = session.begin(1, 'run-1', []);
 
     const nte1 = await replay(3, ids1);
@@ -145,6 +147,9 @@ test('cinema-1 replay: two executions of the original Python instrumentation aga
     assert.equal(session.lateMessages, 0, `no message of execution 1 may be late: ${warnings.join('; ')}`);
 
     assert.equal(calls1.length, 2);
+    // Callees by service, from the port of their URL; and the calls are known as the original protocol's.
+    assert.deepEqual(calls1.map((c) => c.callee), ['bookings', 'movies']);
+    assert.ok(session.originalClientCalls >= 2, 'a client of the original protocol (the Python profile) is recognised');
     assert.deepEqual(
       calls1.map((c) => [c.generatedId, c.ei, c.source, c.target, c.args[0], c.returnValue?.status_code, c.returnValue?.text]),
       [
