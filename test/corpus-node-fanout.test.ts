@@ -20,6 +20,8 @@ function explore(dynamicReduction: boolean, serviceEnv?: Record<string, string>,
     dynamicReduction,
     serviceEnv,
     outputDir,
+    // The app's published figures and fault descriptions are in the original's order and identity.
+    order: 'dfs',
   });
 }
 

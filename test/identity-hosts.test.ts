@@ -3,7 +3,9 @@
  * namespace of its own (its own address and hosts file), the orchestrator on an address of its own, and
  * every call made by host name (`bar.internal`, `baz`), explores to the same fault sets as the same
  * services together on one host called by the same names; edges are labelled by service; every
- * counterexample, connection refused and DNS failure alike, replays in a second run on other ports.
+ * counterexample, connection refused and DNS failure alike, replays in a second run on other ports. A
+ * corpus application (cinema-3, its services config rewritten to call every service by name) explores to
+ * the same fault sets on separate hosts as on one.
  * All traffic stays inside namespaces the test creates (test/netns.ts); skipped where they cannot be made.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +14,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { canCreateNamespaces, createHosts, type NetnsHosts } from './netns.js';
-import { CLI, DIST, tempDir, writeJson, type CliResult } from './helpers.js';
+import { staticCatalogueFile } from './corpus-helpers.js';
+import { CLI, DIST, ROOT, tempDir, writeJson, type CliResult } from './helpers.js';
 
 const REASON = canCreateNamespaces();
 const TUTORIAL = join(DIST, 'corpus/foo-bar-baz');
@@ -100,6 +103,43 @@ describe('the tutorial on separate hosts, called by name', { skip: REASON ? `can
       const replay = await cliOn(orchestrator.namespace, ['--counterexample-file', join(apart.outputDir, 'counterexamples', name), '--host', orchestrator.address, '--output-dir', tempDir()]);
       assert.equal(replay.code, 1, `${name}: ${replay.stdout}${replay.stderr}`);
       assert.match(replay.stdout, /Every fault of the counterexample was injected/);
+    }
+  });
+
+  /** A corpus app's own services config, each service on its host and every `${x.url}` called by name. */
+  function corpusOnHosts(app: string, net: NetnsHosts, hostOf: (name: string) => string): string {
+    const config = JSON.parse(readFileSync(join(ROOT, 'corpus', app, 'services.json'), 'utf8')) as { services: Record<string, { command: string; env?: Record<string, string> }> };
+    const services: Record<string, unknown> = {};
+    for (const [name, s] of Object.entries(config.services)) {
+      const host = net.host(hostOf(name));
+      const env = Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{([\w-]+)\.url\}/g, (_m, n: string) => `http://${n}:\${${n}.port}`)]));
+      services[name] = { command: `ip netns exec ${host.namespace} ${s.command}`, cwd: join(ROOT, 'corpus', app), host: host.address, env };
+    }
+    return writeJson(tempDir(), 'services.json', { services });
+  }
+
+  test('a corpus application (cinema-3) explores to the same fault sets on separate hosts as on one, by name', { timeout: 240_000 }, async () => {
+    const names = ['movies', 'showtimes', 'bookings', 'users'];
+    const apartNet = createHosts({ prefix: 'fid', hosts: ['orchestrator', ...names] });
+    const oneNet = createHosts({ prefix: 'fid', hosts: ['orchestrator', 'box'], aliases: { box: names } });
+    try {
+      const catalogue = staticCatalogueFile('cinema-3');
+      const explore = async (net: NetnsHosts, hostOf: (name: string) => string) => {
+        const outputDir = tempDir();
+        const orchestrator = net.host('orchestrator');
+        const run = await cliOn(orchestrator.namespace, ['--test-module', join(DIST, 'functional-tests/cinema-3.js'), '--services', corpusOnHosts('cinema-3', net, hostOf), '--analysis-file', catalogue, '--host', orchestrator.address, '--no-triage', '--output-dir', outputDir]);
+        assert.ok(run.code === 0 || run.code === 1, run.stdout + run.stderr);
+        return JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as Results;
+      };
+      const apart = await explore(apartNet, (name) => name);
+      const one = await explore(oneNet, () => 'box');
+      assert.ok(apart.executions.length > 10);
+      assert.deepEqual(explored(apart), explored(one));
+      const callees = new Set(apart.executions.flatMap((e) => e.faults.map((f) => f.edge?.callee)));
+      for (const c of callees) assert.ok(names.includes(c!), `edge to ${c}`);
+    } finally {
+      apartNet.remove();
+      oneNet.remove();
     }
   });
 });

@@ -46,7 +46,10 @@ test('callees by service name: host:port, a name or alias on any port, a runner-
 
 test('fresh random ids in paths and queries: zero inconclusive, the same fault sets as fixed ids, the bug found', { timeout: 180_000 }, async () => {
   const random = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: shopConfig(), triage: false });
-  const fixed = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: shopConfig(), serviceEnv: { FIXED_IDS: '1' }, triage: false });
+  // The test reads FIXED_IDS in its own process (the module worker inherits this one's environment).
+  process.env.FIXED_IDS = '1';
+  const fixed = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: shopConfig(), triage: false }).finally(() => delete process.env.FIXED_IDS);
+  assert.equal((fixed.results.options.identity as { templates: string[] }).templates.length, 0, 'with fixed ids, nothing changes between the calibration runs');
   assert.equal(random.results.counts.inconclusive, 0, random.results.executions.map((e) => e.detail).filter(Boolean).join('\n'));
   assert.deepEqual(explored(random), explored(fixed));
   const bug = random.failing.map((f) => f.result.faults.map((x) => x.description).join(' + '));

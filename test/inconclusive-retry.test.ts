@@ -2,6 +2,7 @@
  * Inconclusive executions are re-run (DESIGN §6): the fixture's entry service, on chosen /work requests,
  * leaves a call open past the end of the test (a real call to its own slow endpoint), which makes that
  * attempt inconclusive for real. A later attempt without it gives a definite verdict that replaces it.
+ * LATE_ON counts /work requests, so these runs keep the original identity: no calibration runs before.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,7 +13,7 @@ const topology = { a: [{ to: 'b', onFailure: 'fallback' as const }], b: [] };
 
 test('an execution inconclusive on its first attempt is re-run, and the definite rerun replaces it', { timeout: 120_000 }, async () => {
   // /work request 2 is execution 2's first attempt: it leaves a call open; request 3 (the rerun) does not.
-  const outcome = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: chainConfig(topology, { a: { LATE_ON: '2' } }), maxTests: 2 });
+  const outcome = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: chainConfig(topology, { a: { LATE_ON: '2' } }), maxTests: 2, identity: 'original' });
   const [first, second] = outcome.results.executions;
   assert.equal(first.verdict, 'pass');
   assert.equal(first.attempts, undefined);
@@ -30,6 +31,7 @@ test('inconclusive on every attempt: reported inconclusive after 1 + N attempts,
   const outcome = await run({
     test: { kind: 'module', value: TEST_MODULE },
     servicesConfig: chainConfig(topology, { a: { LATE_ON: '2,3' } }),
+    identity: 'original',
     maxTests: 2,
     inconclusiveRetries: 1,
   });
@@ -43,7 +45,7 @@ test('inconclusive on every attempt: reported inconclusive after 1 + N attempts,
 });
 
 test('--inconclusive-retries 0: no re-run', { timeout: 120_000 }, async () => {
-  const outcome = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: chainConfig(topology, { a: { LATE_ON: '2' } }), maxTests: 2, inconclusiveRetries: 0 });
+  const outcome = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: chainConfig(topology, { a: { LATE_ON: '2' } }), maxTests: 2, inconclusiveRetries: 0, identity: 'original' });
   const second = outcome.results.executions[1];
   assert.equal(second.verdict, 'inconclusive');
   assert.equal(second.attempts, undefined);

@@ -29,7 +29,9 @@ test('helpers answer per execution, in line with its fault set', async () => {
   );
   const ran = outcome.results.executions.filter((e) => e.status === 'ran');
   assert.equal(ran.length, 11);
-  assert.equal(answers.size, 11);
+  // The calibration's two fault-free runs ask too; every execution of the search answered once.
+  const ranIds = new Set(ran.map((e) => e.id));
+  assert.equal([...answers.keys()].filter((id) => ranIds.has(id as string)).length, 11);
   for (const e of ran) {
     const onBar = e.faults.some((f) => f.description.includes('on foo → bar'));
     const onBaz = e.faults.some((f) => f.description.includes('on bar → baz'));

@@ -196,7 +196,11 @@ class Exploration {
    */
   private async calibrate(): Promise<void> {
     if (this.scope.identity !== 'templated' || this.options.counterexample || this.resumedIdentity) return;
-    const faultFree = (k: number) => this.bed.run(0, `${this.runId}-calibrate-${k}`, [], this.timeoutMs);
+    const faultFree = async (k: number) => {
+      const run = await this.bed.run(0, `${this.runId}-calibrate-${k}`, [], this.timeoutMs);
+      this.bed.discardCoverage(run.id); // not an execution of the search: its coverage is no one's
+      return run;
+    };
     const first = await faultFree(1);
     if (this.bed.session.originalClientCalls > 0) {
       this.profile = 'python';

@@ -3,6 +3,7 @@
  * test runner), started once per exploration, and one execution run on it: begin the execution in the
  * session, run the test, wait for its calls to settle, judge it, restart crashed services.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntryResponse, PropertyTally } from '../server/execution.js';
 import type { Call, Failure } from '../search/model.js';
@@ -129,6 +130,11 @@ export class TestBed {
   async setIdentityRules(rules: IdentityRules): Promise<void> {
     this.identity = rules;
     await this.services?.setIdentityRules(rules);
+  }
+
+  /** Drops a run's coverage slice: a run that is not an execution of the search (the calibration's). */
+  discardCoverage(id: string): void {
+    if (this.coverageDir) rmSync(join(this.coverageDir, 'executions', id), { recursive: true, force: true });
   }
 
   /** A started service that does not accept executions at once (`parallel` in service-config.ts), if any. */
