@@ -68,3 +68,21 @@ test('without templates, the divergence is named with its fix, and the run stops
   assert.equal(results.counts.inconclusive, 3);
   assert.equal(results.complete, false);
 });
+
+test('a client of the original protocol switches the run to the Python profile, which then explores as if told', { timeout: 120_000 }, async () => {
+  const config = writeJson(tempDir(), 'services.json', {
+    services: { users: { command: `"${process.execPath}" "${join(DIST, 'test/fixtures/python-like/service.js')}"`, instrument: false, env: { ORCHESTRATOR_URL: '${orchestrator.url}' } } },
+  });
+  const test = { kind: 'module' as const, value: join(DIST, 'test/fixtures/python-like/test-module.js') };
+  const said: string[] = [];
+  const switched = await run({ test, servicesConfig: config, log: (m) => said.push(m) });
+  const told = await run({ test, servicesConfig: config, profile: 'python' });
+  assert.ok(said.some((m) => /switching to the Python profile/.test(m)), said.join('\n'));
+  for (const outcome of [switched, told]) {
+    assert.equal(outcome.results.options.profile, 'python');
+    assert.equal((outcome.results.options.identity as { mode: string }).mode, 'original');
+  }
+  const sets = (o: ExplorationOutcome) => o.results.executions.map((e) => `${e.status}:${e.faults.map((f) => f.description).join(' + ')}`);
+  assert.deepEqual(sets(switched), sets(told));
+  assert.ok(switched.results.executions.length > 1, 'the python-like call was explored');
+});
