@@ -57,7 +57,24 @@ export class Tail {
   lines(n: number): string {
     return this.toString().split('\n').slice(-n - 1).join('\n').trimEnd();
   }
+
+  /**
+   * The last `n` lines a reader needs: without the lines that only show our own headers (an HTTP client's
+   * error dump lists every request header, X-Filibuster-* included, and would push the real error line out
+   * of the tail).
+   */
+  readable(n: number): string {
+    return this.toString()
+      .split('\n')
+      .filter((line) => !OUR_HEADER.test(line))
+      .slice(-n - 1)
+      .join('\n')
+      .trimEnd();
+  }
 }
+
+/** A line of a header dump that shows one of our headers (`'x-filibuster-execution': '…'`, `X-Filibuster-Vclock: …`). */
+const OUR_HEADER = /^\s*['"]?x-filibuster-[\w-]+['"]?\s*[:=]/i;
 
 /**
  * The kernel hands ports from its ephemeral range to outgoing connections too (every keep-alive socket

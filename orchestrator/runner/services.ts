@@ -308,7 +308,7 @@ export class ServiceManager {
   /** Services that exited since they were started: name → how, with the log tail. */
   crashed(): { name: string; how: string; logTail: string }[] {
     const out: { name: string; how: string; logTail: string }[] = [];
-    for (const r of this.running.values()) if (r.child && r.exit) out.push({ name: r.spec.name, how: r.exit, logTail: r.tail.lines(20) });
+    for (const r of this.running.values()) if (r.child && r.exit) out.push({ name: r.spec.name, how: r.exit, logTail: r.tail.readable(20) });
     return out;
   }
 

@@ -1,0 +1,30 @@
+/**
+ * A crash is readable: the log tail in its verdict keeps the real error line and leaves out the lines of an
+ * HTTP client's error dump that only show our own X-Filibuster-* headers.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Tail } from '../orchestrator/runner/process-tree.js';
+import { DIST, run, tempDir, writeJson } from './helpers.js';
+
+test("the tail leaves out our headers' lines, and nothing else", () => {
+  const tail = new Tail();
+  tail.push("AxiosError: connect ECONNREFUSED 127.0.0.1:9\n  headers: {\n    'x-filibuster-execution': 'abc-2',\n    'X-Filibuster-Vclock': '{}',\n    X-Filibuster-Execution-Index: [[1]]\n    'user-agent': 'axios/1.21.1'\n  }\nNode.js v20\n");
+  const readable = tail.readable(20);
+  assert.doesNotMatch(readable, /filibuster/i);
+  assert.match(readable, /AxiosError: connect ECONNREFUSED/);
+  assert.match(readable, /'user-agent': 'axios\/1\.21\.1'/);
+});
+
+test('a real crash under the instrumentation: its verdict shows the error, not our headers', { timeout: 60_000 }, async () => {
+  const config = writeJson(tempDir(), 'services.json', {
+    services: { ledger: { command: `"${process.execPath}" "${join(DIST, 'test/fixtures/crash-dump/service.js')}"`, env: { DEAD_URL: 'http://127.0.0.1:9' } } },
+  });
+  const outcome = await run({ test: { kind: 'module', value: join(DIST, 'test/fixtures/crash-dump/test-module.js') }, servicesConfig: config, identity: 'original' });
+  const first = outcome.results.executions[0];
+  assert.equal(first.verdict, 'crash', first.detail);
+  assert.match(first.detail!, /service ledger exited with code 1/);
+  assert.match(first.detail!, /ECONNREFUSED/);
+  assert.doesNotMatch(first.detail!, /x-filibuster/i);
+});
