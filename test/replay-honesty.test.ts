@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -156,4 +156,15 @@ test('a busy orchestrator port is one line naming the port and what to do, exit 
   } finally {
     blocker.close();
   }
+});
+
+test('a counterexample copied alone to another folder still finds its test and services (the paths it recorded as they were)', async () => {
+  const { counterexample } = await tutorialCounterexample();
+  const copy = join(tempDir('filibuster-attached-'), 'nested', 'deeper');
+  mkdirSync(copy, { recursive: true });
+  copyFileSync(counterexample, join(copy, 'bug.json'));
+  const replay = await cli(['--counterexample-file', join(copy, 'bug.json'), '--output-dir', tempDir()], { cwd: tempDir() });
+  assert.equal(replay.code, 1, replay.stdout + replay.stderr);
+  assert.match(replay.stdout, /Every fault of the counterexample was injected/);
+  assert.doesNotMatch(replay.stderr, /warning/);
 });

@@ -5,7 +5,8 @@
  *
  * A counterexample stands alone: `filibuster --counterexample-file F` needs nothing else. Under
  * `filibuster` it records what a replay needs, paths relative to the counterexample's own folder (so the
- * file keeps working when the project is moved or checked out elsewhere):
+ * file keeps working when the project is moved or checked out elsewhere with it) and, in `absolute`, as
+ * they were (so a copy of the file alone, attached to a bug report, still finds the project):
  *   - `test`: the command (and `test_cwd`, the folder it ran in), or the test module (`path#export`);
  *   - `services_config` and `services_config_sha256` (a replay warns when the file has changed since);
  *   - `service_env`: the environment added to every service (`--service-env`, bug switches);
@@ -15,7 +16,7 @@
  * Files written before these fields existed (absolute paths, no environment) are still read.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { NETWORK_FAULTS, ORIGINAL_RULES, type IdentityRules } from '../../instrumentation/protocol.js';
 import { recordedIdentity, recordIdentity, type RecordedIdentity } from './identity-record.js';
@@ -46,6 +47,8 @@ export interface CounterexampleFile {
     test: TestSpec;
     /** Command tests: the folder the command ran in, relative to the counterexample's folder. */
     test_cwd?: string;
+    /** The same paths, absolute: used where the relative ones find nothing (the file was copied alone). */
+    absolute?: { test?: string; test_cwd?: string; services_config?: string };
     services_config?: string;
     services_config_sha256?: string;
     service_env?: Record<string, string>;
@@ -112,6 +115,12 @@ function relativeTo(folder: string, path: string): string {
   return relative(folder, resolve(path)).split(sep).join('/') || '.';
 }
 
+/** The file of a `path#export`. */
+function modulePart(value: string): string {
+  const hash = value.lastIndexOf('#');
+  return hash > 0 ? value.slice(0, hash) : value;
+}
+
 /** `path#export` of a test module, its path made relative (or absolute) by `map`. */
 function mapModulePath(value: string, map: (path: string) => string): string {
   const hash = value.lastIndexOf('#');
@@ -147,9 +156,15 @@ export function catalogueOfFaults(failures: readonly Failure[], calls: readonly 
 export function replaySection(context: CounterexampleContext, folder: string): Omit<NonNullable<CounterexampleFile['filibuster']>, 'version' | 'execution' | 'verdict' | 'detail' | 'faults'> {
   const { test, servicesConfig, serviceEnv, options, identity } = context;
   const recordedTest: TestSpec = test.kind === 'module' ? { kind: 'module', value: mapModulePath(test.value, (p) => relativeTo(folder, p)) } : { kind: test.kind, value: test.value };
+  const cwd = resolve(test.cwd ?? process.cwd());
   return {
     test: recordedTest,
-    ...(test.kind === 'command' ? { test_cwd: relativeTo(folder, test.cwd ?? process.cwd()) } : {}),
+    ...(test.kind === 'command' ? { test_cwd: relativeTo(folder, cwd) } : {}),
+    absolute: {
+      ...(test.kind === 'module' ? { test: mapModulePath(test.value, (p) => resolve(p)) } : {}),
+      ...(test.kind === 'command' ? { test_cwd: cwd } : {}),
+      ...(servicesConfig ? { services_config: resolve(servicesConfig) } : {}),
+    },
     ...(servicesConfig ? { services_config: relativeTo(folder, servicesConfig), services_config_sha256: sha256OfFile(servicesConfig) } : {}),
     ...(serviceEnv && Object.keys(serviceEnv).length > 0 ? { service_env: serviceEnv } : {}),
     options,
@@ -242,11 +257,15 @@ export function readCounterexample(path: string): LoadedCounterexample {
   });
   const ours = file.filibuster;
   const folder = dirname(resolve(path));
-  const local = (p: string) => (isAbsolute(p) ? p : resolve(folder, p));
+  // Relative to the counterexample's folder, unless that finds nothing and the absolute path does.
+  const abs = ours?.absolute ?? {};
+  const near = (p: string) => (isAbsolute(p) ? p : resolve(folder, p));
+  const pick = (relative: string, absolute: string | undefined) => (absolute && !existsSync(modulePart(relative)) && existsSync(modulePart(absolute)) ? absolute : relative);
+  const local = (p: string, absolute?: string) => pick(near(p), absolute);
   const test: TestSpec | undefined = ours?.test
     ? ours.test.kind === 'module'
-      ? { kind: 'module', value: mapModulePath(ours.test.value, local) }
-      : { ...ours.test, ...(ours.test_cwd !== undefined ? { cwd: local(ours.test_cwd) } : {}) }
+      ? { kind: 'module', value: pick(mapModulePath(ours.test.value, near), abs.test) }
+      : { ...ours.test, ...(ours.test_cwd !== undefined ? { cwd: local(ours.test_cwd, abs.test_cwd) } : {}) }
     : undefined;
   return {
     file: path,
@@ -254,7 +273,7 @@ export function readCounterexample(path: string): LoadedCounterexample {
     faultDescriptions: Array.isArray(ours?.faults) ? ours.faults.map(String) : [],
     responseLog: Array.isArray(te.response_log) ? (te.response_log as LoadedCounterexample['responseLog']) : [],
     test,
-    servicesConfig: ours?.services_config ? local(ours.services_config) : undefined,
+    servicesConfig: ours?.services_config ? local(ours.services_config, abs.services_config) : undefined,
     servicesConfigSha256: ours?.services_config_sha256,
     serviceEnv: ours?.service_env,
     catalogue: ours?.catalogue,
