@@ -6,8 +6,9 @@
  * segments and values are slots already (instrumentation/identity-rules.ts). The rules found here hold for
  * the whole search, in every process, and are recorded in the journal and in every counterexample.
  */
-import type { IdentityRules } from '../../instrumentation/protocol.js';
+import { ORIGINAL_RULES, type IdentityRules } from '../../instrumentation/protocol.js';
 import { callPath, type Call } from '../search/model.js';
+import type { TestBed } from './test-bed.js';
 
 export interface Calibration {
   rules: IdentityRules;
@@ -78,4 +79,32 @@ export function calibrate(first: readonly Call[], second: readonly Call[], rules
     }
   }
   return { rules: { ...rules, templates: [...templates], slottedQuery: [...slotted] }, found, unexplained };
+}
+
+/**
+ * The calibration phase on a started test bed: the two fault-free runs (not numbered, their coverage
+ * dropped), compared, and the rules found set in every service. A client of the original protocol in the
+ * first run (the Python instrumentation) means the Python profile: the services get the original rules
+ * back and 'python' is returned for the caller to switch.
+ */
+export async function calibrateBed(bed: TestBed, runId: string, timeoutMs: number, log: (message: string) => void, interrupted: () => boolean): Promise<'python' | undefined> {
+  const faultFree = async (k: number) => {
+    const run = await bed.run(0, `${runId}-calibrate-${k}`, [], timeoutMs);
+    bed.discardCoverage(run.id); // not an execution of the search: its coverage is no one's
+    return run;
+  };
+  const first = await faultFree(1);
+  if (bed.session.originalClientCalls > 0) {
+    log('a service sent messages without an execution id (the Python instrumentation): switching to the Python profile (--profile python): the original call identity, one execution at a time');
+    await bed.setIdentityRules(ORIGINAL_RULES);
+    return 'python';
+  }
+  if (interrupted() || first.judgement.verdict !== 'pass') return undefined; // the fault-free execution will say why
+  const second = await faultFree(2);
+  if (interrupted() || second.judgement.verdict !== 'pass') return undefined;
+  const { rules, found, unexplained } = calibrate(first.calls, second.calls, bed.identityRules);
+  if (found.length > 0) await bed.setIdentityRules(rules);
+  log(`calibration (two fault-free runs compared): ${found.length ? `values that change from run to run become slots: ${found.join('; ')}` : 'no value changes from run to run'}`);
+  for (const u of unexplained) log(`warning: calibration: ${u}; executions may not reproduce their scheduled calls`);
+  return undefined;
 }

@@ -2,7 +2,8 @@
  * What an exploration is asked to do (the options of `explore()`, which the CLI flags map onto), the
  * CLI's defaults, and the checks that turn a bad value into a clear usage error before anything starts.
  */
-import type { IdentityMode } from '../../instrumentation/protocol.js';
+import type { IdentityMode, IdentityRules } from '../../instrumentation/protocol.js';
+import { recordIdentity } from '../results/identity-record.js';
 import { Budget, positiveInteger } from '../search/budget.js';
 import { FaultCatalogue } from '../catalogue/catalogue.js';
 import type { LoadedCounterexample, TestSpec } from '../results/counterexample.js';
@@ -142,5 +143,28 @@ export function checkOptions(options: ExplorationOptions, startedAt: number): Sc
     triage: options.triage ?? true,
     replays,
     inconclusiveRetries,
+  };
+}
+
+/** The options as results.json records them, with what the run settled (its timeout, profile and identity). */
+export function recordedOptions(options: ExplorationOptions, scope: Scope, settled: { timeoutMs: number; profile: Profile; identity: IdentityRules }): Record<string, unknown> {
+  return {
+    dynamic_reduction: options.dynamicReduction,
+    strict_reduction: options.strictReduction,
+    ei_compat: options.eiCompat,
+    fail_fast: options.failFast,
+    max_tests: options.maxTests ?? null,
+    time_budget_ms: options.timeBudgetMs ?? null,
+    max_faults: scope.maxFaults ?? null,
+    order: scope.order,
+    filters: options.filters ?? null,
+    triage: scope.triage,
+    replays: scope.replays,
+    inconclusive_retries: scope.inconclusiveRetries,
+    workers: scope.workers,
+    timeout_ms: settled.timeoutMs,
+    services_config: options.servicesConfig ?? null,
+    profile: settled.profile,
+    identity: recordIdentity(settled.identity),
   };
 }

@@ -7,12 +7,11 @@
  * label it deterministic or flaky).
  */
 import { randomBytes } from 'node:crypto';
-import { faultEntries } from '../results/fault-entries.js';
-import { readJournal, replayJournal } from '../results/journal.js';
-import { recordedIdentity, recordIdentity } from '../results/identity-record.js';
+import type { IdentityMode, IdentityRules } from '../../instrumentation/protocol.js';
 import type { CounterexampleContext } from '../results/counterexample.js';
-import { ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
-import { calibrate } from './calibration.js';
+import { faultEntries } from '../results/fault-entries.js';
+import { recordedIdentity } from '../results/identity-record.js';
+import { readJournal, replayJournal } from '../results/journal.js';
 import { writeReports } from '../results/report/index.js';
 import { readServicePorts, sweepInterruptedRun, writeRunState } from '../results/resume.js';
 import type { ExecutionResult, ParallelStats, RunResults, TriageReport } from '../results/run-results.js';
@@ -23,14 +22,15 @@ import { Explorer } from '../search/explorer.js';
 import type { Call, Failure, ScheduledExecution } from '../search/model.js';
 import { runToken } from '../server/auth.js';
 import { Session } from '../server/session.js';
-import { checkOptions, type ExplorationOptions, type Profile, type Scope } from './exploration-options.js';
+import { calibrateBed } from './calibration.js';
+import { checkOptions, recordedOptions, type ExplorationOptions, type Profile, type Scope } from './exploration-options.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
-import { oneAtATime, ParallelRunner, type Attempted } from './parallel.js';
+import { oneAtATime, oneAtATimeReason, ParallelRunner, type Attempted } from './parallel.js';
 import { notReproducedInWords } from './replay-check.js';
+import { isFailing, ranResult, replayContextOf, RunRecords } from './run-records.js';
 import { injectedFailures, TestBed } from './test-bed.js';
-import { isFailing, ranResult, RunRecords } from './run-records.js';
-import type { Advice } from './verdict.js';
 import { triage } from './triage.js';
+import type { Advice } from './verdict.js';
 
 export { withDefaults, type ExplorationOptions } from './exploration-options.js';
 
@@ -101,18 +101,7 @@ class Exploration {
       filter: this.scope.filter,
     });
     this.profile = this.scope.profile;
-    this.replayContext = {
-      identity: ORIGINAL_RULES,
-      test: options.test,
-      servicesConfig: options.servicesConfig,
-      serviceEnv: options.serviceEnv,
-      options: {
-        ei_compat: options.eiCompat,
-        ...(options.port !== 0 ? { port: options.port } : {}),
-        ...(options.host !== '127.0.0.1' ? { host: options.host } : {}),
-        ...(options.timeoutMs !== undefined ? { timeout_ms: options.timeoutMs } : {}),
-      },
-    };
+    this.replayContext = replayContextOf(options);
     this.records = new RunRecords({
       writer: this.writer,
       identity: () => this.bed.identityRules,
@@ -196,27 +185,8 @@ class Exploration {
    */
   private async calibrate(): Promise<void> {
     if (this.scope.identity !== 'templated' || this.options.counterexample || this.resumedIdentity) return;
-    const faultFree = async (k: number) => {
-      const run = await this.bed.run(0, `${this.runId}-calibrate-${k}`, [], this.timeoutMs);
-      this.bed.discardCoverage(run.id); // not an execution of the search: its coverage is no one's
-      return run;
-    };
-    const first = await faultFree(1);
-    if (this.bed.session.originalClientCalls > 0) {
-      this.profile = 'python';
-      this.log('a service sent messages without an execution id (the Python instrumentation): switching to the Python profile (--profile python): the original call identity, one execution at a time');
-      await this.bed.setIdentityRules(ORIGINAL_RULES);
-      this.replayContext.identity = ORIGINAL_RULES;
-      return;
-    }
-    if (this.interrupted || first.judgement.verdict !== 'pass') return; // the fault-free execution will say why
-    const second = await faultFree(2);
-    if (this.interrupted || second.judgement.verdict !== 'pass') return;
-    const { rules, found, unexplained } = calibrate(first.calls, second.calls, this.bed.identityRules);
-    if (found.length > 0) await this.bed.setIdentityRules(rules);
+    if ((await calibrateBed(this.bed, this.runId, this.timeoutMs, this.log, () => this.interrupted)) === 'python') this.profile = 'python';
     this.replayContext.identity = this.bed.identityRules;
-    this.log(`calibration (two fault-free runs compared): ${found.length ? `values that change from run to run become slots: ${found.join('; ')}` : 'no value changes from run to run'}`);
-    for (const u of unexplained) this.log(`warning: calibration: ${u}; executions may not reproduce their scheduled calls`);
   }
 
   /** --resume: replays the journal into the explorer and the records (journal.ts); how many it held. */
@@ -314,7 +284,12 @@ class Exploration {
   private startParallel(): void {
     const { workers } = this.scope;
     if (workers === 1) return;
-    const why = this.oneAtATimeReason();
+    const why = oneAtATimeReason({
+      coverage: this.options.coverage,
+      statefulService: this.bed.statefulService(),
+      pythonProfile: this.profile === 'python',
+      unattributedMessages: this.bed.session.messagesWithoutExecutionId,
+    });
     if (why) {
       this.log(`--workers ${workers}: ${why}; running one execution at a time`);
       this.parallelStats = oneAtATime(workers, why);
@@ -331,16 +306,6 @@ class Exploration {
       log: this.log,
     });
     this.parallelStats = this.parallel.stats;
-  }
-
-  private oneAtATimeReason(): string | undefined {
-    if (this.options.coverage) return "--coverage records each execution's coverage on its own";
-    const stateful = this.bed.statefulService();
-    if (stateful) return `service ${stateful} keeps state between executions (betweenExecutions, or "parallel": false)`;
-    if (this.bed.session.messagesWithoutExecutionId > 0) {
-      return 'the fault-free execution sent messages without an execution id (the Python-compatible profile), which cannot be attributed while executions run at once';
-    }
-    return undefined;
   }
 
   /** Triage: failing executions reduced to minimal fault sets and grouped (triage.ts), by unnumbered replays. */
@@ -442,7 +407,7 @@ class Exploration {
     const results = summariseRun({
       test: this.options.test,
       startedAt: this.started,
-      options: this.recordedOptions(),
+      options: recordedOptions(this.options, this.scope, { timeoutMs: this.timeoutMs, profile: this.profile, identity: this.bed.identityRules }),
       executions: this.records.executions,
       complete: this.complete,
       stopReason: this.stopReason,
@@ -455,29 +420,5 @@ class Exploration {
     const resultsPath = this.writer.writeJson('results.json', results);
     writeReports(this.writer, results);
     return { results, resultsPath, allFaultsHit: this.allFaultsHit, failing: this.records.failing, interrupted: this.interrupted };
-  }
-
-  /** The options as results.json records them. */
-  private recordedOptions(): Record<string, unknown> {
-    const { options, scope } = this;
-    return {
-      dynamic_reduction: options.dynamicReduction,
-      strict_reduction: options.strictReduction,
-      ei_compat: options.eiCompat,
-      fail_fast: options.failFast,
-      max_tests: options.maxTests ?? null,
-      time_budget_ms: options.timeBudgetMs ?? null,
-      max_faults: scope.maxFaults ?? null,
-      order: scope.order,
-      filters: options.filters ?? null,
-      triage: scope.triage,
-      replays: scope.replays,
-      inconclusive_retries: scope.inconclusiveRetries,
-      workers: scope.workers,
-      timeout_ms: this.timeoutMs,
-      services_config: options.servicesConfig ?? null,
-      profile: this.profile,
-      identity: recordIdentity(this.bed.identityRules),
-    };
   }
 }

@@ -40,6 +40,17 @@ export interface ParallelOptions {
   log: (message: string) => void;
 }
 
+/** Why the executions of this run must run one at a time, or undefined when they may run at once. */
+export function oneAtATimeReason(run: { coverage?: boolean; statefulService?: string; pythonProfile: boolean; unattributedMessages: number }): string | undefined {
+  if (run.coverage) return "--coverage records each execution's coverage on its own";
+  if (run.statefulService) return `service ${run.statefulService} keeps state between executions (betweenExecutions, or "parallel": false)`;
+  if (run.pythonProfile) return 'the Python profile: the original services send no execution id, so executions cannot be told apart while they run at once';
+  if (run.unattributedMessages > 0) {
+    return 'the fault-free execution sent messages without an execution id (the Python-compatible profile), which cannot be attributed while executions run at once';
+  }
+  return undefined;
+}
+
 /** The stats of a run asked for several workers that ran one execution at a time from the start, and why. */
 export function oneAtATime(workers: number, why: string): ParallelStats {
   return { workers, ahead: 0, wasted: 0, wasted_ms: 0, peak: 1, fallback: why };

@@ -3,7 +3,8 @@
  * (the journal is what --resume reads); a counterexample for each failing scheduled execution; and the
  * material triage needs (every explored fault set's verdict, the failing executions' injected faults).
  */
-import type { IdentityRules } from '../../instrumentation/protocol.js';
+import { ORIGINAL_RULES, type IdentityRules } from '../../instrumentation/protocol.js';
+import type { ExplorationOptions } from './exploration-options.js';
 import { callTree } from '../results/call-tree.js';
 import { dirname } from 'node:path';
 import { buildCounterexample, catalogueOfFaults, replaySection, type CounterexampleContext } from '../results/counterexample.js';
@@ -103,5 +104,21 @@ export function ranResult(number: number, run: Attempted, faults: FaultEntry[]):
     ...(run.properties.length > 0 ? { properties: run.properties } : {}),
     // Absent means one attempt; the discarded attempts' reasons say what was unreliable.
     ...(run.attempts > 1 ? { attempts: run.attempts, inconclusive_attempts: run.discarded } : {}),
+  };
+}
+
+/** What every counterexample of the run records so that it replays alone; its identity is set once the bed runs. */
+export function replayContextOf(options: ExplorationOptions): CounterexampleContext {
+  return {
+    identity: ORIGINAL_RULES,
+    test: options.test,
+    servicesConfig: options.servicesConfig,
+    serviceEnv: options.serviceEnv,
+    options: {
+      ei_compat: options.eiCompat,
+      ...(options.port !== 0 ? { port: options.port } : {}),
+      ...(options.host !== '127.0.0.1' ? { host: options.host } : {}),
+      ...(options.timeoutMs !== undefined ? { timeout_ms: options.timeoutMs } : {}),
+    },
   };
 }
