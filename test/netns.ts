@@ -222,7 +222,7 @@ export function canCreateNamespaces(): string | undefined {
   try {
     run(['ip', '-V']);
   } catch (error) {
-    return `no usable ip binary (iproute2): ${(error as Error).message}`;
+    return `needs iproute2's ip (Debian package iproute2: apt-get install iproute2; .ci/run installs it): ${(error as Error).message}`;
   }
   const probe = `${PROBE}${process.pid}`;
   try {
