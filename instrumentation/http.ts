@@ -272,7 +272,8 @@ function outgoingRequest(
   }
 
   const req = original.call(self, options, callback);
-  (req as unknown as Record<symbol, OutboundCall>)[kCall] = call;
+  // Not enumerable: an HTTP client's error dump (util.inspect of the request) must not list our state.
+  Object.defineProperty(req, kCall, { value: call, enumerable: false, configurable: true });
   observe(req, call);
   return req;
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readableTail } from './readable-log.js';
 
 export function killTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (child.pid === undefined) return;
@@ -41,7 +42,8 @@ export class Tail {
   private text = '';
   private readonly limit: number;
 
-  constructor(limit = 16_384) {
+  // A crash's own lines can sit before a long error dump (readable-log.ts): keep enough to reach them.
+  constructor(limit = 262_144) {
     this.limit = limit;
   }
 
@@ -58,23 +60,11 @@ export class Tail {
     return this.toString().split('\n').slice(-n - 1).join('\n').trimEnd();
   }
 
-  /**
-   * The last `n` lines a reader needs: without the lines that only show our own headers (an HTTP client's
-   * error dump lists every request header, X-Filibuster-* included, and would push the real error line out
-   * of the tail).
-   */
+  /** The last `n` lines a reader needs (readable-log.ts): error dumps folded, our header lines dropped. */
   readable(n: number): string {
-    return this.toString()
-      .split('\n')
-      .filter((line) => !OUR_HEADER.test(line))
-      .slice(-n - 1)
-      .join('\n')
-      .trimEnd();
+    return readableTail(this.toString(), n);
   }
 }
-
-/** A line of a header dump that shows one of our headers (`'x-filibuster-execution': '…'`, `X-Filibuster-Vclock: …`). */
-const OUR_HEADER = /^\s*['"]?x-filibuster-[\w-]+['"]?\s*[:=]/i;
 
 /**
  * The kernel hands ports from its ephemeral range to outgoing connections too (every keep-alive socket
