@@ -181,6 +181,11 @@ export class CallTracker {
     this.rules = new CompiledRules(config.identity ?? { ...ORIGINAL_RULES, templates: config.pathTemplates ?? [], ignoredQuery: config.ignoredQueryParams ?? [] });
   }
 
+  /** An entry request's path as the report names it (identity-rules.ts `entryPath`). */
+  entryTemplate(pathname: string): string {
+    return this.rules.entryPath(pathname);
+  }
+
   /** The run's identity rules, from the orchestrator (identity-control.ts); they hold for the whole search. */
   setIdentityRules(rules: IdentityRules): void {
     this.rules = new CompiledRules(rules);

@@ -23,13 +23,27 @@ function chunkBuffer(chunk: unknown, encoding: unknown): Buffer | undefined {
 
 let entries = 0;
 
-export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, service: string, executionId: string, send: Send): void {
+/** What the entry service knows of the request beyond the request itself. */
+export interface EntryContext {
+  service: string;
+  executionId: string;
+  /** The request's order among the test's requests, when the test's preload sent it. */
+  rootSequence?: number;
+  /** The path as identity sees it, ids as slots. */
+  template: (path: string) => string;
+}
+
+export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, entry: EntryContext, send: Send): void {
+  const path = (req.url ?? '/').split('?')[0];
+  const template = entry.template(path);
   const base = {
-    execution_id: executionId,
+    execution_id: entry.executionId,
     entry_id: `${process.pid}-${++entries}`,
-    service,
+    service: entry.service,
     method: req.method ?? 'GET',
-    path: (req.url ?? '/').split('?')[0],
+    path,
+    ...(template !== path ? { template } : {}),
+    ...(entry.rootSequence !== undefined ? { root_sequence: entry.rootSequence } : {}),
   };
   send(PATHS.entryResponse, { ...base, phase: 'start' });
   const hash = createHash('md5');

@@ -141,7 +141,8 @@ export class HttpInstrumentation {
         res.setHeader(HEADERS.servedBy, tracker.serviceName);
       } else if (!ctx.inboundEi && ctx.executionId && tracker.client && !tracker.client.disabled) {
         const client = tracker.client;
-        reportEntryResponse(req, res, tracker.serviceName, ctx.executionId, (path, message) => client.send(path, message));
+        const entry = { service: tracker.serviceName, executionId: ctx.executionId, rootSequence: ctx.rootSequence, template: (path: string) => tracker.entryTemplate(path) };
+        reportEntryResponse(req, res, entry, (path, message) => client.send(path, message));
       }
       // The original's abort:false faults ask the callee to sleep before it handles the request.
       const sleep = Number(headerText(req, HEADERS.forcedSleep));

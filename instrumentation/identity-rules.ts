@@ -74,6 +74,16 @@ export class CompiledRules {
     return this.rules.mode === 'templated';
   }
 
+  /**
+   * An entry path for display: a configured template, else id-shaped segments as ":id" (in every mode:
+   * it names an entry point in the report, it never enters a call's identity).
+   */
+  entryPath(pathname: string): string {
+    const template = this.templates.findIndex((t) => t.test(pathname));
+    if (template >= 0) return this.rules.templates[template];
+    return pathname.split('/').map((seg) => (idShaped(seg) ? ':id' : seg)).join('/');
+  }
+
   /** The path and query as identity sees them. */
   path(path: string): string {
     const q = path.indexOf('?');

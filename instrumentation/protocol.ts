@@ -245,6 +245,10 @@ export interface EntryResponseMessage {
   /** md5 hex of the response body. */
   body_md5?: string;
   content_type?: string;
+  /** The path as the identity rules template it, ids as slots ("/accounts/:id"). */
+  template?: string;
+  /** The request's order among the test's requests (X-Filibuster-Root-Sequence), when the test sent it. */
+  root_sequence?: number;
 }
 
 export type PropertyKind = 'sometimes' | 'always' | 'unreachable';

@@ -35,6 +35,12 @@ test('id shapes: numbers, UUIDs, hex, base64-like tokens and prefixed ids are sl
   assert.equal(new CompiledRules(ORIGINAL_RULES).path('/accounts/42?nonce=deadbeef01'), '/accounts/42?nonce=deadbeef01', 'the original mode keeps values');
 });
 
+test('entry points are named with ids as slots in every mode (display only), a configured template first', () => {
+  assert.equal(new CompiledRules(ORIGINAL_RULES).entryPath('/accounts/0b7d3c1e-8f2a-4e5b-9c6d-1a2b3c4d5e6f/profile'), '/accounts/:id/profile');
+  assert.equal(new CompiledRules({ ...ORIGINAL_RULES, templates: ['/orders/:v/:id'] }).entryPath('/orders/amber-birch/77'), '/orders/:v/:id');
+  assert.equal(new CompiledRules(ORIGINAL_RULES).entryPath('/health'), '/health');
+});
+
 test('callees by service name: host:port, a name or alias on any port, a runner-started port under any host name', () => {
   const map = { '127.0.0.1:4001': 'bar', bar: 'bar', 'bar.internal': 'bar', '*:4001': 'bar' };
   assert.equal(calleeName('127.0.0.1', 4001, map), 'bar');

@@ -91,3 +91,51 @@ test('cinema-4: an uninstrumented outside host is the callee its caller named, a
   assert.equal(m.cells[entry]['users → imdb'].executions.length, 1);
   assert.equal(m.cells[entry]['users → bookings'].executions.length, 5);
 });
+
+/** A ran execution with the given verdict, fault edge and call tree. */
+function ran(number: number, verdict: ExecutionResult['verdict'], edge?: [string, string], extra: Partial<ExecutionResult> = {}): ExecutionResult {
+  const faults: FaultEntry[] = edge ? [{ description: `503 on ${edge[0]} → ${edge[1]} (GET /x)`, execution_index: '[]', edge: { caller: edge[0], callee: edge[1] } }] : [];
+  return { number, status: 'ran', verdict, faults, ...extra };
+}
+
+test('matrix: crashes read crash (also through a pruned execution), edges an entry point never called read as a dash, entry paths are templated', () => {
+  const entry = [
+    { service: 'accounts', method: 'GET', path: '/accounts/5f0c1a2e-9d1b-4c7e-8a55-0b8f7f1e2d3c', template: '/accounts/:id', status: 200, body_md5: 'a', root_sequence: 0 },
+    { service: 'billing', method: 'POST', path: '/invoices', status: 201, body_md5: 'b', root_sequence: 1 },
+  ];
+  const tree = [
+    { depth: 0, source: 'accounts', target: 'bus', method: 'POST', path: '/events', outcome: '202', root: 0 },
+    { depth: 0, source: 'billing', target: 'ledger', method: 'POST', path: '/entries', outcome: '201', root: 1 },
+    { depth: 1, source: 'ledger', target: 'bus', method: 'POST', path: '/events', outcome: '202', root: 1 },
+  ];
+  const results = {
+    executions: [
+      ran(1, 'pass', undefined, { entry, tree }),
+      ran(2, 'crash', ['accounts', 'bus'], { entry, tree }),
+      { number: 3, status: 'pruned', pruned_as: 2, faults: ran(0, 'pass', ['accounts', 'bus']).faults },
+      ran(4, 'pass', ['billing', 'ledger'], { entry: [entry[0], { ...entry[1], status: 503, body_md5: 'c' }], tree }),
+      { number: 5, status: 'pruned', faults: ran(0, 'pass', ['ledger', 'bus']).faults },
+    ],
+  } as unknown as RunResults;
+  const m = resiliencyMatrix(results);
+  assert.deepEqual(m.entryPoints, ['accounts GET /accounts/:id', 'billing POST /invoices']);
+  assert.deepEqual(m.cells['accounts GET /accounts/:id']['accounts → bus'], { state: 'crash', executions: [2, 3] });
+  assert.equal(m.cells['billing POST /invoices']['accounts → bus'].state, 'none');
+  assert.equal(m.cells['accounts GET /accounts/:id']['billing → ledger'].state, 'none');
+  assert.equal(m.cells['billing POST /invoices']['billing → ledger'].state, 'degraded');
+  // A pruned execution that names no execution it was pruned as stays "pruned".
+  assert.equal(m.cells['billing POST /invoices']['ledger → bus'].state, 'pruned');
+
+  // Without roots (Python services, older files) no call can be placed under an entry point: no dashes.
+  const rootless = { executions: results.executions.map((e) => ({ ...e, tree: e.tree?.map(({ root: _root, ...n }) => n) })) } as RunResults;
+  assert.equal(resiliencyMatrix(rootless).cells['billing POST /invoices']['accounts → bus'].state, 'crash');
+});
+
+test('a real run records which of the test requests each call served, and the matrix places every call under one', async () => {
+  const results = await tutorial(false);
+  const faultFree = results.executions[0];
+  assert.deepEqual(faultFree.entry?.map((e) => e.root_sequence), [0]);
+  assert.ok(faultFree.tree!.length > 0);
+  assert.ok(faultFree.tree!.every((n) => n.root === 0), JSON.stringify(faultFree.tree));
+  assert.ok(Object.values(resiliencyMatrix(results).cells['foo GET /foo']).every((c) => c.state !== 'none'));
+});

@@ -16,6 +16,8 @@ export interface CallNode {
   outcome: string;
   /** The injected fault, when there was one ("503 on foo → bar (GET /bar)"). */
   fault?: string;
+  /** Which of the test's requests the call served (its order in the test), when the test's preload said. */
+  root?: number;
 }
 
 export type { EntryResponse };
@@ -37,13 +39,24 @@ function depthOf(ei: string): number {
 }
 
 export function callTree(calls: readonly Call[]): CallNode[] {
-  return calls.map((c) => ({
-    depth: depthOf(c.ei),
+  // Pre-order: a call deeper than the entry service serves the request its nearest depth-0 ancestor served.
+  let root: number | undefined;
+  return calls.map((c) => {
+    const depth = depthOf(c.ei);
+    if (depth === 0) root = c.rootSequence;
+    return node(c, depth, root);
+  });
+}
+
+function node(c: Call, depth: number, root: number | undefined): CallNode {
+  return {
+    depth,
     source: c.source,
     target: c.target ?? c.callee ?? String(c.args[0] ?? ''),
     method: c.method,
     path: pathOf(String(c.args[0] ?? '')),
     outcome: c.exception ? c.exception.name : c.returnValue ? c.returnValue.status_code : 'no outcome',
     ...(c.failure ? { fault: describeFailure(c.failure, c) } : {}),
-  }));
+    ...(root !== undefined ? { root } : {}),
+  };
 }

@@ -92,6 +92,8 @@ export interface ExecutionResult {
   number: number;
   id?: string;
   status: 'ran' | 'pruned';
+  /** A pruned execution: the number of the execution that showed the outcome it would have shown. */
+  pruned_as?: number;
   faults: FaultEntry[];
   verdict?: Verdict;
   detail?: string;

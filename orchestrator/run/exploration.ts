@@ -257,7 +257,8 @@ class Exploration {
       if (step.kind === 'pruned') {
         this.parallel?.discard(te.key);
         this.number++;
-        this.records.record({ number: this.number, status: 'pruned', faults: faultEntries(te.failures, te.prefix) }, [], te.failures, false);
+        const as = step.as !== undefined ? { pruned_as: step.as } : {};
+        this.records.record({ number: this.number, status: 'pruned', ...as, faults: faultEntries(te.failures, te.prefix) }, [], te.failures, false);
         continue;
       }
       // An interruption closes the test runners under the runs in flight: what they throw then is the

@@ -37,7 +37,8 @@ export interface ExplorerOptions {
   filter?: FaultFilter;
 }
 
-export type NextStep = { kind: 'run'; execution: ScheduledExecution } | { kind: 'pruned'; execution: ScheduledExecution };
+/** A pruned step names the execution whose outcome it shares (`as`: its number), when one ran under a number. */
+export type NextStep = { kind: 'run'; execution: ScheduledExecution } | { kind: 'pruned'; execution: ScheduledExecution; as?: number };
 
 export class Explorer {
   private readonly catalogue: FaultCatalogue;
@@ -51,6 +52,8 @@ export class Explorer {
   private readonly keys = new KeyInterner();
   private readonly maxFaults: number;
   private readonly filter?: FaultFilter;
+  /** The number each run was completed under, in the order runs were added to the reduction index. */
+  private readonly runNumbers: number[] = [];
   ranCount = 0;
   prunedCount = 0;
   /** Fault sets not scheduled because they have more than maxFaults faults. */
@@ -76,9 +79,11 @@ export class Explorer {
     const execution = this.frontier.pop();
     if (!execution) return undefined;
     this.onStack.delete(execution.key);
-    if (this.options.dynamicReduction && this.reduction.shouldPrune(execution)) {
+    const witness = this.options.dynamicReduction ? this.reduction.prunedBy(execution) : undefined;
+    if (witness !== undefined) {
       this.prunedCount++;
-      return { kind: 'pruned', execution };
+      const as = this.runNumbers[witness];
+      return as > 0 ? { kind: 'pruned', execution, as } : { kind: 'pruned', execution };
     }
     return { kind: 'run', execution };
   }
@@ -113,6 +118,7 @@ export class Explorer {
     for (const f of failures) known.set(f, this.keys.failureId(f));
     this.ranKeys.add(this.keys.executionKey(prefixes.length ? prefixes[prefixes.length - 1] : EMPTY_PREFIX, failures, known));
     this.reduction.add(calls);
+    this.runNumbers.push(number);
     if (!generate) return;
 
     const inPrefix = new Set<string>();

@@ -34,6 +34,8 @@ export interface Call {
   source: string;
   callee?: string;
   target?: string;
+  /** For a call the entry service made: which of the test's requests it served (their order in the test). */
+  rootSequence?: number;
   vclock: VClock;
   originVclock: VClock;
   callsiteFile: string;

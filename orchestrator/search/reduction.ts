@@ -72,6 +72,15 @@ export class ReductionIndex {
 
   /** The original's should_prune. */
   shouldPrune(te: ScheduledExecution): boolean {
+    return this.prunedBy(te) !== undefined;
+  }
+
+  /**
+   * The run (by the order runs were added) that shows what a prunable execution would show at its last
+   * fault: the common run of the sibling group holding that fault. Undefined when it is not prunable.
+   * (Each group may have its own witness; the last fault's is the one a reader asks about.)
+   */
+  prunedBy(te: ScheduledExecution): number | undefined {
     const failureByEi = new Map<string, Failure>();
     for (const f of te.failures) failureByEi.set(f.execution_index, f);
     const lastByEi = new Map<string, Call>();
@@ -83,17 +92,21 @@ export class ReductionIndex {
       if (list) list.push(c.ei);
       else children.set(c.parentEi, [c.ei]);
     }
+    const lastFault = te.failures[te.failures.length - 1]?.execution_index;
+    let witness = -1;
     for (const eis of children.values()) {
       if (eis.length === 0) continue; // trivially satisfied by the first run
       const lists: number[][] = [];
       for (const ei of eis) {
         const runs = this.runsMatching(ei, failureByEi.get(ei), lastByEi.get(ei)!);
-        if (runs.length === 0) return false;
+        if (runs.length === 0) return undefined;
         lists.push(runs);
       }
-      if (!hasCommon(lists)) return false;
+      const common = firstCommon(lists);
+      if (common === undefined) return undefined;
+      if (witness < 0 || eis.includes(lastFault)) witness = common;
     }
-    return true;
+    return Math.max(0, witness);
   }
 
   private runsMatching(ei: string, failure: Failure | undefined, planned: Call): number[] {
@@ -157,22 +170,22 @@ function seek(list: number[], value: number, from: number): number {
   return lo;
 }
 
-/** True when one run appears in every (sorted) list. */
-function hasCommon(lists: number[][]): boolean {
-  if (lists.length === 1) return lists[0].length > 0;
+/** The first run that appears in every (sorted) list, or undefined. */
+function firstCommon(lists: number[][]): number | undefined {
+  if (lists.length === 1) return lists[0][0];
   const positions = lists.map(() => 0);
   let candidate = lists[0][0];
   for (;;) {
     let agreed = true;
     for (let i = 0; i < lists.length; i++) {
       positions[i] = seek(lists[i], candidate, positions[i]);
-      if (positions[i] === lists[i].length) return false;
+      if (positions[i] === lists[i].length) return undefined;
       const v = lists[i][positions[i]];
       if (v !== candidate) {
         candidate = v;
         agreed = false;
       }
     }
-    if (agreed) return true;
+    if (agreed) return candidate;
   }
 }

@@ -29,6 +29,10 @@ export interface EntryResponse {
   status: number;
   body_md5: string;
   content_type?: string;
+  /** The path with its ids as slots ("/accounts/:id"): one entry point for every id the test used. */
+  template?: string;
+  /** Which of the test's requests this was (their order in the test), to tell which calls served it. */
+  root_sequence?: number;
 }
 
 /** What one execution reported of one property: how often it held and failed, and where. */
@@ -148,6 +152,8 @@ export class Execution {
       status: message.status ?? 0,
       body_md5: message.body_md5 ?? '',
       ...(message.content_type ? { content_type: message.content_type } : {}),
+      ...(message.template ? { template: message.template } : {}),
+      ...(message.root_sequence !== undefined ? { root_sequence: message.root_sequence } : {}),
     });
     this.settle();
   }
@@ -284,6 +290,7 @@ export class Execution {
       source: m.source_service_name,
       callee: m.callee,
       target: c.target,
+      rootSequence: m.root_sequence,
       vclock: m.vclock,
       originVclock: m.origin_vclock ?? {},
       callsiteFile: m.callsite_file ?? '',

@@ -166,9 +166,11 @@ export function checkEntryResponse(body: unknown): Checked<EntryResponseMessage>
     if (!Number.isInteger(body.status) || (body.status as number) < 0 || (body.status as number) > 999) return bad('status must be an integer from 0 to 999');
     if (typeof body.body_md5 !== 'string' || !/^[0-9a-f]{32}$/.test(body.body_md5)) return bad('body_md5 must be 32 hex digits');
   }
-  if (body.content_type !== undefined && (typeof body.content_type !== 'string' || body.content_type.length > MAX_TEXT)) {
-    return bad(`content_type must be a string of at most ${MAX_TEXT} characters`);
+  for (const f of ['content_type', 'template'] as const) {
+    const v = body[f];
+    if (v !== undefined && (typeof v !== 'string' || v.length > MAX_TEXT)) return bad(`${f} must be a string of at most ${MAX_TEXT} characters`);
   }
+  if (body.root_sequence !== undefined && (!Number.isInteger(body.root_sequence) || (body.root_sequence as number) < 0)) return bad('root_sequence must be a whole number');
   return { ok: true, value: body as unknown as EntryResponseMessage };
 }
 

@@ -103,7 +103,7 @@ function failureGroups(r: RunResults): string {
   return `<p>${groups.size} distinct cause${groups.size === 1 ? '' : 's'}.</p><ul class="causes">${parts.join('')}</ul>`;
 }
 
-const CELL_TEXT: Record<CellState, string> = { up: 'up', degraded: 'degraded', down: 'down', pruned: 'pruned', untested: '—' };
+const CELL_TEXT: Record<CellState, string> = { up: 'up', degraded: 'degraded', leak: 'leak', down: 'down', crash: 'crash', pruned: 'pruned', untested: 'untested', none: '—' };
 
 function matrix(r: RunResults): string {
   const m = resiliencyMatrix(r);
@@ -118,7 +118,7 @@ function matrix(r: RunResults): string {
     return `<tr><th>${htmlEscape(entry)}</th>${cells.join('')}</tr>`;
   });
   return `<table class="matrix">${head}${rows.join('')}</table>
-<p class="muted">Each cell: the worst outcome of the single-fault executions on that edge. up = the test passed and the entry point answered as without faults; degraded = the test passed with a different answer, or a <code>sometimes</code> property (a fallback) held; down = the test failed; pruned = dynamic reduction skipped them (same outcome as an execution already run); — = no fault applied to that edge.</p>`;
+<p class="muted">Each cell: the worst outcome of the single-fault executions on that edge. up = the test passed and the entry point answered as without faults; degraded = the test passed with a different answer, or a <code>sometimes</code> property (a fallback) held; leak = the test passed but a call was left open after it; down = the test failed; crash = a service crashed; a pruned execution counts as the execution it was pruned as (it would have shown the same), and pruned = dynamic reduction skipped them without saying which; untested = no fault applied to that edge; — = the entry point never called that edge.</p>`;
 }
 
 function executions(r: RunResults): string {
@@ -161,7 +161,7 @@ table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;tex
 .muted{color:#777}.ok{color:#1a7f37}
 .verdict-fail .verdict,.verdict-crash .verdict,.verdict-hang .verdict{color:#b42318;font-weight:bold}
 .verdict-pruned{color:#777}.property.violated .verdict{color:#b42318;font-weight:bold}
-.cell.up{background:#dcfce7}.cell.degraded{background:#fef9c3}.cell.down{background:#fee2e2;font-weight:bold}.cell.pruned{background:#f3f4f6}
+.cell.up{background:#dcfce7}.cell.degraded{background:#fef9c3}.cell.down{background:#fee2e2;font-weight:bold}.cell.crash{background:#fca5a5;font-weight:bold}.cell.leak{background:#fed7aa}.cell.none{color:#9ca3af}.cell.pruned{background:#f3f4f6}
 .tree{list-style:none;padding-left:0;margin:.3em 0}.call.faulted{color:#b42318}.fault{font-weight:bold}
 .outcome{font-family:monospace}pre{white-space:pre-wrap;max-width:60em}
 `;
