@@ -4,12 +4,14 @@
  *
  * Without faults: exact answers. Under faults: every answer is either the exact success answer or a
  * gateway error (502 or 503, Nest's { statusCode, message, error } body); and an order that could not be
- * placed must leave nothing behind (GET /orders/:id is 404).
+ * placed must leave nothing behind (GET /orders/:id is 404). A backend's client error (a 4xx it answered:
+ * unknown product, order id already used) is the client's to see: the gateway must pass it on as a 4xx,
+ * not turn it into a 502.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { wasFaultInjected } from '../instrumentation/testing.js';
+import { executionCalls, wasFaultInjected, type ObservedCall } from '../instrumentation/testing.js';
 
 interface Context {
   services: Record<string, { url: string }>;
@@ -32,7 +34,22 @@ async function call(url: string, init: RequestInit = {}): Promise<{ status: numb
   return { status: response.status, body };
 }
 
-function assertGatewayError(answer: { status: number; body: unknown }, what: string): void {
+/** The calls made since the last look (the test's steps run one after another): what served the last step. */
+async function callsSince(seen: Set<number>): Promise<ObservedCall[]> {
+  const fresh = (await executionCalls()).filter((c) => !seen.has(c.id));
+  for (const c of fresh) seen.add(c.id);
+  return fresh;
+}
+
+function assertGatewayError(answer: { status: number; body: unknown }, what: string, served: readonly ObservedCall[]): void {
+  const clientError = served.find((c) => c.status !== undefined && c.status >= 400 && c.status < 500);
+  if (clientError) {
+    assert.ok(
+      answer.status >= 400 && answer.status < 500,
+      `${what}: ${clientError.target} answered ${clientError.status} to ${clientError.method} ${clientError.url.slice(clientError.url.indexOf('/'))}, a client error, and the gateway turned it into ${answer.status} ${JSON.stringify(answer.body)}`,
+    );
+    return;
+  }
   assert.ok(answer.status === 502 || answer.status === 503, `${what}: expected the product or 502/503, got ${answer.status} ${JSON.stringify(answer.body)}`);
   const body = answer.body as { statusCode?: unknown; message?: unknown };
   assert.equal(body.statusCode, answer.status, `${what}: error body ${JSON.stringify(answer.body)}`);
@@ -42,18 +59,21 @@ function assertGatewayError(answer: { status: number; body: unknown }, what: str
 export default async function gateway(ctx: Context): Promise<void> {
   const base = ctx.services.gateway.url;
   const faulted = await wasFaultInjected();
+  const seen = new Set<number>();
+  const served = async () => (faulted ? callsSince(seen) : []);
 
   const health = await call(`${base}/health`);
   assert.equal(health.status, 200, `health: ${health.status} ${JSON.stringify(health.body)}`);
   assert.deepEqual(health.body, { status: 'ok' });
 
   const product = await call(`${base}/products/p-100`);
+  const productCalls = await served();
   const expectedProduct = { id: 'p-100', name: 'Espresso machine', price: 249, inStock: true };
   if (!faulted || product.status === 200) {
     assert.equal(product.status, 200, `product: ${product.status} ${JSON.stringify(product.body)}`);
     assert.deepEqual(product.body, expectedProduct);
   } else {
-    assertGatewayError(product, 'product');
+    assertGatewayError(product, 'product', productCalls);
   }
 
   const orderId = randomUUID();
@@ -61,14 +81,16 @@ export default async function gateway(ctx: Context): Promise<void> {
     method: 'POST',
     body: JSON.stringify({ orderId, productId: 'p-100', quantity: 2 }),
   });
+  const orderCalls = await served();
   if (!faulted || created.status === 201) {
     assert.equal(created.status, 201, `order: ${created.status} ${JSON.stringify(created.body)}`);
     assert.deepEqual(created.body, { orderId, productId: 'p-100', quantity: 2, status: 'placed', reserved: 2 });
   } else {
-    assertGatewayError(created, 'order');
+    assertGatewayError(created, 'order', orderCalls);
   }
 
   const details = await call(`${base}/orders/${orderId}`);
+  const detailCalls = await served();
   const expectedOrder = { id: orderId, productId: 'p-100', quantity: 2, status: 'placed' };
   const expectedReservation = { orderId, productId: 'p-100', quantity: 2 };
   if (created.status === 201) {
@@ -80,7 +102,7 @@ export default async function gateway(ctx: Context): Promise<void> {
     // Under faults the lookup itself may fail, or a backend may (wrongly) say it does not know the order.
     if (details.status === 404) return;
     if (details.status !== 200) {
-      assertGatewayError(details, 'order details');
+      assertGatewayError(details, 'order details', detailCalls);
       return;
     }
     const { order, reservation } = details.body as { order: unknown; reservation: unknown };
@@ -93,7 +115,7 @@ export default async function gateway(ctx: Context): Promise<void> {
     return;
   }
   // The order was refused: neither the order nor a stock reservation may be left behind.
-  if (details.status === 502 || details.status === 503) return; // could not look: the lookup failed too
+  if (details.status === 502 || details.status === 503) return assertGatewayError(details, 'order details', detailCalls); // could not look
   assert.equal(
     details.status,
     404,

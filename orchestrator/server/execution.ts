@@ -219,7 +219,9 @@ export class Execution {
     for (const c of this.calls.values()) {
       const m = c.message;
       const timeout = Number(m.metadata?.timeout);
-      const done = c.completion;
+      // An injected fault's outcome is known here before the caller reports it: the test asking right
+      // after the response that depended on it sees it.
+      const done = c.completion ?? (c.injected ? { return_value: c.failure?.failure_metadata?.return_value, exception: c.failure?.forced_exception } : undefined);
       const status = done?.return_value ? Number(done.return_value.status_code) : undefined;
       out.push({
         id: c.generatedId,
