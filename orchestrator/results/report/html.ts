@@ -36,7 +36,7 @@ function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n')[0];
 }
 
-const isFailing = (e: ExecutionResult) => e.status === 'ran' && (e.verdict === 'fail' || e.verdict === 'crash' || e.verdict === 'hang');
+const isFailing = (e: ExecutionResult) => e.status === 'ran' && (e.verdict === 'fail' || e.verdict === 'crash' || e.verdict === 'hang' || e.verdict === 'leak');
 
 function tree(nodes: readonly CallNode[]): string {
   if (nodes.length === 0) return '<p class="muted">No instrumented call.</p>';
@@ -60,6 +60,7 @@ function summary(r: RunResults): string {
     ['Failed (assertion)', String(c.failed)],
     ['Crashed', String(c.crashed)],
     ['Hung', String(c.hung)],
+    ['Leaked (a call left open after the test)', String(c.leaked)],
     ['Inconclusive', String(c.inconclusive)],
     ...(c.not_reproduced ? [['Not reproduced', String(c.not_reproduced)] as [string, string]] : []),
     ['Wall time', `${(r.wall_ms / 1000).toFixed(2)} s`],
@@ -103,7 +104,7 @@ function failureGroups(r: RunResults): string {
   return `<p>${groups.size} distinct cause${groups.size === 1 ? '' : 's'}.</p><ul class="causes">${parts.join('')}</ul>`;
 }
 
-const CELL_TEXT: Record<CellState, string> = { up: 'up', degraded: 'degraded', down: 'down', pruned: 'pruned', untested: '—' };
+const CELL_TEXT: Record<CellState, string> = { up: 'up', degraded: 'degraded', leak: 'leak', down: 'down', pruned: 'pruned', untested: '—' };
 
 function matrix(r: RunResults): string {
   const m = resiliencyMatrix(r);
@@ -118,7 +119,7 @@ function matrix(r: RunResults): string {
     return `<tr><th>${htmlEscape(entry)}</th>${cells.join('')}</tr>`;
   });
   return `<table class="matrix">${head}${rows.join('')}</table>
-<p class="muted">Each cell: the worst outcome of the single-fault executions on that edge. up = the test passed and the entry point answered as without faults; degraded = the test passed with a different answer, or a <code>sometimes</code> property (a fallback) held; down = the test failed; pruned = dynamic reduction skipped them (same outcome as an execution already run); — = no fault applied to that edge.</p>`;
+<p class="muted">Each cell: the worst outcome of the single-fault executions on that edge. up = the test passed and the entry point answered as without faults; degraded = the test passed with a different answer, or a <code>sometimes</code> property (a fallback) held; leak = the test passed but a call was left open after it; down = the test failed; pruned = dynamic reduction skipped them (same outcome as an execution already run); — = no fault applied to that edge.</p>`;
 }
 
 function executions(r: RunResults): string {
@@ -159,9 +160,9 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #dd
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
 .summary th{background:#f6f6f6;font-weight:normal}
 .muted{color:#777}.ok{color:#1a7f37}
-.verdict-fail .verdict,.verdict-crash .verdict,.verdict-hang .verdict{color:#b42318;font-weight:bold}
+.verdict-fail .verdict,.verdict-crash .verdict,.verdict-hang .verdict,.verdict-leak .verdict{color:#b42318;font-weight:bold}
 .verdict-pruned{color:#777}.property.violated .verdict{color:#b42318;font-weight:bold}
-.cell.up{background:#dcfce7}.cell.degraded{background:#fef9c3}.cell.down{background:#fee2e2;font-weight:bold}.cell.pruned{background:#f3f4f6}
+.cell.up{background:#dcfce7}.cell.degraded{background:#fef9c3}.cell.leak{background:#fed7aa}.cell.down{background:#fee2e2;font-weight:bold}.cell.pruned{background:#f3f4f6}
 .tree{list-style:none;padding-left:0;margin:.3em 0}.call.faulted{color:#b42318}.fault{font-weight:bold}
 .outcome{font-family:monospace}pre{white-space:pre-wrap;max-width:60em}
 `;

@@ -4,6 +4,8 @@
  *   - up: the test passed and the entry point answered exactly as in the fault-free execution;
  *   - degraded: the test passed but the entry point's answer differed, or a `sometimes` property (a
  *     fallback the test or a service marks as reached) held in that execution;
+ *   - leak: the test passed, but a call was left open after it (a confirmed leak): worse than degraded,
+ *     since the answer was right but the service holds a socket per request, better than down;
  *   - down: the test failed (assertion, crash or hang).
  * A cell with no single-fault execution is "pruned" when dynamic reduction skipped them all (their
  * outcome equals one already seen), or "untested" when the catalogue had no fault for that edge.
@@ -11,7 +13,7 @@
  */
 import type { ExecutionResult, FaultEdge, FaultEntry, RunResults } from '../run-results.js';
 
-export type CellState = 'up' | 'degraded' | 'down' | 'pruned' | 'untested';
+export type CellState = 'up' | 'degraded' | 'leak' | 'down' | 'pruned' | 'untested';
 
 export interface MatrixCell {
   state: CellState;
@@ -28,7 +30,7 @@ export interface ResiliencyMatrix {
   cells: Record<string, Record<string, MatrixCell>>;
 }
 
-const RANK: Record<CellState, number> = { untested: 0, pruned: 1, up: 2, degraded: 3, down: 4 };
+const RANK: Record<CellState, number> = { untested: 0, pruned: 1, up: 2, degraded: 3, leak: 4, down: 5 };
 const THE_TEST = 'the test';
 
 /** A column label: "foo → bar", or "foo → ?" when no client named the callee. */
@@ -55,6 +57,7 @@ function entryKey(e: { service: string; method: string; path: string }): string 
 }
 
 function stateOf(e: ExecutionResult, entry: string, baseline: Map<string, string>): CellState {
+  if (e.verdict === 'leak') return 'leak';
   if (e.verdict !== 'pass') return 'down';
   if (e.properties?.some((p) => p.kind === 'sometimes' && p.held > 0)) return 'degraded';
   if (entry === THE_TEST) return 'up';
