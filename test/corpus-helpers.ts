@@ -43,7 +43,7 @@ export function exploreApp(r: AppRun): Promise<ExplorationOutcome> {
 /** ran / pruned / failing, for one-line assertions. */
 export function counts(outcome: ExplorationOutcome): { ran: number; pruned: number; failing: number } {
   const c = outcome.results.counts;
-  return { ran: c.ran, pruned: c.pruned, failing: c.failed + c.crashed + c.hung + c.inconclusive };
+  return { ran: c.ran, pruned: c.pruned, failing: c.failed + c.crashed + c.hung + c.leaked + c.inconclusive };
 }
 
 /**

@@ -2,7 +2,10 @@
  * Inconclusive executions are re-run (DESIGN §6): the fixture's entry service, on chosen /work requests,
  * leaves a call open past the end of the test (a real call to its own slow endpoint), which makes that
  * attempt inconclusive for real. A later attempt without it gives a definite verdict that replaces it.
- * LATE_ON counts /work requests, so these runs keep the original identity: no calibration runs before.
+ * In the fault-free execution (no scheduled prefix to diverge from) that open call is a leak: confirmed by
+ * a replay (the next /work request) it is reported as one and not re-run; unconfirmed, the attempt is
+ * inconclusive and re-run. LATE_ON counts /work requests, so these runs keep the original identity: no
+ * calibration runs before.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -42,6 +45,23 @@ test('inconclusive on every attempt: reported inconclusive after 1 + N attempts,
   assert.equal(second.inconclusive_attempts!.length, 1);
   assert.equal(outcome.results.counts.inconclusive, 1);
   assert.equal(outcome.results.counts.passed, 1);
+});
+
+test('a leak its replay does not confirm is inconclusive and re-run; one it confirms is a leak, not re-run', { timeout: 120_000 }, async () => {
+  // Request 1 (the fault-free execution) leaves a call open, request 2 (the replay) does not, request 3 (the rerun) neither.
+  const unconfirmed = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: chainConfig(topology, { a: { LATE_ON: '1' } }), onlyInitialExecution: true, identity: 'original' });
+  const first = unconfirmed.results.executions[0];
+  assert.equal(first.verdict, 'pass', first.detail);
+  assert.equal(first.attempts, 2);
+  assert.match(first.inconclusive_attempts![0], /^call a → a \(GET \/slow\) was still open after the test ended: .*; not confirmed: a replay of the same faults left no call open$/);
+
+  // Requests 1 and 2 (the execution and its replay) both leave a call open.
+  const confirmed = await run({ test: { kind: 'module', value: TEST_MODULE }, servicesConfig: chainConfig(topology, { a: { LATE_ON: '1,2' } }), onlyInitialExecution: true, identity: 'original' });
+  const leak = confirmed.results.executions[0];
+  assert.equal(leak.verdict, 'leak', leak.detail);
+  assert.equal(leak.detail, 'call a → a (GET /slow) was still open after the test ended: its caller abandoned it without aborting it (a socket leak) (confirmed by a replay of the same faults)');
+  assert.equal(leak.attempts, undefined);
+  assert.deepEqual([confirmed.results.counts.leaked, confirmed.results.counts.inconclusive], [1, 0]);
 });
 
 test('--inconclusive-retries 0: no re-run', { timeout: 120_000 }, async () => {

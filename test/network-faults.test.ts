@@ -134,6 +134,7 @@ test('black hole: a caller with a timeout gives up and falls back; a caller with
   });
   const hung = withoutTimeout.results.executions[1];
   assert.equal(hung.verdict, 'hang');
-  assert.match(hung.detail ?? '', /call a → b \(GET \/work\) never returned: the caller has no timeout \(fault: black hole\)/);
+  assert.equal(hung.finding, 'never-returned');
+  assert.match(hung.detail ?? '', /^call a → b \(GET \/work\) never returned: no timeout visible \(fault: black hole\)/);
   assert.ok(hung.counterexample, 'a hang is a counterexample');
 });

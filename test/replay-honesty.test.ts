@@ -1,6 +1,7 @@
 /**
  * Replays never lie (DESIGN §15): an execution whose planned fault was not injected, or whose scheduled
- * prefix was not reproduced, is never pass, fail, crash or hang; a replayed counterexample that does not
+ * prefix was not reproduced, is never pass, fail, crash or hang; calls left open are named as findings
+ * (never returned, leak) in the order crash > fail/hang > leak > pass; a replayed counterexample that does not
  * run its faults is "not reproduced" (exit 3) and writes no counterexample. Counterexamples stand alone:
  * the bare `--counterexample-file` command, and the command the CLI prints, replay from another folder.
  */
@@ -51,6 +52,78 @@ test('a fault the client refused, or whose decision came too late, was not injec
   const j = judge({ outcome: { verdict: 'fail', durationMs: 1 }, execution, calls, prefix: [], quiet: true, graceMs: 0, crashed: [] });
   assert.equal(j.verdict, 'inconclusive');
   assert.match(j.detail ?? '', /planned fault not injected.*; a fault was not injected: invalid status code/);
+});
+
+/**
+ * Calls left open when the test ended (open-calls.ts): an execution a → b, the call open unless `completed`,
+ * the test's entry request to a answered unless `entry` is 'open' or 'gone' (ended without a response: the
+ * test's client went away first); 'none': no entry service reported it.
+ */
+function withOpenCall(options: { entry: 'answered' | 'open' | 'gone' | 'none'; blackHole?: boolean; timeout?: number; completed?: boolean }): Execution {
+  const ei = '[["0123456789abcdef0123456789abcdef", 1]]';
+  const failures: Failure[] = options.blackHole ? [{ execution_index: ei, args: ['b/work'], forced_exception: { name: 'node.BlackHole', metadata: {} } }] : [];
+  const execution = new Execution(2, 'run-2', failures);
+  const entry = { execution_id: 'run-2', entry_id: '1', service: 'a', method: 'GET', path: '/work' };
+  if (options.entry !== 'none') execution.entry({ ...entry, phase: 'start' });
+  const metadata = options.timeout ? { timeout: options.timeout } : {};
+  execution.create({ execution_index: ei, source_service_name: 'a', callee: 'b', module: 'node.fetch', method: 'GET', args: ['b/work'], kwargs: {}, vclock: { a: 1 }, origin_vclock: {}, metadata } as never, 7);
+  if (options.completed) execution.complete({ instrumentation_type: 'invocation_complete', generated_id: 7, execution_index: ei, return_value: { status_code: '200' } } as never, 7);
+  if (options.entry === 'answered') execution.entry({ ...entry, phase: 'end', status: 200, body_md5: 'x' });
+  if (options.entry === 'gone') execution.entry({ ...entry, phase: 'end', status: 0 });
+  return execution;
+}
+
+function judgeOpen(execution: Execution, outcome: Observations['outcome'], crashed: Observations['crashed'] = []) {
+  return judge({ outcome, execution, calls: execution.finish(), prefix: [], quiet: execution.pending === 0, graceMs: 2000, crashed });
+}
+
+const PASS = { verdict: 'pass' as const, durationMs: 1 };
+const FAIL = { verdict: 'fail' as const, durationMs: 1, detail: 'TimeoutError: The operation was aborted due to timeout' };
+const HANG = { verdict: 'hang' as const, durationMs: 1, detail: 'the test did not finish within 3000 ms' };
+
+test('judge: a call open while the entry request waited never returned: hang, finding never-returned, never a plain fail', () => {
+  for (const [entry, outcome] of [['open', FAIL], ['open', HANG], ['gone', FAIL], ['gone', HANG], ['none', FAIL], ['none', HANG]] as const) {
+    const j = judgeOpen(withOpenCall({ entry, blackHole: true }), outcome);
+    assert.equal(j.verdict, 'hang', `${entry} ${outcome.verdict}`);
+    assert.equal(j.finding, 'never-returned');
+    assert.equal(j.detail, `call a → b (GET /work) never returned: no timeout visible (fault: black hole); the test: ${outcome.detail}`);
+  }
+  // The test gave up on its request and passed anyway: the entry service still waits on the call.
+  const abandonedByTest = judgeOpen(withOpenCall({ entry: 'open' }), PASS);
+  assert.deepEqual([abandonedByTest.verdict, abandonedByTest.finding], ['hang', 'never-returned']);
+  assert.equal(abandonedByTest.detail, 'call a → b (GET /work) never returned: no timeout visible; the test passed without waiting for its answer');
+  // A visible timeout that did not end the call is named as such.
+  assert.match(judgeOpen(withOpenCall({ entry: 'open', timeout: 10 }), FAIL).detail ?? '', /^call a → b \(GET \/work\) never returned although the caller has a timeout of 10 s;/);
+});
+
+test('judge: a call open after the entry request was answered and the test passed is a leak; crash > fail/hang > leak > pass', () => {
+  const leak = judgeOpen(withOpenCall({ entry: 'answered', blackHole: true }), PASS);
+  assert.equal(leak.verdict, 'leak');
+  assert.equal(leak.finding, undefined);
+  assert.equal(leak.detail, 'call a → b (GET /work) was still open after the test ended: its caller abandoned it without aborting it (a socket leak; fault: black hole)');
+  // No entry service reported the test's request, and the test passed: it had its answers.
+  assert.equal(judgeOpen(withOpenCall({ entry: 'none' }), PASS).verdict, 'leak');
+  // A test that failed for a reason of its own stays a failure, and the abandoned call is named.
+  const failed = judgeOpen(withOpenCall({ entry: 'answered' }), { verdict: 'fail', durationMs: 1, detail: 'AssertionError: expected 200' });
+  assert.equal(failed.verdict, 'fail');
+  assert.match(failed.detail ?? '', /^AssertionError: expected 200; call a → b \(GET \/work\) was still open after the test ended/);
+  assert.equal(judgeOpen(withOpenCall({ entry: 'answered' }), HANG).verdict, 'hang');
+  // A crash wins over all of them.
+  const crash = { name: 'a', how: 'exited with code 1', logTail: 'TypeError: boom' };
+  for (const entry of ['answered', 'open'] as const) for (const outcome of [PASS, FAIL]) assert.equal(judgeOpen(withOpenCall({ entry }), outcome, [crash]).verdict, 'crash');
+  // Every call completed and the entry answered: a pass.
+  assert.equal(judgeOpen(withOpenCall({ entry: 'answered', completed: true }), PASS).verdict, 'pass');
+});
+
+test('judge: what the orchestrator cannot vouch for stays inconclusive, open calls or not', () => {
+  // An entry request unanswered with every call completed: nothing to name, as before.
+  const unanswered = judgeOpen(withOpenCall({ entry: 'open', completed: true }), PASS);
+  assert.equal(unanswered.verdict, 'inconclusive');
+  assert.match(unanswered.detail ?? '', /1 call\(s\) did not complete within 2000 ms of the test's end/);
+  // A decision that came too late on another call: the leak cannot be vouched for either.
+  const execution = withOpenCall({ entry: 'answered' });
+  execution.problems.push('the decision for [] did not arrive in time');
+  assert.equal(judgeOpen(execution, PASS).verdict, 'inconclusive');
 });
 
 /** The buggy tutorial explored once through the CLI: its output and the counterexample of execution 11. */

@@ -82,7 +82,7 @@ export async function runCorpus(names: string[], choice: CorpusCatalogue, withou
         ranWithoutReduction: full ? full.results.counts.ran : null,
         publishedWithReduction: choice === 'static' ? (published.staticWithReduction ?? null) : choice === 'status-only' ? (published.statusOnlyWithReduction ?? null) : null,
         publishedWithoutReduction: choice === 'static' ? (published.staticWithoutReduction ?? null) : null,
-        failing: c.failed + c.crashed + c.hung,
+        failing: c.failed + c.crashed + c.hung + c.leaked,
         wallMs: reduced.results.wall_ms,
         // The executions' own time (the test and its calls), without starting the services.
         msPerExecution: ranDuration(reduced) / Math.max(1, c.ran),

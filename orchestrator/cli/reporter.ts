@@ -39,6 +39,11 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr, verb
   };
 }
 
+/** "hang (never returned)": the verdict, and the finding when it says more. */
+function verdictWords(result: ExecutionResult): string {
+  return result.finding === 'never-returned' ? `${result.verdict} (never returned)` : (result.verdict ?? '');
+}
+
 /** The message part of a failure's detail: up to four lines, stopping at a blank line or a stack frame. */
 function headOf(detail: string): string[] {
   const out: string[] = [];
@@ -56,7 +61,7 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
   const seconds = (results.wall_ms / 1000).toFixed(2);
   lines.push(
     `filibuster: ${c.ran} execution(s) ran, ${c.pruned} pruned by dynamic reduction (not run, so not proven to pass), ` +
-      `${c.failed + c.crashed + c.hung} failing, ${c.inconclusive} inconclusive${c.not_reproduced ? `, ${c.not_reproduced} not reproduced` : ''}, in ${seconds} s.`,
+      `${c.failed + c.crashed + c.hung + c.leaked} failing${c.leaked ? ` (${c.leaked} leak(s): a call left open after the test)` : ''}, ${c.inconclusive} inconclusive${c.not_reproduced ? `, ${c.not_reproduced} not reproduced` : ''}, in ${seconds} s.`,
   );
   lines.push(coverageLine(results));
   // Stopped early = anything but running out of executions within the run's scope (both such reasons read "every ...").
@@ -76,7 +81,7 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
   if (results.triage) lines.push(...groupLines(results, replayHint));
   else {
     for (const { result } of outcome.failing) {
-      lines.push(`  #${result.number} ${result.verdict}: ${result.faults.map((f) => f.description).join(' + ')}`);
+      lines.push(`  #${result.number} ${verdictWords(result)}: ${result.faults.map((f) => f.description).join(' + ')}`);
       if (result.detail) for (const line of headOf(result.detail)) lines.push(`      ${line}`);
       if (result.counterexample) {
         lines.push(`      counterexample: ${result.counterexample}`);

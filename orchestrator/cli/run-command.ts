@@ -1,8 +1,8 @@
 /**
  * `filibuster run` (the default command): options, exploration, summary, exit code.
  *
- * Exit codes: 0 every execution passed; 1 failures found (a failing, crashing or hanging execution,
- * including the fault-free one); 2 usage error (bad flags or input files, a test that cannot be started);
+ * Exit codes: 0 every execution passed; 1 failures found (a failing, crashing, hanging or leaking
+ * execution, including the fault-free one: a confirmed leak is a finding, not a tool problem); 2 usage error (bad flags or input files, a test that cannot be started);
  * 3 infrastructure error (a service that never became healthy, the port in use), or inconclusive
  * executions that could not be judged; 130 interrupted (Ctrl-C), after writing the results.
  */
@@ -66,7 +66,7 @@ export class UsageError extends Error {}
 export function exitCodeOf(outcome: ExplorationOutcome): number {
   const c = outcome.results.counts;
   if (outcome.interrupted) return EXIT.interrupted;
-  if (c.failed + c.crashed + c.hung > 0) return EXIT.failures;
+  if (c.failed + c.crashed + c.hung + c.leaked > 0) return EXIT.failures;
   if (outcome.results.properties?.some((p) => !p.satisfied)) return EXIT.failures;
   if (c.inconclusive + c.not_reproduced > 0) return EXIT.infrastructure;
   return EXIT.ok;

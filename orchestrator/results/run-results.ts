@@ -17,7 +17,7 @@
  *   "options": { "dynamic_reduction", "strict_reduction", "ei_compat", "fail_fast", "max_tests", "timeout_ms",
  *                "order", "max_faults", "time_budget_ms", "filters", "triage", "replays" },
  *   "counts": {
- *     "ran", "pruned", "passed", "failed", "crashed", "hung", "inconclusive", "not_reproduced",
+ *     "ran", "pruned", "passed", "failed", "crashed", "hung", "leaked", "inconclusive", "not_reproduced",
  *     "explored": executions run by the search, the fault-free one included (= "ran"; triage replays never count),
  *     "not_explored": scheduled but never run nor pruned (a budget, --fail-fast or an interruption stopped the run),
  *     "beyond_max_faults": fault sets of more than --max-faults faults, never scheduled (their own extensions
@@ -33,7 +33,8 @@
  *     "id": execution id on the wire (absent for pruned),
  *     "status": "ran" | "pruned",
  *     "faults": [{ "description", "execution_index", "edge"?: { "caller", "callee" }, "forced_exception"?, "failure_metadata"? }],
- *     "verdict": "pass" | "fail" | "crash" | "hang" | "inconclusive" | "not-reproduced" (ran only; the last in a replay only),
+ *     "verdict": "pass" | "fail" | "crash" | "hang" | "leak" | "inconclusive" | "not-reproduced" (ran only; the last in a replay only),
+ *     "finding"?: "never-returned" (a hang whose calls never returned: no timeout visible),
  *     "detail"?: string, "duration_ms"?: number, "calls"?: number,
  *     "counterexample"?: relative path,
  *     "tree"?: [{ "depth", "source", "target", "method", "path", "outcome", "fault"? }] (ran only: the calls
@@ -68,10 +69,15 @@ import type { CallNode, EntryResponse } from './call-tree.js';
 import type { TestSpec } from './counterexample.js';
 
 /**
- * "not-reproduced": a replayed counterexample whose planned faults were not all injected, or whose calls
- * were not the recorded ones (an exploration calls the same situation "inconclusive" and re-runs it).
+ * "leak": the test passed, but a call was still open after its entry requests were answered (its caller
+ * abandoned it without aborting it), confirmed by a replay. "not-reproduced": a replayed counterexample
+ * whose planned faults were not all injected, or whose calls were not the recorded ones (an exploration
+ * calls the same situation "inconclusive" and re-runs it).
  */
-export type Verdict = 'pass' | 'fail' | 'crash' | 'hang' | 'inconclusive' | 'not-reproduced';
+export type Verdict = 'pass' | 'fail' | 'crash' | 'hang' | 'leak' | 'inconclusive' | 'not-reproduced';
+
+/** "never-returned": a hang whose calls stayed open past every timeout the run has seen (run/open-calls.ts). */
+export type Finding = 'never-returned';
 
 /** The edge a fault was injected on: the calling service and the callee (null: no client named it). */
 export interface FaultEdge {
@@ -96,6 +102,7 @@ export interface ExecutionResult {
   pruned_as?: number;
   faults: FaultEntry[];
   verdict?: Verdict;
+  finding?: Finding;
   detail?: string;
   duration_ms?: number;
   calls?: number;
@@ -123,6 +130,8 @@ export interface RunResults {
     failed: number;
     crashed: number;
     hung: number;
+    /** Confirmed leaks: calls left open after the test by a caller that abandoned them. */
+    leaked: number;
     inconclusive: number;
     /** Replays of a counterexample that did not run its fault set (0 in an exploration). */
     not_reproduced: number;

@@ -43,6 +43,7 @@ export function summariseRun(input: RunSummaryInput): RunResults {
       failed: withVerdict('fail'),
       crashed: withVerdict('crash'),
       hung: withVerdict('hang'),
+      leaked: withVerdict('leak'),
       inconclusive: withVerdict('inconclusive'),
       not_reproduced: withVerdict('not-reproduced'),
       explored: ran.length,

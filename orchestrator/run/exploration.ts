@@ -25,6 +25,7 @@ import { Session } from '../server/session.js';
 import { calibrateBed } from './calibration.js';
 import { checkOptions, recordedOptions, type ExplorationOptions, type Profile, type Scope } from './exploration-options.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
+import { confirmLeak } from './leak-confirmation.js';
 import { oneAtATime, oneAtATimeReason, ParallelRunner, type Attempted } from './parallel.js';
 import { notReproducedInWords } from './replay-check.js';
 import { isFailing, ranResult, replayContextOf, RunRecords } from './run-records.js';
@@ -353,10 +354,10 @@ class Exploration {
     stability.stability = stability.runs === 0 ? 'not replayed' : stability.reproduced === stability.runs ? 'deterministic' : 'flaky';
   }
 
-  /** An unnumbered run of exactly these faults (triage, --replays): not an execution of the search. */
-  private replay(failures: readonly Failure[]) {
+  /** An unnumbered run of exactly these faults (triage, --replays, a leak's confirmation): not an execution of the search. */
+  private replay(failures: readonly Failure[], slot = 0, restartCrashed = true) {
     this.replayNumber++;
-    return this.bed.run(0, `${this.runId}-replay-${this.replayNumber}`, failures, this.timeoutMs);
+    return this.bed.run(0, `${this.runId}-replay-${this.replayNumber}`, failures, this.timeoutMs, [], slot, restartCrashed);
   }
 
   /**
@@ -373,7 +374,8 @@ class Exploration {
 
   private async attempt(n: number, id: string, failures: readonly Failure[], prefix: readonly Call[], slot = 0, restartCrashed = true): Promise<Attempted> {
     const { run, attempts, discarded } = await runUntilDefinite(
-      (k) => this.bed.run(n, k === 1 ? id : `${id}-attempt-${k}`, failures, this.timeoutMs, prefix, slot, restartCrashed),
+      // A leak is confirmed by a replay on the same slot before it counts (leak-confirmation.ts).
+      async (k) => confirmLeak(await this.bed.run(n, k === 1 ? id : `${id}-attempt-${k}`, failures, this.timeoutMs, prefix, slot, restartCrashed), () => this.replay(failures, slot, restartCrashed)),
       this.scope.inconclusiveRetries,
       () => this.interrupted,
     );

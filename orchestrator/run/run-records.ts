@@ -15,7 +15,8 @@ import type { Attempted } from './parallel.js';
 import { injectedFailures } from './test-bed.js';
 import type { FailingExecution } from './triage.js';
 
-export const isFailing = (v: Verdict | undefined) => v === 'fail' || v === 'crash' || v === 'hang';
+/** A finding: it gets a counterexample, goes to triage, and makes the run exit 1. */
+export const isFailing = (v: Verdict | undefined) => v === 'fail' || v === 'crash' || v === 'hang' || v === 'leak';
 
 export interface RunRecordsOptions {
   writer: ResultsWriter;
@@ -96,6 +97,7 @@ export function ranResult(number: number, run: Attempted, faults: FaultEntry[]):
     status: 'ran',
     faults,
     verdict: run.judgement.verdict,
+    ...(run.judgement.finding ? { finding: run.judgement.finding } : {}),
     detail: run.judgement.detail,
     duration_ms: Math.round(run.outcome.durationMs),
     calls: run.calls.length,

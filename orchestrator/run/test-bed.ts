@@ -2,10 +2,14 @@
  * The test bed: what every execution needs (the orchestrator server and its session, the services, the
  * test runner), started once per exploration, and one execution run on it: begin the execution in the
  * session, run the test, wait for its calls to settle, judge it, restart crashed services.
+ *
+ * Calls still open when an execution is judged do not disturb the next one: the execution is ended in the
+ * session first, so whatever a leaked call reports later carries that ended execution's id (or, from a
+ * client that sends none, a generated id no later execution holds) and is ignored as late.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EntryResponse, PropertyTally } from '../server/execution.js';
+import type { EntryResponse, Execution, PropertyTally } from '../server/execution.js';
 import type { Call, Failure } from '../search/model.js';
 import { TOKEN_ENV } from '../server/auth.js';
 import { ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
@@ -18,6 +22,7 @@ import { startServer, type OrchestratorServer } from '../server/server.js';
 import { Session } from '../server/session.js';
 import type { TestSpec } from '../results/counterexample.js';
 import { judge, type Judgement } from './verdict.js';
+import { TimeoutsSeen } from './open-calls.js';
 
 export interface Run {
   id: string;
@@ -84,6 +89,9 @@ export class TestBed {
   private runners: TestRunner[] = [];
   private coverageDir?: string;
   private identity: IdentityRules = ORIGINAL_RULES;
+  /** The caller timeouts seen so far: how long a call may stay open before it never returned (open-calls.ts). */
+  private readonly timeouts = new TimeoutsSeen();
+  private aborted = false;
   /** Carried by every process this run starts, swept at close (runner/run-marker.ts). */
   readonly marker = newRunMarker();
 
@@ -161,7 +169,9 @@ export class TestBed {
     let quiet = await execution.quiescent(SETTLE_GRACE_MS);
     await new Promise((r) => setImmediate(r)); // let messages already on the wire land
     if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
+    if (!quiet) quiet = await this.outwaitOpenCalls(execution, outcome, timeoutMs);
     const calls = execution.finish();
+    this.timeouts.note(calls);
     this.session.end(execution, calls);
     await this.services?.settleExits();
     const crashed = this.services?.crashed() ?? [];
@@ -171,6 +181,22 @@ export class TestBed {
     return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name) };
   }
 
+  /**
+   * Calls still open while the test's request waited (it failed, hung, or ended without its answer): wait
+   * until they have been open past the bound (open-calls.ts), so that "never returned" is only said of
+   * calls no visible timer would end. Nothing to wait for after a passing test (an abandoned call is a
+   * leak whenever it would end) or a crash (the crash is the verdict). True when everything completed.
+   */
+  private async outwaitOpenCalls(execution: Execution, outcome: TestOutcome, timeoutMs: number): Promise<boolean> {
+    if (this.aborted || (outcome.verdict === 'pass' && execution.unansweredEntries === 0)) return false;
+    const ages = [...execution.openCalls().values()];
+    if (ages.length === 0) return false;
+    await this.services?.settleExits();
+    if ((this.services?.crashed().length ?? 0) > 0) return false;
+    const wait = this.timeouts.boundMs(timeoutMs) - Math.min(...ages);
+    return wait > 0 ? execution.quiescent(wait) : false;
+  }
+
   /** Starts every exited service again (and waits for its health check). */
   async restartCrashed(): Promise<void> {
     for (const c of this.services?.crashed() ?? []) await this.services!.restart(c.name);
@@ -178,6 +204,7 @@ export class TestBed {
 
   /** Abandons the executions in flight (Ctrl-C). */
   abort(): void {
+    this.aborted = true;
     for (const r of this.runners) void r.close();
   }
 

@@ -7,17 +7,29 @@
  *      a replayed counterexample reads it as "not reproduced"), never pass, fail, crash or hang, and no
  *      counterexample is written for it. A crash seen meanwhile is named in the detail, not hidden;
  *   2. a crashed service makes it "crash" whatever the test said;
- *   3. the test's own verdict (hang, fail), then violated always/unreachable properties;
- *   4. a passing test is a "pass" only when every call completed; otherwise "inconclusive".
+ *   3. calls still open while the test's entry request waited (the test failed, hung, or ended without its
+ *      answer): "hang" with the finding "never-returned", the calls named (open-calls.ts), never a plain
+ *      "fail" (the test's own timeout is only the symptom);
+ *   4. the test's own verdict (hang, fail), then violated always/unreachable properties;
+ *   5. a passing test with calls still open after its entry requests were answered: "leak" (the caller
+ *      abandoned them; confirmed by a replay before it is reported: leak-confirmation.ts). A failing test
+ *      with such calls stays "fail" or "hang" and names them.
+ *   So: crash > fail/hang > leak > pass. A passing test is a "pass" only when every call completed and
+ *   every entry request was answered; otherwise "inconclusive".
  */
 import type { Execution } from '../server/execution.js';
 import { callInWords, callPath, describeFailure, faultInWords, type Call, type Failure } from '../search/model.js';
-import type { Verdict } from '../results/run-results.js';
+import type { Finding, Verdict } from '../results/run-results.js';
 import type { TestOutcome } from '../runner/test-runner.js';
+import { leaked, neverReturned, openCallsOf } from './open-calls.js';
+
+export { neverReturned } from './open-calls.js';
 
 export interface Judgement {
   verdict: Verdict;
   detail?: string;
+  /** What kind of finding a failing verdict is, when the verdict alone does not say it. */
+  finding?: Finding;
   /** Set when the execution was not the planned one (step 1): what did not happen as planned. */
   notReproduced?: NotReproduced;
 }
@@ -45,7 +57,10 @@ export interface Observations {
   calls: readonly Call[];
   /** The scheduled prefix (empty for the fault-free execution and replays). */
   prefix: readonly Call[];
-  /** Every call completed before the grace period ran out. */
+  /**
+   * Every call completed before the grace period ran out (for a test that failed, hung or ended without
+   * its answer: before the calls still open were past the bound of open-calls.ts).
+   */
   quiet: boolean;
   graceMs: number;
   crashed: readonly { name: string; how: string; logTail: string }[];
@@ -124,37 +139,40 @@ export function judge(o: Observations): Judgement {
     return { verdict: 'inconclusive', detail: notReproducedDetail(unplanned, o.prefix) + open + crash, notReproduced: unplanned };
   }
   if (o.crashed.length > 0) return { verdict: 'crash', detail: crashDetail(o.crashed) };
-  if (o.outcome.verdict === 'hang') {
-    const stuck = neverReturned(o.calls);
-    return { verdict: 'hang', detail: [o.outcome.detail, ...stuck].filter(Boolean).join('; ') };
+  const open = o.quiet ? [] : openCallsOf(o.calls, o.execution.openCalls());
+  if (open.length > 0 && entryWaited(o)) {
+    const test = o.outcome.verdict === 'pass' ? 'the test passed without waiting for its answer' : `the test: ${o.outcome.detail ?? o.outcome.verdict}`;
+    return { verdict: 'hang', finding: 'never-returned', detail: [...neverReturned(open), test].join('; ') };
   }
-  if (o.outcome.verdict !== 'pass') return { verdict: o.outcome.verdict, detail: o.outcome.detail };
-  // An always property that failed, or an unreachable point reached, fails the execution like an assertion.
-  const violated = o.execution.properties.filter((p) => p.failed > 0 && p.kind !== 'sometimes');
-  if (violated.length > 0) {
-    return {
-      verdict: 'fail',
-      detail: violated
-        .map((p) => (p.kind === 'always' ? `always property "${p.name}" failed ${p.failed} time(s) (in ${p.failedIn.join(', ')})` : `unreachable "${p.name}" was reached (in ${p.failedIn.join(', ')})`))
-        .join('; '),
-    };
-  }
+  // The entry requests were answered: whatever is still open was abandoned by its caller.
+  const abandoned = leaked(open);
+  const failed = testFailure(o);
+  if (failed) return abandoned.length > 0 ? { ...failed, detail: [failed.detail, ...abandoned].filter(Boolean).join('; ') } : failed;
   const problems = [...o.execution.problems];
+  if (problems.length === 0 && abandoned.length > 0) return { verdict: 'leak', detail: abandoned.join('; ') };
   if (!o.quiet) problems.push(`${o.execution.pending} call(s) did not complete within ${o.graceMs} ms of the test's end`);
   return problems.length > 0 ? { verdict: 'inconclusive', detail: problems.join('; ') } : { verdict: 'pass', detail: o.outcome.detail };
 }
 
 /**
- * Why a hanging execution hangs: the calls that never completed, and whether their caller could have
- * ended the wait (a black hole on a call without a timeout hangs its caller for good).
+ * Whether the test's request was still waiting on the open calls: an entry request without an answer
+ * (still open, or ended when the test's client went away), or, when no entry service reported its
+ * requests (they do not run our instrumentation), a test that failed or hung.
  */
-export function neverReturned(calls: readonly Call[]): string[] {
-  return calls
-    .filter((c) => c.returnValue === undefined && c.exception === undefined)
-    .map((c) => {
-      const timeout = c.metadata.timeout;
-      const fault = c.failure ? ` (fault: ${faultInWords(c.failure)})` : '';
-      const why = timeout == null ? ': the caller has no timeout' : ` although the caller has a timeout of ${timeout} s`;
-      return `call ${callInWords(c)} never returned${why}${fault}`;
-    });
+function entryWaited(o: Observations): boolean {
+  if (o.execution.unansweredEntries > 0) return true;
+  return o.outcome.verdict !== 'pass' && o.execution.entryResponses.length === 0;
+}
+
+/** The test's own failure (hang, fail), or an always property that failed / an unreachable point reached. */
+function testFailure(o: Observations): Judgement | undefined {
+  if (o.outcome.verdict !== 'pass') return { verdict: o.outcome.verdict, detail: o.outcome.detail };
+  const violated = o.execution.properties.filter((p) => p.failed > 0 && p.kind !== 'sometimes');
+  if (violated.length === 0) return undefined;
+  return {
+    verdict: 'fail',
+    detail: violated
+      .map((p) => (p.kind === 'always' ? `always property "${p.name}" failed ${p.failed} time(s) (in ${p.failedIn.join(', ')})` : `unreachable "${p.name}" was reached (in ${p.failedIn.join(', ')})`))
+      .join('; '),
+  };
 }

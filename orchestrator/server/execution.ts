@@ -53,6 +53,8 @@ const MAX_ENTRIES = 256;
 
 interface LiveCall {
   arrival: number;
+  /** When its create message arrived (performance.now()): how long an open call has been open. */
+  startedAt: number;
   generatedId: number;
   message: CreateMessage;
   parentGeneratedId?: number | null;
@@ -97,6 +99,7 @@ export class Execution {
     const failure = this.plannedByEi.get(message.execution_index);
     this.calls.set(generatedId, {
       arrival: this.arrivals++,
+      startedAt: performance.now(),
       generatedId,
       message,
       parentGeneratedId: message.parent_generated_id,
@@ -187,9 +190,24 @@ export class Execution {
     if (--this.outstanding === 0) for (const w of this.quietWaiters.splice(0)) w();
   }
 
-  /** Calls that started but have not reported their outcome. */
+  /** Calls that started but have not reported their outcome (entry requests not yet answered included). */
   get pending(): number {
     return this.outstanding;
+  }
+
+  /**
+   * Entry requests of the test left without an answer: still open, or ended without a response sent (the
+   * test's client went away first; reported with status 0).
+   */
+  get unansweredEntries(): number {
+    return this.entriesStarted.size + this.entriesEnded.filter((e) => e.status === 0).length;
+  }
+
+  /** The generated ids of the calls with no outcome yet (no response, no error), and how long each has been open. */
+  openCalls(now = performance.now()): Map<number, number> {
+    const open = new Map<number, number>();
+    for (const c of this.calls.values()) if (!c.completion) open.set(c.generatedId, now - c.startedAt);
+    return open;
   }
 
   /** Resolves when every call created so far has completed, or after `graceMs`. */

@@ -159,7 +159,7 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #dd
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
 .summary th{background:#f6f6f6;font-weight:normal}
 .muted{color:#777}.ok{color:#1a7f37}
-.verdict-fail .verdict,.verdict-crash .verdict,.verdict-hang .verdict{color:#b42318;font-weight:bold}
+.verdict-fail .verdict,.verdict-crash .verdict,.verdict-hang .verdict,.verdict-leak .verdict{color:#b42318;font-weight:bold}
 .verdict-pruned{color:#777}.property.violated .verdict{color:#b42318;font-weight:bold}
 .cell.up{background:#dcfce7}.cell.degraded{background:#fef9c3}.cell.down{background:#fee2e2;font-weight:bold}.cell.crash{background:#fca5a5;font-weight:bold}.cell.leak{background:#fed7aa}.cell.none{color:#9ca3af}.cell.pruned{background:#f3f4f6}
 .tree{list-style:none;padding-left:0;margin:.3em 0}.call.faulted{color:#b42318}.fault{font-weight:bold}

@@ -1,6 +1,7 @@
 /**
  * junit.xml: one test case per execution run, so CI systems show a run like any test suite. A failing
- * execution is a <failure> (assertion) or <error> (crash, hang) with its fault set and the test's output;
+ * execution is a <failure> (assertion; a leak, of type "leak": the test passed, the application left a
+ * call open) or <error> (crash, hang) with its fault set and the test's output;
  * an inconclusive one is an <error> of type "inconclusive" (it proves nothing either way, and the run
  * exits 3 for it, so CI must not read it as passed).
  *
@@ -37,9 +38,10 @@ function testCase(e: ExecutionResult, className: string): string {
     case 'pass':
       return `${open}/>`;
     case 'fail':
-      return `${open}>\n      <failure message="${message}" type="fail">${body}</failure>\n    </testcase>`;
+    case 'leak':
+      return `${open}>\n      <failure message="${message}" type="${e.verdict}">${body}</failure>\n    </testcase>`;
     default:
-      // crash, hang, inconclusive, not-reproduced
+      // crash, hang (a call that never returned says so in its message), inconclusive, not-reproduced
       return `${open}>\n      <error message="${message}" type="${e.verdict ?? 'error'}">${body}</error>\n    </testcase>`;
   }
 }
@@ -84,7 +86,7 @@ export function junitXml(results: RunResults): string {
   const name = `filibuster: ${results.test.value}`;
   const ran = results.executions.filter((e) => e.status === 'ran');
   const cases = ran.map((e) => testCase(e, name));
-  const failures = c.failed;
+  const failures = c.failed + c.leaked;
   const errors = c.crashed + c.hung + c.inconclusive + c.not_reproduced;
   const time = (results.wall_ms / 1000).toFixed(3);
   return [

@@ -4,7 +4,8 @@
  *   - up: the test passed and the entry point answered exactly as in the fault-free execution;
  *   - degraded: the test passed but the entry point's answer differed, or a `sometimes` property (a
  *     fallback the test or a service marks as reached) held in that execution;
- *   - leak: the test passed but a call was left open after it (a finding of its own);
+ *   - leak: the test passed, but a call was left open after it (a confirmed leak): worse than degraded,
+ *     since the answer was right but the service holds a socket per request, better than down;
  *   - down: the test failed (assertion, hang);
  *   - crash: a service crashed.
  * A pruned single-fault execution counts as the execution dynamic reduction pruned it as (it would have
@@ -88,7 +89,7 @@ function edgesByEntry(executions: readonly ExecutionResult[]): Map<string, Set<s
 
 function stateOf(e: ExecutionResult, entry: string, baseline: Map<string, string>): CellState {
   if (e.verdict === 'crash') return 'crash';
-  if ((e.verdict as string) === 'leak') return 'leak';
+  if (e.verdict === 'leak') return 'leak';
   if (e.verdict !== 'pass') return 'down';
   if (e.properties?.some((p) => p.kind === 'sometimes' && p.held > 0)) return 'degraded';
   if (entry === THE_TEST) return 'up';
