@@ -25,6 +25,7 @@ import { Session } from '../server/session.js';
 import { calibrateBed } from './calibration.js';
 import { checkOptions, recordedOptions, type ExplorationOptions, type Profile, type Scope } from './exploration-options.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
+import { KeptState } from './kept-state.js';
 import { confirmLeak } from './leak-confirmation.js';
 import { oneAtATime, oneAtATimeReason, ParallelRunner, type Attempted } from './parallel.js';
 import { notReproducedInWords } from './replay-check.js';
@@ -63,6 +64,8 @@ class Exploration {
   private readonly runId = randomBytes(4).toString('hex');
   private readonly bed: TestBed;
   private readonly explorer: Explorer;
+  /** Services found to keep state between executions are restarted before each one (kept-state.ts). */
+  private readonly keptState: KeptState;
 
   private readonly records: RunRecords;
   /** How often each divergence (its advice) left an execution inconclusive. */
@@ -102,6 +105,7 @@ class Exploration {
       filter: this.scope.filter,
     });
     this.profile = this.scope.profile;
+    this.keptState = new KeptState(this.bed, this.log, () => this.parallel === undefined);
     this.replayContext = replayContextOf(options);
     this.records = new RunRecords({
       writer: this.writer,
@@ -378,6 +382,7 @@ class Exploration {
       async (k) => confirmLeak(await this.bed.run(n, k === 1 ? id : `${id}-attempt-${k}`, failures, this.timeoutMs, prefix, slot, restartCrashed), () => this.replay(failures, slot, restartCrashed)),
       this.scope.inconclusiveRetries,
       () => this.interrupted,
+      (inconclusive) => this.keptState.beforeRetry(inconclusive.judgement),
     );
     return { ...run, attempts, discarded };
   }

@@ -29,12 +29,18 @@ export interface Attempts<R extends Judged> {
  * Runs `attempt(1)`, and while the verdict is inconclusive, `attempt(2)`, ... up to `1 + retries` in all.
  * `stop()` (an interruption, a budget) ends the loop early with the last attempt's outcome.
  */
-export async function runUntilDefinite<R extends Judged>(attempt: (n: number) => Promise<R>, retries: number, stop: () => boolean = () => false): Promise<Attempts<R>> {
+export async function runUntilDefinite<R extends Judged>(
+  attempt: (n: number) => Promise<R>,
+  retries: number,
+  stop: () => boolean = () => false,
+  beforeRetry: (inconclusive: R) => Promise<void> | void = () => {},
+): Promise<Attempts<R>> {
   const discarded: string[] = [];
   let n = 1;
   let run = await attempt(n);
   while (run.judgement.verdict === 'inconclusive' && n <= retries && !stop()) {
     discarded.push(run.judgement.detail ?? 'inconclusive');
+    await beforeRetry(run);
     n++;
     run = await attempt(n);
   }

@@ -145,6 +145,11 @@ export class TestBed {
     if (this.coverageDir) rmSync(join(this.coverageDir, 'executions', id), { recursive: true, force: true });
   }
 
+  /** See ServiceManager.restartBeforeEachExecution. */
+  restartBeforeEachExecution(name: string): boolean {
+    return this.services?.restartBeforeEachExecution(name) ?? false;
+  }
+
   /** A started service that does not accept executions at once (`parallel` in service-config.ts), if any. */
   statefulService(): string | undefined {
     return this.services?.specs().find((s) => !s.parallel)?.name;

@@ -271,6 +271,18 @@ export class ServiceManager {
     }
   }
 
+  /**
+   * From now on, restart this service before every execution (as `"betweenExecutions": "restart"` would):
+   * for a service found to keep state between executions. False when the runner did not start it (a `url`
+   * service) or its config already says how to restore it.
+   */
+  restartBeforeEachExecution(name: string): boolean {
+    const r = this.running.get(name);
+    if (!r?.spec.command || r.spec.betweenExecutions) return false;
+    r.spec = { ...r.spec, betweenExecutions: 'restart', parallel: false };
+    return true;
+  }
+
   /** Restores the state of services that keep it, as their `betweenExecutions` says. */
   async beforeExecution(): Promise<void> {
     for (const r of this.running.values()) {
