@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readableLine } from './bounded-text.js';
 
 export function killTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (child.pid === undefined) return;
@@ -66,15 +67,13 @@ export class Tail {
   readable(n: number): string {
     return this.toString()
       .split('\n')
-      .filter((line) => !OUR_HEADER.test(line))
+      .map(readableLine)
+      .filter((line): line is string => line !== undefined)
       .slice(-n - 1)
       .join('\n')
       .trimEnd();
   }
 }
-
-/** A line of a header dump that shows one of our headers (`'x-filibuster-execution': '…'`, `X-Filibuster-Vclock: …`). */
-const OUR_HEADER = /^\s*['"]?x-filibuster-[\w-]+['"]?\s*[:=]/i;
 
 /**
  * The kernel hands ports from its ephemeral range to outgoing connections too (every keep-alive socket
