@@ -29,6 +29,10 @@ export interface EntryResponse {
   status: number;
   body_md5: string;
   content_type?: string;
+  /** What a failing execution's report shows of it (sent by our instrumentation; absent from other clients). */
+  headers?: Record<string, string>;
+  body_excerpt?: string;
+  body_bytes?: number;
 }
 
 /** What one execution reported of one property: how often it held and failed, and where. */
@@ -148,6 +152,9 @@ export class Execution {
       status: message.status ?? 0,
       body_md5: message.body_md5 ?? '',
       ...(message.content_type ? { content_type: message.content_type } : {}),
+      ...(message.headers ? { headers: message.headers } : {}),
+      ...(message.body_excerpt !== undefined ? { body_excerpt: message.body_excerpt } : {}),
+      ...(message.body_bytes !== undefined ? { body_bytes: message.body_bytes } : {}),
     });
     this.settle();
   }
