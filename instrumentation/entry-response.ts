@@ -6,7 +6,8 @@
  *
  * Only requests that carry an execution id (ours, from the test) are reported: when they arrive, so the
  * orchestrator waits for the answer before judging the execution, and when the response is finished.
- * The body is hashed as it is written, never buffered.
+ * The body is hashed as it is written, never buffered: only its first bytes are kept, with the headers,
+ * so that a failing execution shows what the test was answered.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +23,33 @@ function chunkBuffer(chunk: unknown, encoding: unknown): Buffer | undefined {
 }
 
 let entries = 0;
+
+/** Body bytes kept as an excerpt: an error body, or the head of an error page with its message. */
+const BODY_EXCERPT_BYTES = 2048;
+/** Headers reported; a response with more is not about its headers. */
+const MAX_HEADERS = 64;
+/** One header value; longer ones (a cookie, a CSP) end with "…". */
+const MAX_HEADER_CHARS = 512;
+const OURS = /^x-filibuster-/i;
+
+/** The response headers as text, ours left out. */
+function headersOf(res: ServerResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.getHeaders()).slice(0, MAX_HEADERS)) {
+    if (OURS.test(name) || value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    out[name] = text.length > MAX_HEADER_CHARS ? `${text.slice(0, MAX_HEADER_CHARS - 1)}…` : text;
+  }
+  return out;
+}
+
+/** The excerpt as text, or undefined when it is not text (a NUL, or bytes that are not UTF-8). */
+function excerptText(bytes: Buffer): string | undefined {
+  const text = bytes.toString('utf8');
+  // A cut UTF-8 character at the end is the excerpt's doing, not the body's.
+  const body = text.replace(/\uFFFD{1,3}$/, '');
+  return body.includes('\u0000') || body.includes('\uFFFD') ? undefined : body;
+}
 
 /** What the entry service knows of the request beyond the request itself. */
 export interface EntryContext {
@@ -47,6 +75,14 @@ export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, e
   };
   send(PATHS.entryResponse, { ...base, phase: 'start' });
   const hash = createHash('md5');
+  const excerpt: Buffer[] = [];
+  let bodyBytes = 0;
+  const take = (b: Buffer) => {
+    hash.update(b);
+    // A copy: the application may reuse its buffer once written.
+    if (bodyBytes < BODY_EXCERPT_BYTES) excerpt.push(Buffer.from(b.subarray(0, BODY_EXCERPT_BYTES - bodyBytes)));
+    bodyBytes += b.length;
+  };
   // Set once the response is reported (the hash is then final): a write or end after that, which the
   // response itself refuses (a client gone, an error handler ending it twice), must not throw here.
   let reported = false;
@@ -54,12 +90,12 @@ export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, e
   const end = res.end;
   res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
     const b = chunkBuffer(chunk, rest[0]);
-    if (b && !reported) hash.update(b);
+    if (b && !reported) take(b);
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   } as typeof res.write;
   res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
     const b = chunkBuffer(chunk, rest[0]);
-    if (b && !reported) hash.update(b);
+    if (b && !reported) take(b);
     return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
   } as typeof res.end;
   // 'close' also covers a response that is never finished (the socket died): reported without a hash.
@@ -67,12 +103,16 @@ export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, e
     if (reported) return;
     reported = true;
     const contentType = res.getHeader('content-type');
+    const text = bodyBytes > 0 ? excerptText(Buffer.concat(excerpt)) : undefined;
     send(PATHS.entryResponse, {
       ...base,
       phase: 'end',
       status: res.writableFinished ? res.statusCode : 0,
       body_md5: hash.digest('hex'),
       ...(typeof contentType === 'string' ? { content_type: contentType } : {}),
+      headers: headersOf(res),
+      body_bytes: bodyBytes,
+      ...(text !== undefined ? { body_excerpt: text } : {}),
     });
   };
   res.once('finish', report);

@@ -229,7 +229,8 @@ export interface ExecutionCallsResponse {
 /**
  * Ours: body of POST /filibuster/entry-response, sent twice per request from the test: when it arrives
  * (`phase: "start"`, so the orchestrator waits for the end before judging the execution) and when the
- * response is finished (`phase: "end"`, with status, content type and body hash).
+ * response is finished (`phase: "end"`, with status, content type and body hash; ours also send the headers and
+ * a body excerpt, for the report of a failing execution).
  */
 export interface EntryResponseMessage {
   execution_id: string;
@@ -249,6 +250,12 @@ export interface EntryResponseMessage {
   template?: string;
   /** The request's order among the test's requests (X-Filibuster-Root-Sequence), when the test sent it. */
   root_sequence?: number;
+  /** The response headers (ours left out), values of repeated headers joined with ", ". Optional: older clients send none. */
+  headers?: Record<string, string>;
+  /** The body's first bytes as text (absent when they are not text: binary, compressed). */
+  body_excerpt?: string;
+  /** The body's length in bytes. */
+  body_bytes?: number;
 }
 
 export type PropertyKind = 'sometimes' | 'always' | 'unreachable';

@@ -8,6 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCounterexample } from '../orchestrator/results/counterexample.js';
+import { entrySummary } from '../orchestrator/results/readable-failure.js';
+import type { EntryResponse } from '../orchestrator/server/execution.js';
 import { markedProcesses } from '../orchestrator/runner/run-marker.js';
 import { CLI, DIST, ROOT } from './helpers.js';
 
@@ -96,10 +98,13 @@ export function recordedMarker(dir: string): string | undefined {
   }
 }
 
-/** What must be equal between a resumed and an uninterrupted run (timings, ids and ports aside). */
+/**
+ * What must be equal between a resumed and an uninterrupted run (timings, ids and ports aside: so a failing
+ * execution's output, log lines and entry response texts too, which carry them).
+ */
 export function comparable(r: ReturnType<typeof readResults>) {
   return {
-    executions: r.executions.map((e: Record<string, unknown>) => ({ number: e.number, status: e.status, faults: e.faults, verdict: e.verdict, calls: e.calls, tree: e.tree, entry: e.entry, counterexample: e.counterexample, group: e.group, attempts: e.attempts })),
+    executions: r.executions.map((e: Record<string, unknown>) => ({ number: e.number, status: e.status, faults: e.faults, verdict: e.verdict, calls: e.calls, tree: e.tree, entry: (e.entry as EntryResponse[] | undefined)?.map(entrySummary), counterexample: e.counterexample, group: e.group, attempts: e.attempts })),
     counts: r.counts,
     complete: r.complete,
     stop_reason: r.stop_reason,

@@ -31,7 +31,7 @@ async function tutorial(): Promise<{ dir: string; results: RunResults }> {
   return { dir, results: outcome.results };
 }
 
-test('the tutorial report in headless Chromium: failing row, faulted call, matrix cell "down" for foo → bar', { skip: NO_CHROMIUM }, async () => {
+test('the tutorial report in headless Chromium: failing row, faulted call, its output blocks, matrix cell "down" for foo → bar', { skip: NO_CHROMIUM }, async () => {
   const { dir } = await tutorial();
   const report = join(dir, 'report.html');
   assert.ok(existsSync(report));
@@ -58,6 +58,13 @@ test('the tutorial report in headless Chromium: failing row, faulted call, matri
     const faulted = row.locator('li.call.faulted');
     assert.equal(await faulted.count(), 1);
     assert.match(await faulted.innerText(), /foo → bar.*GET \/bar.*node\.ECONNREFUSED.*injected: connection refused/s);
+    // What the test threw, what it was answered and what foo logged, in collapsible blocks; none for passing executions.
+    assert.match((await row.locator('details.output-error summary').textContent()) ?? '', /^thrown error \(\d+ lines\)$/);
+    assert.match((await row.locator('details.output-error pre').textContent()) ?? '', /^AssertionError \[ERR_ASSERTION\]: expected 503 under a fault, got 500[\s\S]*\n\s+at fooBarBaz/);
+    assert.match((await row.locator('details.entry-response summary').textContent()) ?? '', /^entry response: foo GET \/foo → 500 \(text\/html/);
+    assert.match((await row.locator('details.entry-response pre.body').textContent()) ?? '', /TypeError: fetch failed/);
+    assert.match((await row.locator('details.service-log', { hasText: 'log lines of foo' }).locator('pre').textContent()) ?? '', /TypeError: fetch failed/);
+    assert.equal(await page.locator('#execution-1 .readable').count(), 0);
     // Passing executions' trees are not marked as failing, and the fault-free tree has no faulted call.
     assert.equal(await page.locator('#execution-1 li.call.faulted').count(), 0);
     assert.equal(await page.locator('#execution-1 li.call').count(), 2);

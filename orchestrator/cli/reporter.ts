@@ -2,6 +2,7 @@
  * What the terminal shows: a live progress bar on a TTY (plain lines otherwise; progress.ts), and the
  * final summary.
  */
+import { dirname, join } from 'node:path';
 import type { ExplorationOutcome } from '../run/exploration.js';
 import { progressLine, useColour, verdictText } from './progress.js';
 import type { ExecutionResult, RunResults } from '../results/run-results.js';
@@ -78,11 +79,12 @@ export function summary(outcome: ExplorationOutcome, replayHint?: (counterexampl
     lines.push(`Properties: ${results.properties.length - violated.length} satisfied, ${violated.length} violated.`);
     for (const p of violated) lines.push(`  ${p.verdict}`);
   }
-  if (results.triage) lines.push(...groupLines(results, replayHint));
+  if (results.triage) lines.push(...groupLines(results, replayHint, outcome.resultsPath));
   else {
     for (const { result } of outcome.failing) {
       lines.push(`  #${result.number} ${verdictWords(result)}: ${result.faults.map((f) => f.description).join(' + ')}`);
       if (result.detail) for (const line of headOf(result.detail)) lines.push(`      ${line}`);
+      lines.push(...whereOutputIs(result, outcome.resultsPath));
       if (result.counterexample) {
         lines.push(`      counterexample: ${result.counterexample}`);
         if (replayHint) lines.push(`      replay: ${replayHint(result.counterexample)}`);
@@ -109,8 +111,14 @@ function coverageLine(results: RunResults): string {
   return `Explored ${c.explored}, pruned ${c.pruned}, not explored ${c.not_explored}${scope.length ? ` (+ never generated: ${scope.join(', ')})` : ''}${results.complete ? ': complete.' : '.'}`;
 }
 
+/** Where a failing execution's test output, entry responses and service log lines are (none kept: nothing). */
+function whereOutputIs(e: ExecutionResult | undefined, resultsPath: string): string[] {
+  if (!e || !(e.output || e.logs || e.entry)) return [];
+  return [`      test output, entry responses, service logs: ${join(dirname(resultsPath), 'report.html')}#execution-${e.number} (and in results.json)`];
+}
+
 /** The failure groups: one minimal fault set and one counterexample per distinct failure. */
-function groupLines(results: RunResults, replayHint?: (counterexample: string) => string): string[] {
+function groupLines(results: RunResults, replayHint: ((counterexample: string) => string) | undefined, resultsPath: string): string[] {
   const t = results.triage!;
   const failingCount = t.groups.reduce((n, g) => n + g.executions.length, 0);
   const lines = [
@@ -125,6 +133,7 @@ function groupLines(results: RunResults, replayHint?: (counterexample: string) =
     const shown = g.executions.slice(0, 10).map((n) => `#${n}`).join(', ') + (g.executions.length > 10 ? ', ...' : '');
     const stability = g.stability === 'not replayed' ? 'not replayed' : `${g.stability} (${g.replays.reproduced}/${g.replays.runs} replay(s) failed the same way)`;
     lines.push(`      ${g.executions.length} failing execution(s): ${shown}; ${stability}`);
+    lines.push(...whereOutputIs(results.executions[g.executions[0] - 1], resultsPath));
     if (g.counterexample) {
       lines.push(`      counterexample: ${g.counterexample}`);
       if (replayHint) lines.push(`      replay: ${replayHint(g.counterexample)}`);

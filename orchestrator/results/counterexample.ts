@@ -12,7 +12,9 @@
  *   - `service_env`: the environment added to every service (`--service-env`, bug switches);
  *   - `catalogue`: the catalogue entries of its faults, in the original's analysis-file format;
  *   - `options`: what changes a call's identity or the run's outcome (`ei_compat`, the orchestrator's
- *     `port` and `host` when they were given, the per-execution `timeout_ms` when it was given).
+ *     `port` and `host` when they were given, the per-execution `timeout_ms` when it was given);
+ *   - `output`, `entry`, `logs`, `logs_note`: what the failing run printed, was answered and logged
+ *     (readable-failure.ts), for a reader of a bug report; a replay does not need them.
  * Files written before these fields existed (absolute paths, no environment) are still read.
  */
 import { createHash } from 'node:crypto';
@@ -20,6 +22,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { NETWORK_FAULTS, ORIGINAL_RULES, type IdentityRules } from '../../instrumentation/protocol.js';
 import { recordedIdentity, recordIdentity, type RecordedIdentity } from './identity-record.js';
+import type { ReadableFailure } from './readable-failure.js';
 import type { Call, Failure } from '../search/model.js';
 
 export interface TestSpec {
@@ -42,7 +45,7 @@ export interface ReplayOptions {
 export interface CounterexampleFile {
   functional_test: string;
   TestExecution: string;
-  filibuster?: {
+  filibuster?: ReadableFailure & {
     version: 1;
     test: TestSpec;
     /** Command tests: the folder the command ran in, relative to the counterexample's folder. */

@@ -39,8 +39,11 @@
  *     "counterexample"?: relative path,
  *     "tree"?: [{ "depth", "source", "target", "method", "path", "outcome", "fault"? }] (ran only: the calls
  *       in causal pre-order; outcome is the status or exception the caller met),
- *     "entry"?: [{ "service", "method", "path", "status", "body_md5", "content_type"? }] (ran only: the
- *       responses entry services sent to the test, when they run our instrumentation),
+ *     "entry"?: [{ "service", "method", "path", "status", "body_md5", "content_type"?, "headers"?, "body_excerpt"?,
+ *       "body_bytes"? }] (ran only: the responses entry services sent to the test, when they run our
+ *       instrumentation; headers and body only for failing executions),
+ *     "output"?: { "stdout"?, "stderr"?, "error"?, "console"? }, "logs"?: { service: text }, "logs_note"?: string
+ *       (failing executions only: the test's output and the services' log lines while it ran; readable-failure.ts),
  *     "group"?: id of its failure group (failing executions, when triage ran),
  *     "properties"?: [{ "name", "kind", "held", "failed", "failedIn" }] (ran only: evaluations in this execution),
  *     "attempts"?: attempts made when inconclusive attempts were re-run (--inconclusive-retries; absent: 1),
@@ -67,6 +70,7 @@ import type { Failure } from '../search/model.js';
 import type { PropertyTally } from '../server/execution.js';
 import type { CallNode, EntryResponse } from './call-tree.js';
 import type { TestSpec } from './counterexample.js';
+import type { ReadableFailure } from './readable-failure.js';
 
 /**
  * "leak": the test passed, but a call was still open after its entry requests were answered (its caller
@@ -109,6 +113,10 @@ export interface ExecutionResult {
   counterexample?: string;
   tree?: CallNode[];
   entry?: EntryResponse[];
+  /** Failing executions: what the test printed and threw, and the services' lines (readable-failure.ts). */
+  output?: ReadableFailure['output'];
+  logs?: ReadableFailure['logs'];
+  logs_note?: string;
   group?: number;
   properties?: PropertyTally[];
   /** Attempts it took when inconclusive attempts were re-run (absent: one). */

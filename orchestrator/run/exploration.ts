@@ -29,7 +29,7 @@ import { KeptState } from './kept-state.js';
 import { confirmLeak } from './leak-confirmation.js';
 import { oneAtATime, oneAtATimeReason, ParallelRunner, type Attempted } from './parallel.js';
 import { notReproducedInWords } from './replay-check.js';
-import { isFailing, ranResult, replayContextOf, RunRecords } from './run-records.js';
+import { isFailing, ranResult, readableFailure, replayContextOf, RunRecords } from './run-records.js';
 import { injectedFailures, TestBed } from './test-bed.js';
 import { triage } from './triage.js';
 import type { Advice } from './verdict.js';
@@ -324,7 +324,7 @@ class Exploration {
         const run = await this.replay(failures);
         const { verdict, detail } = run.judgement;
         const faults = faultEntries(failures, run.calls);
-        const counterexample = isFailing(verdict) ? this.records.writeCounterexample(`replay-${this.replayNumber}`, run.calls, failures, 0, verdict, detail, faults) : undefined;
+        const counterexample = isFailing(verdict) ? this.records.writeCounterexample(`replay-${this.replayNumber}`, run.calls, failures, 0, verdict, detail, faults, readableFailure(run)) : undefined;
         return { verdict, detail, injected: injectedFailures(failures, run.calls), counterexample };
       },
     });

@@ -12,7 +12,8 @@ import type { ExecutionResult, FaultEntry, Verdict } from '../results/run-result
 import type { ResultsWriter } from '../results/writer.js';
 import { faultSetKey, type Call, type Failure } from '../search/model.js';
 import type { Attempted } from './parallel.js';
-import { injectedFailures } from './test-bed.js';
+import { entrySummary, type ReadableFailure, type TestOutput } from '../results/readable-failure.js';
+import { injectedFailures, type Run } from './test-bed.js';
 import type { FailingExecution } from './triage.js';
 
 /** A finding: it gets a counterexample, goes to triage, and makes the run exit 1. */
@@ -50,7 +51,7 @@ export class RunRecords {
   record(result: ExecutionResult, calls: Call[], failures: readonly Failure[], scheduled: boolean, fromJournal = false): void {
     const { triage } = this.options;
     if (isFailing(result.verdict) && scheduled) {
-      if (!fromJournal) result.counterexample = this.writeCounterexample(`execution-${result.number}`, calls, failures, result.number, result.verdict!, result.detail, result.faults);
+      if (!fromJournal) result.counterexample = this.writeCounterexample(`execution-${result.number}`, calls, failures, result.number, result.verdict!, result.detail, result.faults, readablePart(result));
       this.failing.push({ result, calls });
       if (triage) {
         const injected = injectedFailures(failures, calls);
@@ -66,7 +67,7 @@ export class RunRecords {
   }
 
   /** Writes `counterexamples/<name>.json`; returns its path relative to the output directory. */
-  writeCounterexample(name: string, calls: readonly Call[], failures: readonly Failure[], execution: number, verdict: Verdict, detail: string | undefined, faults: FaultEntry[]): string {
+  writeCounterexample(name: string, calls: readonly Call[], failures: readonly Failure[], execution: number, verdict: Verdict, detail: string | undefined, faults: FaultEntry[], readable: ReadableFailure = {}): string {
     const { writer, replay } = this.options;
     const file = writer.counterexamplePath(name);
     const path = writer.relative(file);
@@ -78,6 +79,7 @@ export class RunRecords {
       verdict,
       detail,
       faults: faults.map((f) => f.description),
+      ...readable,
     };
     writer.writeJson(path, buildCounterexample(calls, failures, meta));
     return path;
@@ -89,8 +91,29 @@ export class RunRecords {
   }
 }
 
+/**
+ * What a reader needs of a failing run (readable-failure.ts): the test's output, the entry responses in
+ * full, the services' log lines; empty texts left out. Nothing for a run that did not fail.
+ */
+export function readableFailure(run: Pick<Run, 'outcome' | 'entry' | 'logs' | 'judgement'>): ReadableFailure {
+  if (!isFailing(run.judgement.verdict)) return {};
+  const output = Object.fromEntries(Object.entries(run.outcome.output ?? {}).filter(([, text]) => text)) as TestOutput;
+  return {
+    ...(Object.keys(output).length > 0 ? { output } : {}),
+    ...(run.entry.length > 0 ? { entry: run.entry } : {}),
+    ...(Object.keys(run.logs.services).length > 0 ? { logs: run.logs.services } : {}),
+    ...(run.logs.note ? { logs_note: run.logs.note } : {}),
+  };
+}
+
+/** The readable part of a result line, for its counterexample. */
+function readablePart(r: ExecutionResult): ReadableFailure {
+  return { ...(r.output ? { output: r.output } : {}), ...(r.entry ? { entry: r.entry } : {}), ...(r.logs ? { logs: r.logs } : {}), ...(r.logs_note ? { logs_note: r.logs_note } : {}) };
+}
+
 /** The result line of an execution that ran. */
 export function ranResult(number: number, run: Attempted, faults: FaultEntry[]): ExecutionResult {
+  const readable = readableFailure(run);
   return {
     number,
     id: run.id,
@@ -102,7 +125,10 @@ export function ranResult(number: number, run: Attempted, faults: FaultEntry[]):
     duration_ms: Math.round(run.outcome.durationMs),
     calls: run.calls.length,
     tree: callTree(run.calls),
-    ...(run.entry.length > 0 ? { entry: run.entry } : {}),
+    ...(run.entry.length > 0 ? { entry: readable.entry ?? run.entry.map(entrySummary) } : {}),
+    ...(readable.output ? { output: readable.output } : {}),
+    ...(readable.logs ? { logs: readable.logs } : {}),
+    ...(readable.logs_note ? { logs_note: readable.logs_note } : {}),
     ...(run.properties.length > 0 ? { properties: run.properties } : {}),
     // Absent means one attempt; the discarded attempts' reasons say what was unreliable.
     ...(run.attempts > 1 ? { attempts: run.attempts, inconclusive_attempts: run.discarded } : {}),

@@ -15,6 +15,7 @@ import { TOKEN_ENV } from '../server/auth.js';
 import { ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
 import { loadServicesConfig, type ServicesConfig } from '../runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from '../runner/services.js';
+import type { ExecutionLogs } from '../runner/log-window.js';
 import { InProcessTestRunner, type TestFunction } from '../runner/in-process-runner.js';
 import { ModuleTestRunner, SpawnTestRunner, TestSetupError, type TestOutcome, type TestRunner } from '../runner/test-runner.js';
 import { newRunMarker, sweepMarked } from '../runner/run-marker.js';
@@ -35,6 +36,8 @@ export interface Run {
   crashed: string[];
   /** The sometimes/always/unreachable properties evaluated during the execution. */
   properties: PropertyTally[];
+  /** What the services wrote while it ran (runner-started ones), and what a reader must know about it. */
+  logs: { services: Record<string, string>; note?: string };
 }
 
 export interface TestBedOptions {
@@ -63,6 +66,10 @@ export interface TestBedOptions {
 }
 
 export const SETTLE_GRACE_MS = 2_000;
+/** A failing execution's log lines end when the services have been silent this long (a line logged after the answer arrives late)... */
+const LOG_QUIET_MS = 50;
+/** ...or after this long in all: a service that logs all the time (a heartbeat) must not hold the run. */
+const LOG_WAIT_MAX_MS = 500;
 
 function initialRules(identity: IdentityMode | IdentityRules, config: ServicesConfig): IdentityRules {
   if (typeof identity !== 'string') return identity;
@@ -94,6 +101,8 @@ export class TestBed {
   private aborted = false;
   /** Carried by every process this run starts, swept at close (runner/run-marker.ts). */
   readonly marker = newRunMarker();
+  /** Executions running now; each learns whether another ran beside it (their log lines mix). */
+  private readonly active = new Set<{ overlapped: boolean }>();
 
   constructor(session: Session) {
     this.session = session;
@@ -169,21 +178,33 @@ export class TestBed {
    */
   async run(number: number, id: string, failures: readonly Failure[], timeoutMs: number, prefix: readonly Call[] = [], slot = 0, restartCrashed = true): Promise<Run> {
     await this.services?.beforeExecution();
-    const execution = this.session.begin(number, id, failures);
-    const outcome = await this.runners[slot % this.runners.length].run(id, timeoutMs);
-    let quiet = await execution.quiescent(SETTLE_GRACE_MS);
-    await new Promise((r) => setImmediate(r)); // let messages already on the wire land
-    if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
-    if (!quiet) quiet = await this.outwaitOpenCalls(execution, outcome, timeoutMs);
-    const calls = execution.finish();
-    this.timeouts.note(calls);
-    this.session.end(execution, calls);
-    await this.services?.settleExits();
-    const crashed = this.services?.crashed() ?? [];
-    const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
-    if (this.coverageDir) await this.services!.collectCoverage(join(this.coverageDir, 'executions', id));
-    if (restartCrashed) await this.restartCrashed();
-    return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name) };
+    const watch = this.services?.watchLogs();
+    const running = { overlapped: this.active.size > 0 };
+    for (const other of this.active) other.overlapped = true;
+    this.active.add(running);
+    try {
+      const execution = this.session.begin(number, id, failures);
+      const outcome = await this.runners[slot % this.runners.length].run(id, timeoutMs);
+      let quiet = await execution.quiescent(SETTLE_GRACE_MS);
+      await new Promise((r) => setImmediate(r)); // let messages already on the wire land
+      if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
+      if (!quiet) quiet = await this.outwaitOpenCalls(execution, outcome, timeoutMs);
+      const calls = execution.finish();
+      this.timeouts.note(calls);
+      this.session.end(execution, calls);
+      await this.services?.settleExits();
+      const crashed = this.services?.crashed() ?? [];
+      const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
+      // Only an execution that did not pass keeps its log lines: only it waits for the last of them.
+      if (judgement.verdict !== 'pass') await watch?.quiet(LOG_QUIET_MS, LOG_WAIT_MAX_MS);
+      const logs = logsOf(watch?.stop(), running.overlapped, this.runners.length);
+      if (this.coverageDir) await this.services!.collectCoverage(join(this.coverageDir, 'executions', id));
+      if (restartCrashed) await this.restartCrashed();
+      return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name), logs };
+    } finally {
+      watch?.stop();
+      this.active.delete(running);
+    }
   }
 
   /**
@@ -219,6 +240,14 @@ export class TestBed {
     sweepMarked(this.marker); // whatever any of them left behind, in its process group or not
     await this.server?.close();
   }
+}
+
+/** One execution's log lines, and what they cannot say: lines of other executions beside it, services not started here. */
+function logsOf(watched: ExecutionLogs | undefined, overlapped: boolean, workers: number): Run['logs'] {
+  const notes: string[] = [];
+  if (overlapped) notes.push(`log lines cannot be attributed to one execution with --workers ${workers}: these are the lines written while it ran, by any execution`);
+  if (watched?.notStarted.length) notes.push(`not started by the runner (given by url), so their lines are not here: ${watched.notStarted.join(', ')}`);
+  return { services: watched?.logs ?? {}, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
 }
 
 /** The planned faults that a run actually injected. */

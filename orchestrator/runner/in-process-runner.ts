@@ -8,15 +8,11 @@
  */
 import { instrument, runInExecution } from '../../instrumentation/index.js';
 import { flushProperties } from '../../instrumentation/properties.js';
+import { describeError } from './error-text.js';
 import type { TestOutcome, TestRunner } from './test-runner.js';
 import type { TestContext } from './worker-protocol.js';
 
 export type TestFunction = (ctx: TestContext) => unknown;
-
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return `threw ${String(err)}`;
-}
 
 export class InProcessTestRunner implements TestRunner {
   readonly description: string;
@@ -50,7 +46,9 @@ export class InProcessTestRunner implements TestRunner {
         return { verdict: 'pass', durationMs: elapsed() };
       } catch (err) {
         await flushProperties();
-        return { verdict: 'fail', durationMs: elapsed(), detail: describe(err) };
+        // Not what the process printed meanwhile: it is the test runner's own, shared with everything else it runs.
+        const { detail, text } = describeError(err);
+        return { verdict: 'fail', durationMs: elapsed(), detail, output: { error: text } };
       }
     })();
     try {

@@ -6,9 +6,7 @@
  * folded into one line, and the lines that only show our own headers are dropped, so the tail ends with
  * the error's message, its stack and Node's closing banner.
  */
-
-/** A line of a header dump that shows one of our headers (`'x-filibuster-execution': '…'`, `X-Filibuster-Vclock: …`). */
-const OUR_HEADER = /^\s*['"]?x-filibuster-[\w-]+['"]?\s*[:=]/i;
+import { readableLine } from './bounded-text.js';
 
 /** The last line of an error's stack when properties follow: Node opens them with " {" on that line. */
 const OPENS_PROPERTIES = /^(\s+at .*|\S*(Error|Exception)\b.*) \{$/;
@@ -18,11 +16,13 @@ const FOLD_AT_LINES = 12;
 
 /** The text with each error's property dump folded to one line, and our header lines removed. */
 export function readableLog(text: string): string {
-  const lines = text.split('\n');
+  const lines = text
+    .split('\n')
+    .map(readableLine)
+    .filter((line): line is string => line !== undefined);
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (OUR_HEADER.test(line)) continue;
     const end = OPENS_PROPERTIES.test(line) ? closingBrace(lines, i) : -1;
     if (end - i - 1 >= FOLD_AT_LINES) {
       out.push(`${line.slice(0, -2)} { … ${end - i - 1} lines of the error object's properties … }`);

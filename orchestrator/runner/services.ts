@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { IDENTITY_PATH, type IdentityRules } from '../../instrumentation/protocol.js';
 import { COVERAGE_PATH } from '../../instrumentation/coverage-control.js';
 import { describeProbe, probeOnce, type Attempt, type Probe } from './health.js';
+import { LogWatch, ServiceOutput } from './log-window.js';
 import { freePort, stopTree, Tail } from './process-tree.js';
 import { hasEnded, serviceProcesses } from './liveness.js';
 import { RUN_MARKER_VAR, sweepMarked } from './run-marker.js';
@@ -32,6 +33,8 @@ interface Running {
   child?: ChildProcess;
   log?: WriteStream;
   tail: Tail;
+  /** Its output as it comes, for the executions watching it (watchLogs). */
+  output: ServiceOutput;
   exit?: string;
   /** Resolves when the child exits. */
   exited?: Promise<void>;
@@ -110,7 +113,7 @@ export class ServiceManager {
     this.vars = { 'orchestrator.url': this.options.orchestratorUrl };
     for (const spec of this.config.services) {
       const port = spec.url || spec.port ? spec.port : (this.options.ports?.[spec.name] ?? (await freePort()));
-      const r: Running = { spec, port, tail: new Tail() };
+      const r: Running = { spec, port, tail: new Tail(), output: new ServiceOutput() };
       this.running.set(spec.name, r);
       this.vars[`${spec.name}.port`] = String(port);
       this.vars[`${spec.name}.url`] = this.urlOf(r);
@@ -214,6 +217,7 @@ export class ServiceManager {
         stream.on('data', (chunk: Buffer) => {
           r.tail.push(chunk);
           r.log?.write(chunk);
+          r.output.push(chunk);
         });
       }
       r.watched = undefined;
@@ -315,6 +319,13 @@ export class ServiceManager {
       if (!existsSync(raw)) continue;
       for (const file of readdirSync(raw)) renameSync(join(raw, file), join(into, `${r.spec.name}-${file}`));
     }
+  }
+
+  /** Keeps what each service the runner started writes from now on (log-window.ts): one execution's lines. */
+  watchLogs(): LogWatch {
+    const all = [...this.running.values()];
+    const started = all.filter((r) => r.spec.command).map((r) => ({ name: r.spec.name, output: r.output }));
+    return new LogWatch(started, all.filter((r) => !r.spec.command).map((r) => r.spec.name));
   }
 
   /** Services that exited since they were started: name → how, with the log tail. */

@@ -13,6 +13,8 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BoundedText } from './bounded-text.js';
+import { commandFailureDetail, errorLine } from './error-line.js';
 import { killTree, Tail } from './process-tree.js';
 import { RUN_MARKER_VAR, sweepMarked } from './run-marker.js';
 import type { ServiceEndpoint } from './services.js';
@@ -23,12 +25,23 @@ const WORKER = fileURLToPath(new URL('./test-worker.js', import.meta.url));
 
 export type TestVerdict = 'pass' | 'fail' | 'hang';
 
+/** What the test printed and threw during one execution, each part bounded (bounded-text.ts). */
+export interface TestOutput {
+  /** Command tests: what the command wrote. */
+  stdout?: string;
+  stderr?: string;
+  /** Module and in-process tests: the thrown error, with its stack and causes. */
+  error?: string;
+  /** Module tests: what the process running the test function wrote while it ran (console.*, process.stdout). */
+  console?: string;
+}
+
 export interface TestOutcome {
   verdict: TestVerdict;
   durationMs: number;
-  /** Assertion message, exit status, or what timed out. */
+  /** The error the test failed with (its message, for an assertion), else its exit status, or what timed out. */
   detail?: string;
-  output?: string;
+  output?: TestOutput;
   /** The test could not be started at all (e.g. the command does not exist): a usage problem. */
   setupProblem?: string;
 }
@@ -94,9 +107,10 @@ export class SpawnTestRunner implements TestRunner {
     const child = spawn('/bin/sh', ['-c', this.command], { env, cwd: this.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.current = child;
     this.currentMarker = marker;
-    const tail = new Tail(8192);
-    child.stdout!.on('data', (c: Buffer) => tail.push(c));
-    child.stderr!.on('data', (c: Buffer) => tail.push(c));
+    const stdout = new BoundedText();
+    const stderr = new BoundedText();
+    child.stdout!.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr!.on('data', (c: Buffer) => stderr.push(c));
     return new Promise((resolve) => {
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -111,15 +125,14 @@ export class SpawnTestRunner implements TestRunner {
         this.current = undefined;
         this.currentMarker = undefined;
         const durationMs = performance.now() - started;
-        const output = tail.toString();
+        const output: TestOutput = { stdout: stdout.toString(), stderr: stderr.toString() };
         if (timedOut) return resolve({ verdict: 'hang', durationMs, detail: `the test did not finish within ${timeoutMs} ms`, output });
-        if (code === 0) return resolve({ verdict: 'pass', durationMs, output });
+        if (code === 0) return resolve({ verdict: 'pass', durationMs });
         if (code === 127) {
           const problem = `the test command was not found (the shell exited 127): ${this.command}`;
-          return resolve({ verdict: 'fail', durationMs, detail: `${problem}: ${lastLine(output)}`, output, setupProblem: problem });
+          return resolve({ verdict: 'fail', durationMs, detail: `${problem}: ${lastLine(output.stderr!)}`, output, setupProblem: problem });
         }
-        const detail = signal ? `killed by ${signal}` : `exit code ${code}`;
-        resolve({ verdict: 'fail', durationMs, detail: lastLine(output) ? `${detail}: ${lastLine(output)}` : detail, output });
+        resolve({ verdict: 'fail', durationMs, detail: commandFailureDetail(code, signal, output.stdout!, output.stderr!), output });
       });
     });
   }
@@ -127,6 +140,13 @@ export class SpawnTestRunner implements TestRunner {
   async close(): Promise<void> {
     if (this.current) killTestTree(this.current, this.currentMarker);
   }
+}
+
+/** The worker's end in words, with the error it died of when it printed one (an uncaught one, from a stray promise). */
+function workerEndDetail(reply: WorkerReply, output: string): string {
+  const why = 'detail' in reply ? reply.detail : 'the test worker stopped';
+  const error = errorLine(output);
+  return error ? `${why}: ${error}` : why;
 }
 
 function lastLine(text: string): string {
@@ -147,6 +167,8 @@ export class ModuleTestRunner implements TestRunner {
   private worker?: ChildProcess;
   private ready?: Promise<void>;
   private tail = new Tail(8192);
+  /** What the worker wrote since the current execution began: its output when the worker dies or hangs. */
+  private window?: BoundedText;
   private waiting?: (reply: WorkerReply) => void;
 
   constructor(spec: string, ctx: RunnerContext) {
@@ -173,8 +195,12 @@ export class ModuleTestRunner implements TestRunner {
     });
     this.worker = worker;
     this.tail = new Tail(8192);
-    worker.stdout!.on('data', (c: Buffer) => this.tail.push(c));
-    worker.stderr!.on('data', (c: Buffer) => this.tail.push(c));
+    for (const stream of [worker.stdout!, worker.stderr!]) {
+      stream.on('data', (c: Buffer) => {
+        this.tail.push(c);
+        if (this.worker === worker) this.window?.push(c);
+      });
+    }
     // Only the current worker speaks: a worker killed after a hang may report its exit later.
     worker.on('message', (m: WorkerReply) => {
       if (this.worker === worker) this.waiting?.(m);
@@ -204,21 +230,23 @@ export class ModuleTestRunner implements TestRunner {
     await this.ready;
     const worker = this.worker!;
     const started = performance.now();
+    const window = new BoundedText();
+    this.window = window;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting = undefined;
         killTestTree(worker, this.workerMarker);
         this.worker = undefined;
         this.ready = undefined;
-        resolve({ verdict: 'hang', durationMs: performance.now() - started, detail: `the test did not finish within ${timeoutMs} ms`, output: this.tail.toString() });
+        resolve({ verdict: 'hang', durationMs: performance.now() - started, detail: `the test did not finish within ${timeoutMs} ms`, output: { console: window.toString() } });
       }, timeoutMs);
       this.waiting = (reply) => {
         clearTimeout(timer);
         this.waiting = undefined;
         const durationMs = performance.now() - started;
         if (reply.type === 'passed') resolve({ verdict: 'pass', durationMs });
-        else if (reply.type === 'failed') resolve({ verdict: 'fail', durationMs, detail: reply.detail, output: reply.stack });
-        else resolve({ verdict: 'fail', durationMs, detail: 'detail' in reply ? reply.detail : 'the test worker stopped', output: this.tail.toString() });
+        else if (reply.type === 'failed') resolve({ verdict: 'fail', durationMs, detail: reply.detail, output: { error: reply.error, console: reply.console } });
+        else resolve({ verdict: 'fail', durationMs, detail: workerEndDetail(reply, window.toString()), output: { console: window.toString() } });
       };
       const request: WorkerRequest = { type: 'run', executionId };
       worker.send(request);

@@ -6,6 +6,8 @@
 import { pathToFileURL } from 'node:url';
 import { instrument, runInExecution } from '../../instrumentation/index.js';
 import { flushProperties } from '../../instrumentation/properties.js';
+import { BoundedText } from './bounded-text.js';
+import { describeError } from './error-text.js';
 import type { TestContext, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 type TestFunction = (ctx: TestContext) => unknown;
@@ -20,9 +22,14 @@ function reply(message: WorkerReply): void {
   process.send?.(message);
 }
 
-function describe(err: unknown): { detail: string; stack?: string } {
-  if (err instanceof Error) return { detail: `${err.name}: ${err.message}`, stack: err.stack };
-  return { detail: `threw ${String(err)}` };
+/** What this process writes while an execution runs (console.* writes through these too), kept for its failure. */
+let written: BoundedText | undefined;
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write;
+  stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    if (written && (typeof chunk === 'string' || chunk instanceof Uint8Array)) written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk));
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof stream.write;
 }
 
 async function load(path: string, exportName: string): Promise<void> {
@@ -37,11 +44,13 @@ async function load(path: string, exportName: string): Promise<void> {
     test = fn as TestFunction;
     reply({ type: 'loaded' });
   } catch (err) {
-    reply({ type: 'load-failed', detail: describe(err).detail });
+    reply({ type: 'load-failed', detail: describeError(err).detail });
   }
 }
 
 async function run(executionId: string): Promise<void> {
+  const output = new BoundedText();
+  written = output;
   try {
     await runInExecution(executionId, () => test!({ executionId, services, orchestratorUrl }));
     // Properties the test evaluated must reach the orchestrator before it judges the execution.
@@ -49,7 +58,10 @@ async function run(executionId: string): Promise<void> {
     reply({ type: 'passed' });
   } catch (err) {
     await flushProperties();
-    reply({ type: 'failed', ...describe(err) });
+    const { detail, text } = describeError(err);
+    reply({ type: 'failed', detail, error: text, console: output.toString() });
+  } finally {
+    if (written === output) written = undefined;
   }
 }
 

@@ -9,7 +9,8 @@ export type WorkerReply =
   | { type: 'loaded' }
   | { type: 'load-failed'; detail: string }
   | { type: 'passed' }
-  | { type: 'failed'; detail: string; stack?: string }
+  /** `error`: the thrown error with its stack and causes; `console`: what the process wrote while the test ran (both bounded). */
+  | { type: 'failed'; detail: string; error: string; console: string }
   | { type: 'exit'; detail: string };
 
 /** What a test module's exported function receives. */

@@ -33,6 +33,10 @@ export interface EntryResponse {
   template?: string;
   /** Which of the test's requests this was (their order in the test), to tell which calls served it. */
   root_sequence?: number;
+  /** What a failing execution's report shows of it (sent by our instrumentation; absent from other clients). */
+  headers?: Record<string, string>;
+  body_excerpt?: string;
+  body_bytes?: number;
 }
 
 /** What one execution reported of one property: how often it held and failed, and where. */
@@ -157,6 +161,9 @@ export class Execution {
       ...(message.content_type ? { content_type: message.content_type } : {}),
       ...(message.template ? { template: message.template } : {}),
       ...(message.root_sequence !== undefined ? { root_sequence: message.root_sequence } : {}),
+      ...(message.headers ? { headers: message.headers } : {}),
+      ...(message.body_excerpt !== undefined ? { body_excerpt: message.body_excerpt } : {}),
+      ...(message.body_bytes !== undefined ? { body_bytes: message.body_bytes } : {}),
     });
     this.settle();
   }

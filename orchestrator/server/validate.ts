@@ -171,7 +171,24 @@ export function checkEntryResponse(body: unknown): Checked<EntryResponseMessage>
     if (v !== undefined && (typeof v !== 'string' || v.length > MAX_TEXT)) return bad(`${f} must be a string of at most ${MAX_TEXT} characters`);
   }
   if (body.root_sequence !== undefined && (!Number.isInteger(body.root_sequence) || (body.root_sequence as number) < 0)) return bad('root_sequence must be a whole number');
-  return { ok: true, value: body as unknown as EntryResponseMessage };
+  return checkEntryExtras(body) ?? { ok: true, value: body as unknown as EntryResponseMessage };
+}
+
+/** Headers an entry response may report (ours send at most 64). */
+const MAX_ENTRY_HEADERS = 100;
+/** A body excerpt (ours send 2 KiB of UTF-8, which is at most this many characters). */
+const MAX_EXCERPT = 8192;
+
+/** The optional fields of ours: headers, body excerpt and body length. */
+function checkEntryExtras(body: Record<string, unknown>): Checked<never> | undefined {
+  const { headers, body_excerpt: excerpt, body_bytes: bytes } = body;
+  if (headers !== undefined) {
+    const ok = isObject(headers) && Object.keys(headers).length <= MAX_ENTRY_HEADERS && Object.entries(headers).every(([k, v]) => k.length <= MAX_TEXT && typeof v === 'string' && v.length <= MAX_TEXT);
+    if (!ok) return bad(`headers must be an object of at most ${MAX_ENTRY_HEADERS} string values of at most ${MAX_TEXT} characters`);
+  }
+  if (excerpt !== undefined && (typeof excerpt !== 'string' || excerpt.length > MAX_EXCERPT)) return bad(`body_excerpt must be a string of at most ${MAX_EXCERPT} characters`);
+  if (bytes !== undefined && (!Number.isSafeInteger(bytes) || (bytes as number) < 0)) return bad('body_bytes must be a non-negative integer');
+  return undefined;
 }
 
 /** One evaluation of a property. */

@@ -6,14 +6,14 @@
  */
 import type { CallNode } from '../call-tree.js';
 import type { ExecutionResult, RunResults } from '../run-results.js';
+import { failureBlocks } from './failure-html.js';
+import { htmlEscape } from './html-escape.js';
 import { resiliencyMatrix, type CellState } from './matrix.js';
+
+export { htmlEscape };
 
 /** Call trees drawn in full for at most this many executions (failing ones always); results.json has all. */
 const MAX_TREES = 2000;
-
-export function htmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 const READABLE: Record<string, string> = {
   'node.ECONNREFUSED': 'connection refused',
@@ -132,7 +132,7 @@ function executions(r: RunResults): string {
       e.status !== 'ran'
         ? ''
         : draw
-          ? `<details${isFailing(e) ? ' open' : ''}><summary>call tree (${e.tree?.length ?? 0})</summary>${tree(e.tree ?? [])}${e.detail ? `<pre>${htmlEscape(e.detail)}</pre>` : ''}</details>`
+          ? `<details${isFailing(e) ? ' open' : ''}><summary>call tree (${e.tree?.length ?? 0})</summary>${tree(e.tree ?? [])}${e.detail ? `<pre>${htmlEscape(e.detail)}</pre>` : ''}</details>${isFailing(e) ? failureBlocks(e) : ''}`
           : '<span class="muted">in results.json</span>';
     return `<tr id="execution-${e.number}" class="execution verdict-${htmlEscape(verdict)}"><td>#${e.number}</td><td>${htmlEscape(faultText(e))}</td><td class="verdict">${htmlEscape(verdict)}</td><td>${e.duration_ms ?? ''}${e.duration_ms !== undefined ? ' ms' : ''}</td><td>${link}</td><td>${details}</td></tr>`;
   });
@@ -164,6 +164,8 @@ table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;tex
 .cell.up{background:#dcfce7}.cell.degraded{background:#fef9c3}.cell.down{background:#fee2e2;font-weight:bold}.cell.crash{background:#fca5a5;font-weight:bold}.cell.leak{background:#fed7aa}.cell.none{color:#9ca3af}.cell.pruned{background:#f3f4f6}
 .tree{list-style:none;padding-left:0;margin:.3em 0}.call.faulted{color:#b42318}.fault{font-weight:bold}
 .outcome{font-family:monospace}pre{white-space:pre-wrap;max-width:60em}
+.readable details{margin:.3em 0}.readable summary{cursor:pointer;color:#444}.readable pre{background:#f6f6f6;padding:.4em;max-height:40em;overflow:auto}
+.headers th{font-weight:normal;font-family:monospace}.headers td{font-family:monospace}
 `;
 
 export function reportHtml(r: RunResults): string {
