@@ -163,3 +163,12 @@ test('a run stopped before triage: its failures grouped by signature (entry poin
   // No hash names a failure: no execution index in the summary.
   assert.doesNotMatch(stdout, /\[\["/);
 });
+
+test('--help says the defaults of --order, --time-budget and --exhaustive', async () => {
+  const r = await cli(['--help']);
+  assert.equal(r.code, 0);
+  const help = r.stdout.replace(/\s+/g, ' ');
+  assert.match(help, /--order by-size \(the default\): every single fault, then every pair, \.\.\.; dfs \(the default with --profile python/);
+  assert.match(help, /--time-budget .*Default: 10m in by-size order \(the default order\), none in dfs order or with --profile python\. Once there are failures, the search stops at 75% of it and triage has the rest/);
+  assert.match(help, /--exhaustive no time budget: explore everything reachable \(lifts the default 10m of a by-size run; not with --time-budget\)/);
+});

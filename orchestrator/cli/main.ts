@@ -14,6 +14,10 @@ import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from '.
 import { loadTable, runLoad } from './loadgen-command.js';
 import type { FaultFilterSpec, FilterRule } from '../search/filters.js';
 import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
+import { DEFAULT_TIME_BUDGET_MS } from '../run/exploration-options.js';
+import { formatDuration, SEARCH_SHARE } from '../search/budget.js';
+
+const DEFAULT_BUDGET = formatDuration(DEFAULT_TIME_BUDGET_MS);
 
 function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | undefined {
   if (!pairs || pairs.length === 0) return undefined;
@@ -67,9 +71,9 @@ async function main(argv: string[]): Promise<number> {
           .option('time-budget', {
             type: 'string',
             describe:
-              'stop starting executions after this long (90s, 5m, 1h; a bare number is seconds); the one in flight finishes. Default: 10m in by-size order (the default order), none in dfs order or with --profile python. Once there are failures, the search stops at 75% of it and triage has the rest',
+              `stop starting executions after this long (90s, 5m, 1h; a bare number is seconds); the one in flight finishes. Default: ${DEFAULT_BUDGET} in by-size order (the default order), none in dfs order or with --profile python. Once there are failures, the search stops at ${SEARCH_SHARE * 100}% of it and triage has the rest`,
           })
-          .option('exhaustive', { type: 'boolean', default: false, describe: 'no time budget: explore everything reachable (lifts the default 10m of a by-size run; not with --time-budget)' })
+          .option('exhaustive', { type: 'boolean', default: false, describe: `no time budget: explore everything reachable (lifts the default ${DEFAULT_BUDGET} of a by-size run; not with --time-budget)` })
           .option('order', {
             choices: ['dfs', 'by-size'] as const,
             describe: "by-size (the default): every single fault, then every pair, ...; dfs (the default with --profile python or when a run switches to it): the original's depth-first order, and given explicitly its call identity too",
