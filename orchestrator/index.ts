@@ -11,9 +11,14 @@
  *   }));
  *   console.log(outcome.results.counts);
  *
+ * `explore()` takes its options as given: without `order` it explores depth-first (the original's order,
+ * whose counts the corpus quotes) and without `timeBudgetMs` it has no time budget. `userDefaults: true`
+ * gives it the defaults of the CLI's `run` instead: by-size order within DEFAULT_TIME_BUDGET_MS (10 minutes,
+ * shared with triage), lifted by `exhaustive: true`.
+ *
  * This file is the whole public surface: what is not exported here is internal and may change.
  */
-export { explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from './run/exploration.js';
+export { DEFAULT_TIME_BUDGET_MS, explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from './run/exploration.js';
 export { FaultCatalogue, CatalogueError } from './catalogue/catalogue.js';
 export { readCounterexample, CounterexampleError, type LoadedCounterexample, type TestSpec } from './results/counterexample.js';
 export type { ExplorationOrder } from './search/frontier.js';
@@ -23,10 +28,12 @@ export type { TestContext } from './runner/worker-protocol.js';
 export type {
   ExecutionResult,
   FailureGroup,
+  FailureSignature,
   FaultEdge,
   FaultEntry,
   ParallelStats,
   PropertySummary,
+  RunPlan,
   RunResults,
   Stability,
   TriageReport,

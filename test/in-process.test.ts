@@ -4,6 +4,9 @@
  * module runner's, every execution ran in one process, and each failing execution is a failing subtest
  * naming its fault set. The same functional test written for vitest and for jest (their `expect`), run by
  * the real vitest and jest on `filibuster()`, explores the identical list of fault sets.
+ * Orders: filibusterTest and filibuster() explore by size (their default, a user's run's), the reference
+ * `run()` depth-first (explore()'s); on the tutorial, whose faults are all single ones, both give the same
+ * executions in the same order (10 ran + 1 pruned on the fixed variant).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { RunResults } from '../orchestrator/results/run-results.js';
+import { failureSignature, signatureInWords } from '../orchestrator/run/failure-signature.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -38,9 +39,19 @@ test('results.json of real runs validate against the schema', async () => {
   assert.ok(properties.results.properties?.length === 2);
   check(JSON.parse(readFileSync(properties.resultsPath, 'utf8')), 'properties');
 
-  const bounded = await run({ test: { kind: 'module', value: TUTORIAL }, servicesConfig: SERVICES, maxTests: 3, order: 'by-size', maxFaults: 1 });
+  // A user's run (the CLI's defaults): its plan records the default time budget and its split.
+  const bounded = await run({ test: { kind: 'module', value: TUTORIAL }, servicesConfig: SERVICES, maxTests: 3, order: 'by-size', maxFaults: 1, userDefaults: true });
   assert.equal(bounded.results.complete, false);
+  assert.equal(bounded.results.plan?.budget?.source, 'default');
   check(JSON.parse(readFileSync(bounded.resultsPath, 'utf8')), 'bounded');
+
+  // A failure group by signature (triage cut short: test/default-search.test.ts makes one for real).
+  const saved = JSON.parse(readFileSync(buggy.resultsPath, 'utf8')) as RunResults;
+  const member = saved.executions.find((e) => e.verdict === 'fail')!;
+  const signature = failureSignature({ verdict: 'fail', detail: member.detail, entry: member.entry, faults: member.faults });
+  const group = { ...saved.triage!.groups[0], minimal: false, signature: { ...signature, words: signatureInWords(signature), example: member.number } };
+  check({ ...saved, triage: { ...saved.triage!, stopped: 'interrupted', groups: [group] } }, 'a group by signature');
+  assert.equal(validate({ ...saved, triage: { ...saved.triage!, groups: [{ ...group, signature: { ...group.signature, example: undefined } }] } }), false);
 
   const replayDir = tempDir();
   const counterexample = join(buggy.resultsPath, '..', buggy.failing[0].result.counterexample!);

@@ -2,7 +2,8 @@
  * Acceptance 1: the tutorial. The buggy run fails at execution 11 (connection refused on foo → bar) and
  * writes its counterexample, which replays to the same failure; the fixed run passes with exactly 10 ran +
  * 1 pruned, in the order of the original's worked example (filibuster-python §5.3), the prune being 503 on
- * foo → bar at execution 7; 11 ran without dynamic reduction.
+ * foo → bar at execution 7; 11 ran without dynamic reduction. Every count here is the original's
+ * depth-first order's: `explore()` without `order` (these runs) is dfs; the CLI's replay runs one execution.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

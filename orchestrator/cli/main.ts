@@ -14,6 +14,10 @@ import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from '.
 import { loadTable, runLoad } from './loadgen-command.js';
 import type { FaultFilterSpec, FilterRule } from '../search/filters.js';
 import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
+import { DEFAULT_TIME_BUDGET_MS } from '../run/exploration-options.js';
+import { formatDuration, SEARCH_SHARE } from '../search/budget.js';
+
+const DEFAULT_BUDGET = formatDuration(DEFAULT_TIME_BUDGET_MS);
 
 function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | undefined {
   if (!pairs || pairs.length === 0) return undefined;
@@ -64,8 +68,16 @@ async function main(argv: string[]): Promise<number> {
           .option('max-tests', { type: 'number', describe: 'stop after N executions, the fault-free and pruned ones included (as the original NUM_TESTS); triage replays not counted' })
           .option('max-faults', { type: 'number', describe: 'schedule fault sets of at most K faults (1 = single faults only, the Java version\'s "suppress combinations"); larger ones are never generated, and counted' })
           .option('workers', { type: 'number', default: 1, describe: 'run N executions at once against the same services, committed in one-worker order: same counts and fault sets, less wall time (one at a time with --coverage, stateful services or the Python-compatible profile)' })
-          .option('time-budget', { type: 'string', describe: 'stop starting executions after this long (90s, 5m, 1h; a bare number is seconds); the one in flight finishes' })
-          .option('order', { choices: ['dfs', 'by-size'] as const, describe: "dfs (the default): the original's depth-first order, and given explicitly its call identity too; by-size: every single fault, then every pair, ..." })
+          .option('time-budget', {
+            type: 'string',
+            describe:
+              `stop starting executions after this long (90s, 5m, 1h; a bare number is seconds); the one in flight finishes. Default: ${DEFAULT_BUDGET} in by-size order (the default order), none in dfs order or with --profile python. Once there are failures, the search stops at ${SEARCH_SHARE * 100}% of it and triage has the rest`,
+          })
+          .option('exhaustive', { type: 'boolean', default: false, describe: `no time budget: explore everything reachable (lifts the default ${DEFAULT_BUDGET} of a by-size run; not with --time-budget)` })
+          .option('order', {
+            choices: ['dfs', 'by-size'] as const,
+            describe: "by-size (the default): every single fault, then every pair, ...; dfs (the default with --profile python or when a run switches to it): the original's depth-first order, and given explicitly its call identity too",
+          })
           .option('profile', { choices: ['node', 'python'] as const, describe: "node (default): call identity by service name and templated path, calibrated before the search; python: the original's protocol, identity and search, one execution at a time (entered by itself when a message without an execution id arrives)" })
           .option('include-service', { type: 'string', array: true, describe: 'inject faults only on calls to these services (callees; * wildcards)' })
           .option('exclude-service', { type: 'string', array: true, describe: 'never inject faults on calls to these services' })
@@ -105,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
           maxFaults: a.maxFaults,
           workers: a.workers,
           timeBudget: a.timeBudget,
+          exhaustive: a.exhaustive,
           order: a.order,
           profile: a.profile,
           filters: filtersFrom(a),

@@ -5,7 +5,7 @@
 import { dirname, join } from 'node:path';
 import type { ExplorationOutcome } from '../run/exploration.js';
 import { progressLine, useColour, verdictText } from './progress.js';
-import type { ExecutionResult, RunResults } from '../results/run-results.js';
+import type { ExecutionResult, FailureGroup, RunResults } from '../results/run-results.js';
 
 export interface Reporter {
   execution(result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }): void;
@@ -117,27 +117,52 @@ function whereOutputIs(e: ExecutionResult | undefined, resultsPath: string): str
   return [`      test output, entry responses, service logs: ${join(dirname(resultsPath), 'report.html')}#execution-${e.number} (and in results.json)`];
 }
 
-/** The failure groups: one minimal fault set and one counterexample per distinct failure. */
+/** The failure groups: one minimal fault set and one counterexample per distinct failure, or a signature where triage was cut short. */
 function groupLines(results: RunResults, replayHint: ((counterexample: string) => string) | undefined, resultsPath: string): string[] {
   const t = results.triage!;
   const failingCount = t.groups.reduce((n, g) => n + g.executions.length, 0);
+  const bySignature = t.groups.filter((g) => g.signature).length;
+  const how = bySignature === 0 ? 'each reduced to a minimal fault set' : `${t.groups.length - bySignature} reduced to a minimal fault set, ${bySignature} grouped by signature (entry point, verdict, error, faulted edges: not minimised)`;
   const lines = [
-    `${t.groups.length} distinct failure(s) among ${failingCount} failing execution(s), each reduced to a minimal fault set ` +
+    `${t.groups.length} distinct failure(s) among ${failingCount} failing execution(s), ${how} ` +
       `(triage: ${t.minimisation_runs} replay(s) to minimise, ${t.answered_without_running} answered by executions already run, ` +
       `${t.confirmation_runs} confirmation replay(s))${t.stopped ? `; triage cut short: ${t.stopped}` : ''}:`,
   ];
   for (const g of t.groups) {
-    const faults = g.faults.length ? g.faults.map((f) => f.description).join(' + ') : 'no fault injected (the test failed anyway: flaky?)';
-    lines.push(`  [${g.id}] ${g.verdict}: ${faults}${g.minimal ? '' : ' (not minimised)'}`);
-    if (g.detail) for (const line of headOf(g.detail)) lines.push(`      ${line}`);
-    const shown = g.executions.slice(0, 10).map((n) => `#${n}`).join(', ') + (g.executions.length > 10 ? ', ...' : '');
-    const stability = g.stability === 'not replayed' ? 'not replayed' : `${g.stability} (${g.replays.reproduced}/${g.replays.runs} replay(s) failed the same way)`;
-    lines.push(`      ${g.executions.length} failing execution(s): ${shown}; ${stability}`);
-    lines.push(...whereOutputIs(results.executions[g.executions[0] - 1], resultsPath));
-    if (g.counterexample) {
-      lines.push(`      counterexample: ${g.counterexample}`);
-      if (replayHint) lines.push(`      replay: ${replayHint(g.counterexample)}`);
-    }
+    const where = whereOutputIs(results.executions[(g.signature?.example ?? g.executions[0]) - 1], resultsPath);
+    lines.push(...(g.signature ? signatureGroupLines(g, where, replayHint) : minimalGroupLines(g, where, replayHint)));
   }
   return lines;
+}
+
+function executionsText(g: FailureGroup): string {
+  return g.executions.slice(0, 10).map((n) => `#${n}`).join(', ') + (g.executions.length > 10 ? ', ...' : '');
+}
+
+function counterexampleLines(counterexample: string | undefined, replayHint?: (counterexample: string) => string): string[] {
+  if (!counterexample) return [];
+  return [`      counterexample: ${counterexample}`, ...(replayHint ? [`      replay: ${replayHint(counterexample)}`] : [])];
+}
+
+function minimalGroupLines(g: FailureGroup, where: string[], replayHint?: (counterexample: string) => string): string[] {
+  const faults = g.faults.length ? g.faults.map((f) => f.description).join(' + ') : 'no fault injected (the test failed anyway: flaky?)';
+  const lines = [`  [${g.id}] ${g.verdict}: ${faults}${g.minimal ? '' : ' (not minimised)'}`];
+  if (g.detail) for (const line of headOf(g.detail)) lines.push(`      ${line}`);
+  const stability = g.stability === 'not replayed' ? 'not replayed' : `${g.stability} (${g.replays.reproduced}/${g.replays.runs} replay(s) failed the same way)`;
+  lines.push(`      ${g.executions.length} failing execution(s): ${executionsText(g)}; ${stability}`);
+  return [...lines, ...where, ...counterexampleLines(g.counterexample, replayHint)];
+}
+
+/** A group by signature: what its executions share, then one of them as an example. */
+function signatureGroupLines(g: FailureGroup, where: string[], replayHint?: (counterexample: string) => string): string[] {
+  const s = g.signature!;
+  const lines = [
+    `  [${g.id}] ${s.verdict} at ${s.entry} (not minimised: grouped by signature)`,
+    `      error: ${s.error || 'no message'}`,
+    `      faulted edges: ${s.edges.join(', ') || 'none'}`,
+    `      ${g.executions.length} failing execution(s): ${executionsText(g)}`,
+    `      for example #${s.example}: ${g.faults.map((f) => f.description).join(' + ') || 'no fault'}`,
+  ];
+  if (g.detail) for (const line of headOf(g.detail)) lines.push(`        ${line}`);
+  return [...lines, ...where, ...counterexampleLines(g.counterexample, replayHint)];
 }

@@ -43,6 +43,8 @@ export interface RunArgs {
   workers?: number;
   /** As given: "90s", "5m", ... */
   timeBudget?: string;
+  /** No default time budget. */
+  exhaustive?: boolean;
   order?: ExplorationOrder;
   profile?: Profile;
   filters?: FaultFilterSpec;
@@ -128,6 +130,9 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     maxFaults: args.maxFaults,
     workers: args.workers,
     timeBudgetMs: args.timeBudget !== undefined ? parseDuration(args.timeBudget) : undefined,
+    // A user's run: by-size order and a default time budget unless told otherwise (exploration-options.ts).
+    userDefaults: true,
+    exhaustive: args.exhaustive,
     order: args.order,
     profile: args.profile,
     filters: args.filters,

@@ -13,6 +13,12 @@
  * exploration is one test, and every failing execution is reported as a failure with its fault set.
  * Results, counterexamples and the report go to `.filibuster/<test name>/` unless `outputDir` says
  * otherwise. Counterexamples of a function test are replayed with `replay: <file>`, not from the CLI.
+ *
+ * The defaults are the CLI's `run`'s (`userDefaults`): by-size order (every single fault, then pairs, ...)
+ * within a default time budget of 10 minutes, shared with triage; `exhaustive: true` lifts the budget,
+ * `order: 'dfs'` gives the original's depth-first order (and its counts) without one. On the tutorial
+ * (test/in-process.test.ts) both orders run the same 10 executions + 1 pruned: its faults are all single
+ * ones, and by-size keeps the last-pushed-first order within a size.
  */
 import { test as nodeTest } from 'node:test';
 import { join } from 'node:path';
@@ -42,6 +48,8 @@ export function exploreFunction(name: string, fn: TestFunction, options: Filibus
   return explore(
     withDefaults({
       outputDir: join('.filibuster', slug(name)),
+      // A user's run, as the CLI's: by-size and a default time budget unless the options say otherwise.
+      userDefaults: true,
       ...rest,
       test: { kind: 'function', value: name },
       testFunction: fn,

@@ -15,7 +15,7 @@
  *   "test": { "kind": "command" | "module", "value": string },
  *   "started_at": ISO time, "wall_ms": number,
  *   "options": { "dynamic_reduction", "strict_reduction", "ei_compat", "fail_fast", "max_tests", "timeout_ms",
- *                "order", "max_faults", "time_budget_ms", "filters", "triage", "replays" },
+ *                "order", "max_faults", "time_budget_ms" (the default one included), "exhaustive", "filters", "triage", "replays" },
  *   "counts": {
  *     "ran", "pruned", "passed", "failed", "crashed", "hung", "leaked", "inconclusive", "not_reproduced",
  *     "explored": executions run by the search, the fault-free one included (= "ran"; triage replays never count),
@@ -55,17 +55,25 @@
  *                          N more runs, how many gave the first run's verdict class, deterministic or flaky),
  *   "parallel"?: { "workers", "ahead", "wasted", "wasted_ms", "peak", "fallback"? }  (--workers above 1: executions run
  *                ahead of their turn, runs discarded, and why it fell back to one at a time if it did),
+ *   "plan"?: { "calls", "single_faults", "order", "order_source", "max_faults", "max_tests",
+ *              "budget": { "time_ms", "search_ms", "triage_ms", "source": "given" | "default" } | null }
+ *            (settled after the fault-free execution: what there is to explore, in which order, within which bounds;
+ *             the search stops at search_ms only once it has failures to triage),
  *   "triage"?: {                                 (present when triage ran: failures found and triage on)
  *     "replays_per_counterexample", "minimisation_runs", "answered_without_running", "confirmation_runs",
  *     "stopped"?: why triage was cut short,
  *     "groups": [{ "id", "faults": [fault entries, as above: the 1-minimal failing fault set], "verdict",
  *                  "detail"?, "executions": [numbers of the failing executions in the group], "minimal",
  *                  "counterexample"?: relative path of one that runs exactly this set,
- *                  "replays": { "runs", "reproduced" }, "stability": "deterministic" | "flaky" | "not replayed" }]
+ *                  "replays": { "runs", "reproduced" }, "stability": "deterministic" | "flaky" | "not replayed",
+ *                  "signature"?: { "entry", "verdict", "error", "edges", "words", "example" } (a group of executions not
+ *                  minimised, by what they have in common; its faults are one member's, as an example) }]
  *   }
  * }
  */
 import type { PropertyKind } from '../../instrumentation/protocol.js';
+import type { BudgetSplit } from '../search/budget.js';
+import type { ExplorationOrder } from '../search/frontier.js';
 import type { Failure } from '../search/model.js';
 import type { PropertyTally } from '../server/execution.js';
 import type { CallNode, EntryResponse } from './call-tree.js';
@@ -153,6 +161,8 @@ export interface RunResults {
   background_calls: string[];
   executions: ExecutionResult[];
   triage?: TriageReport;
+  /** Absent when the fault-free execution did not pass (nothing was planned). */
+  plan?: RunPlan;
   /** sometimes/always/unreachable properties reported during the run (absent when none was). */
   properties?: PropertySummary[];
   replay_stability?: { runs: number; reproduced: number; stability: Stability };
@@ -161,8 +171,24 @@ export interface RunResults {
 
 export type Stability = 'deterministic' | 'flaky' | 'not replayed';
 
+/**
+ * What a failure looked like, for grouping the failing executions triage did not minimise
+ * (run/failure-signature.ts): the entry request, the verdict, the error with ids and numbers made
+ * placeholders, the faulted edges.
+ */
+export interface FailureSignature {
+  /** "GET /orders/:id on gateway", or "the test" when no entry service reported its response. */
+  entry: string;
+  verdict: Verdict;
+  /** The detail's first line, normalised ("connect ECONNREFUSED <host>:<port>"). */
+  error: string;
+  /** "caller → callee" of every faulted call, sorted, without repeats. */
+  edges: string[];
+}
+
 export interface FailureGroup {
   id: number;
+  /** The minimal fault set; for a group by signature (not minimised), one member's fault set, as an example. */
   faults: FaultEntry[];
   verdict: Verdict;
   detail?: string;
@@ -174,6 +200,26 @@ export interface FailureGroup {
   counterexample?: string;
   replays: { runs: number; reproduced: number };
   stability: Stability;
+  /** Present for a group of executions not minimised (triage cut short): what they have in common. */
+  signature?: FailureSignature & { words: string; /** The member whose fault set and counterexample the group shows. */ example: number };
+}
+
+/**
+ * The run's plan, settled after the fault-free execution: how much there is to explore and in what order,
+ * within which bounds.
+ */
+export interface RunPlan {
+  /** Calls the fault-free execution made. */
+  calls: number;
+  /** Single faults scheduled after it (filters and --max-faults applied, duplicates dropped). */
+  single_faults: number;
+  order: ExplorationOrder;
+  /** Whether the order was given or is the run's default. */
+  order_source: 'given' | 'default';
+  max_faults: number | null;
+  max_tests: number | null;
+  /** The time budget and its split between the search and triage; null without one. */
+  budget: BudgetSplit | null;
 }
 
 export interface TriageReport {

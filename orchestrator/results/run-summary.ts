@@ -4,7 +4,7 @@
  */
 import type { TestSpec } from './counterexample.js';
 import { summariseProperties } from './property-summary.js';
-import type { ExecutionResult, ParallelStats, RunResults, TriageReport } from './run-results.js';
+import type { ExecutionResult, ParallelStats, RunPlan, RunResults, TriageReport } from './run-results.js';
 
 export interface RunSummaryInput {
   test: TestSpec;
@@ -19,6 +19,7 @@ export interface RunSummaryInput {
   search: { pending: number; beyondMaxFaults: number; filteredOut: number };
   backgroundCalls: string[];
   triage?: TriageReport;
+  plan?: RunPlan;
   replayStability?: RunResults['replay_stability'];
   parallel?: ParallelStats;
 }
@@ -55,6 +56,7 @@ export function summariseRun(input: RunSummaryInput): RunResults {
     stop_reason: stopReason,
     background_calls: input.backgroundCalls,
     executions,
+    ...(input.plan ? { plan: input.plan } : {}),
     ...(input.triage ? { triage: input.triage } : {}),
     ...(input.replayStability ? { replay_stability: input.replayStability } : {}),
     ...(input.parallel ? { parallel: input.parallel } : {}),

@@ -85,9 +85,10 @@ export function calibrate(first: readonly Call[], second: readonly Call[], rules
  * The calibration phase on a started test bed: the two fault-free runs (not numbered, their coverage
  * dropped), compared, and the rules found set in every service. A client of the original protocol in the
  * first run (the Python instrumentation) means the Python profile: the services get the original rules
- * back and 'python' is returned for the caller to switch.
+ * back and 'python' is returned for the caller to switch (`alsoOnPython`: what else the switch changes,
+ * named in the same log line).
  */
-export async function calibrateBed(bed: TestBed, runId: string, timeoutMs: number, log: (message: string) => void, interrupted: () => boolean): Promise<'python' | undefined> {
+export async function calibrateBed(bed: TestBed, runId: string, timeoutMs: number, log: (message: string) => void, interrupted: () => boolean, alsoOnPython: readonly string[] = []): Promise<'python' | undefined> {
   const faultFree = async (k: number) => {
     const run = await bed.run(0, `${runId}-calibrate-${k}`, [], timeoutMs);
     bed.discardCoverage(run.id); // not an execution of the search: its coverage is no one's
@@ -95,7 +96,7 @@ export async function calibrateBed(bed: TestBed, runId: string, timeoutMs: numbe
   };
   const first = await faultFree(1);
   if (bed.session.originalClientCalls > 0) {
-    log('a service sent messages without an execution id (the Python instrumentation): switching to the Python profile (--profile python): the original call identity, one execution at a time');
+    log(`a service sent messages without an execution id (the Python instrumentation): switching to the Python profile (--profile python): the original call identity, one execution at a time${alsoOnPython.map((w) => `, ${w}`).join('')}`);
     await bed.setIdentityRules(ORIGINAL_RULES);
     return 'python';
   }

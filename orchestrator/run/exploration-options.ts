@@ -31,11 +31,27 @@ export interface ExplorationOptions {
   failFast: boolean;
   /** Bound on executions, the fault-free and pruned ones included (the original's NUM_TESTS); triage replays excluded. */
   maxTests?: number;
-  /** Bound on wall time (ms) from the start; the execution in flight finishes. */
+  /**
+   * Bound on wall time (ms) from the start; the execution in flight finishes. Shared with triage
+   * (budget.ts). Default: none, except a user's run (`userDefaults`).
+   */
   timeBudgetMs?: number;
+  /**
+   * The defaults of a user's run (the CLI's `run`, `filibusterTest`): on the node profile, `order`
+   * defaults to 'by-size' and, in that order, `timeBudgetMs` to DEFAULT_TIME_BUDGET_MS (unless
+   * `exhaustive`); a run that turns out to drive Python services goes back to depth-first without a default
+   * budget. Off (as `explore()` has it unless told): order 'dfs' and no time budget unless given.
+   * A counterexample replay ignores it.
+   */
+  userDefaults?: boolean;
+  /** No default time budget: explore everything reachable. Refused with `timeBudgetMs`. */
+  exhaustive?: boolean;
   /** Largest fault set scheduled (1 = the Java version's "suppress combinations"); larger ones are never generated. */
   maxFaults?: number;
-  /** 'dfs' (the original's, default) or 'by-size' (single faults first, then pairs, ...). */
+  /**
+   * 'dfs' (the original's) or 'by-size' (single faults first, then pairs, ...). Default: 'dfs', or with
+   * `userDefaults` on the node profile 'by-size'.
+   */
   order?: ExplorationOrder;
   /**
    * 'node' (default): the call identity of real deployments, with a calibration before the search
@@ -87,6 +103,13 @@ export interface ExplorationOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * The default time budget of a user's run in by-size order: long enough for the single faults of a
+ * typical application (tens of calls, a few hundred executions), short enough that a first run ends with
+ * a report instead of exploring combinations for hours. `--exhaustive` lifts it, `--time-budget` sets it.
+ */
+export const DEFAULT_TIME_BUDGET_MS = 10 * 60_000;
+
 /** A run's options with the CLI's defaults filled in (default catalogue, dynamic reduction, any free port). */
 export function withDefaults(options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test' | 'outputDir'>): ExplorationOptions {
   return {
@@ -106,6 +129,9 @@ export function withDefaults(options: Partial<ExplorationOptions> & Pick<Explora
 export interface Scope {
   budget: Budget;
   order: ExplorationOrder;
+  /** Whether the order and the time budget were given or are the run's defaults (a Python switch drops the defaults). */
+  orderSource: 'given' | 'default';
+  budgetSource: 'given' | 'default' | 'none';
   profile: Profile;
   identity: IdentityMode;
   maxFaults?: number;
@@ -117,7 +143,10 @@ export interface Scope {
 }
 
 export function checkOptions(options: ExplorationOptions, startedAt: number): Scope {
-  const order = options.order ?? 'dfs';
+  const profile = options.profile ?? 'node';
+  if (!PROFILES.includes(profile)) throw new InvalidOptionError(`--profile must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(profile)})`);
+  const user = options.userDefaults === true && !options.counterexample;
+  const order = options.order ?? (user && profile === 'node' ? 'by-size' : 'dfs');
   if (!EXPLORATION_ORDERS.includes(order)) throw new InvalidOptionError(`--order must be one of ${EXPLORATION_ORDERS.join(', ')} (got ${JSON.stringify(order)})`);
   const replays = options.replays ?? (options.counterexample ? 0 : 1);
   if (!Number.isInteger(replays) || replays < 0) throw new InvalidOptionError(`--replays must be a whole number of at least 0 (got ${JSON.stringify(replays)})`);
@@ -126,24 +155,49 @@ export function checkOptions(options: ExplorationOptions, startedAt: number): Sc
   if (!Number.isInteger(inconclusiveRetries) || inconclusiveRetries < 0) {
     throw new InvalidOptionError(`--inconclusive-retries must be a whole number of at least 0 (got ${JSON.stringify(inconclusiveRetries)})`);
   }
-  const profile = options.profile ?? 'node';
-  if (!PROFILES.includes(profile)) throw new InvalidOptionError(`--profile must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(profile)})`);
   const workers = options.workers === undefined ? 1 : positiveInteger('--workers', options.workers);
   if (profile === 'python' && workers > 1) throw new InvalidOptionError('--profile python runs one execution at a time (the original services cannot tell executions apart): drop --workers');
   const identity = options.identity ?? (profile === 'python' || options.order === 'dfs' ? 'original' : 'templated');
   if (identity !== 'original' && identity !== 'templated') throw new InvalidOptionError(`identity must be "original" or "templated" (got ${JSON.stringify(identity)})`);
+  if (options.exhaustive && options.timeBudgetMs !== undefined) {
+    throw new InvalidOptionError('--exhaustive explores everything reachable, without a time budget: it cannot be combined with --time-budget (give one of them)');
+  }
+  const defaultBudget = user && profile === 'node' && order === 'by-size' && options.timeBudgetMs === undefined && !options.exhaustive;
+  const timeBudgetMs = defaultBudget ? DEFAULT_TIME_BUDGET_MS : options.timeBudgetMs;
   return {
     workers,
     profile,
     identity,
-    budget: new Budget({ maxTests: options.maxTests, timeBudgetMs: options.timeBudgetMs }, startedAt),
+    budget: new Budget({ maxTests: options.maxTests, timeBudgetMs, timeSource: defaultBudget ? 'default' : 'given' }, startedAt),
     order,
+    orderSource: options.order === undefined ? 'default' : 'given',
+    budgetSource: defaultBudget ? 'default' : timeBudgetMs === undefined ? 'none' : 'given',
     maxFaults: options.maxFaults === undefined ? undefined : positiveInteger('--max-faults', options.maxFaults),
     filter: new FaultFilter(options.filters),
     triage: options.triage ?? true,
     replays,
     inconclusiveRetries,
   };
+}
+
+/**
+ * The scope of a run that turned out to drive Python services (calibration.ts): the Python profile's
+ * depth-first order and no time budget, where they were only defaults; given ones stay. Also what changed,
+ * in words, for the log line that announces the switch.
+ */
+export function pythonScope(scope: Scope): { scope: Scope; changed: string[] } {
+  const changed: string[] = [];
+  let { order, budget, budgetSource } = scope;
+  if (scope.orderSource === 'default' && order !== 'dfs') {
+    order = 'dfs';
+    changed.push('depth-first order');
+  }
+  if (budgetSource === 'default') {
+    budget = budget.withoutTime();
+    budgetSource = 'none';
+    changed.push('no default time budget');
+  }
+  return { scope: { ...scope, profile: 'python', order, budget, budgetSource }, changed };
 }
 
 /** The options as results.json records them, with what the run settled (its timeout, profile and identity). */
@@ -154,7 +208,8 @@ export function recordedOptions(options: ExplorationOptions, scope: Scope, settl
     ei_compat: options.eiCompat,
     fail_fast: options.failFast,
     max_tests: options.maxTests ?? null,
-    time_budget_ms: options.timeBudgetMs ?? null,
+    time_budget_ms: scope.budget.timeMs ?? null,
+    exhaustive: options.exhaustive ?? false,
     max_faults: scope.maxFaults ?? null,
     order: scope.order,
     filters: options.filters ?? null,

@@ -14,7 +14,7 @@ import { recordedIdentity } from '../results/identity-record.js';
 import { readJournal, replayJournal } from '../results/journal.js';
 import { writeReports } from '../results/report/index.js';
 import { readServicePorts, sweepInterruptedRun, writeRunState } from '../results/resume.js';
-import type { ExecutionResult, ParallelStats, RunResults, TriageReport } from '../results/run-results.js';
+import type { ExecutionResult, ParallelStats, RunPlan, RunResults, TriageReport } from '../results/run-results.js';
 import { summariseRun } from '../results/run-summary.js';
 import { ResultsWriter } from '../results/writer.js';
 import { TestSetupError } from '../runner/test-runner.js';
@@ -23,18 +23,19 @@ import type { Call, Failure, ScheduledExecution } from '../search/model.js';
 import { runToken } from '../server/auth.js';
 import { Session } from '../server/session.js';
 import { calibrateBed } from './calibration.js';
-import { checkOptions, recordedOptions, type ExplorationOptions, type Profile, type Scope } from './exploration-options.js';
+import { checkOptions, pythonScope, recordedOptions, type ExplorationOptions, type Profile, type Scope } from './exploration-options.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
 import { KeptState } from './kept-state.js';
 import { confirmLeak } from './leak-confirmation.js';
 import { oneAtATime, oneAtATimeReason, ParallelRunner, type Attempted } from './parallel.js';
+import { planInWords, planOf, startInWords } from './plan.js';
 import { notReproducedInWords } from './replay-check.js';
 import { isFailing, ranResult, readableFailure, replayContextOf, RunRecords } from './run-records.js';
 import { injectedFailures, TestBed } from './test-bed.js';
 import { triage } from './triage.js';
 import type { Advice } from './verdict.js';
 
-export { withDefaults, type ExplorationOptions } from './exploration-options.js';
+export { DEFAULT_TIME_BUDGET_MS, withDefaults, type ExplorationOptions } from './exploration-options.js';
 
 export interface ExplorationOutcome {
   results: RunResults;
@@ -51,6 +52,12 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** The same divergence this many times stops the run (each one already re-run: inconclusive-retry.ts). */
 const REPEATED_DIVERGENCE = 3;
 
+/**
+ * Runs one exploration as the options say, and no more: without `order` it is depth-first (the original's
+ * order, whose counts the corpus and the README quote) and without `timeBudgetMs` it has no time budget.
+ * `userDefaults: true` gives it the defaults of the CLI's `run` and of `filibusterTest` instead: by-size
+ * order and a default time budget on the node profile (exploration-options.ts).
+ */
 export async function explore(options: ExplorationOptions): Promise<ExplorationOutcome> {
   return new Exploration(options).run();
 }
@@ -58,7 +65,8 @@ export async function explore(options: ExplorationOptions): Promise<ExplorationO
 class Exploration {
   private readonly options: ExplorationOptions;
   private readonly started = Date.now();
-  private readonly scope: Scope;
+  /** Replaced once, by the Python profile's, when calibration finds Python services (pythonScope). */
+  private scope: Scope;
   private readonly log: (message: string) => void;
   private readonly writer: ResultsWriter;
   private readonly runId = randomBytes(4).toString('hex');
@@ -89,6 +97,7 @@ class Exploration {
   private parallelStats?: ParallelStats;
   private triageReport?: TriageReport;
   private replayStability?: RunResults['replay_stability'];
+  private plan?: RunPlan;
 
   constructor(options: ExplorationOptions) {
     this.options = options;
@@ -190,8 +199,27 @@ class Exploration {
    */
   private async calibrate(): Promise<void> {
     if (this.scope.identity !== 'templated' || this.options.counterexample || this.resumedIdentity) return;
-    if ((await calibrateBed(this.bed, this.runId, this.timeoutMs, this.log, () => this.interrupted)) === 'python') this.profile = 'python';
+    const python = pythonScope(this.scope);
+    if ((await calibrateBed(this.bed, this.runId, this.timeoutMs, this.log, () => this.interrupted, python.changed)) === 'python') this.usePython(python.scope);
     this.replayContext.identity = this.bed.identityRules;
+  }
+
+  /** The Python profile from now on: its order (before anything is scheduled) and budget where they were defaults. */
+  private usePython(scope: Scope): void {
+    this.profile = 'python';
+    this.scope = scope;
+    this.explorer.useOrder(scope.order);
+  }
+
+  /** After the fault-free execution (run, or read from the journal): the plan, logged and kept for results.json. */
+  private settlePlan(calls: number): void {
+    this.plan = planOf(this.scope, calls, this.explorer.pendingCount);
+    this.log(planInWords(this.plan));
+  }
+
+  /** The search keeps the rest of a time budget for triage once it has failures to triage (budget.ts). */
+  private triagePending(): boolean {
+    return this.records.failingForTriage.length > 0;
   }
 
   /** --resume: replays the journal into the explorer and the records (journal.ts); how many it held. */
@@ -199,6 +227,12 @@ class Exploration {
     const lines = readJournal(this.writer.journalPath, (m) => this.log(`warning: ${m}`));
     if (lines.length === 0) return 0;
     this.resumedIdentity = recordedIdentity(lines[0].identity, `${this.writer.journalPath}: line 1`);
+    // The original identity where this run would template: the interrupted run had switched to Python.
+    if (this.resumedIdentity.mode === 'original' && this.scope.identity === 'templated') {
+      const python = pythonScope(this.scope);
+      this.log(`the journal's run drove Python services: resuming on the Python profile${python.changed.map((w) => `, ${w}`).join('')}`);
+      this.usePython(python.scope);
+    }
     if (lines[0].verdict !== 'pass') {
       // The run stopped at its fault-free execution: there is no search to continue.
       this.log('warning: the journal holds no passing fault-free execution; starting afresh');
@@ -210,6 +244,7 @@ class Exploration {
       this.bed.session.learn(calls);
       const { explorer_calls: _calls, identity: _identity, ...result } = line;
       this.records.record(result, calls, failures, line.status === 'ran' && line.number > 1, true);
+      if (line.number === 1) this.settlePlan(calls.length);
     });
     this.adaptTimeout(lines[0].explorer_calls!);
     this.log(`resumed: ${lines.length} execution(s) from the journal are not run again`);
@@ -218,6 +253,8 @@ class Exploration {
 
   /** The search: the fault-free execution (unless resumed), the frontier, then triage. */
   private async search(resumed: number): Promise<void> {
+    const start = startInWords(this.scope);
+    if (start && resumed === 0) this.log(start);
     await this.calibrate();
     if (resumed === 0 && !(await this.runFaultFree())) return;
     if (this.options.onlyInitialExecution) {
@@ -228,7 +265,8 @@ class Exploration {
     this.startParallel();
     await this.runFrontier();
     await this.parallel?.drain();
-    if (this.records.failingForTriage.length > 0 && !this.interrupted) await this.triage();
+    // Interrupted, triage replays nothing but still groups the failures (by signature where not minimal).
+    if (this.records.failingForTriage.length > 0) await this.triage();
   }
 
   /** The fault-free execution; false when the search cannot go on (interrupted, or the test fails without faults). */
@@ -246,6 +284,7 @@ class Exploration {
       return false;
     }
     this.explorer.complete(this.number, undefined, initial.calls);
+    this.settlePlan(initial.calls.length);
     this.adaptTimeout(initial.calls);
     return true;
   }
@@ -254,7 +293,7 @@ class Exploration {
   private async runFrontier(): Promise<void> {
     for (;;) {
       if (this.interrupted) return this.stopWhy('interrupted');
-      const exhausted = this.explorer.pendingCount > 0 ? this.scope.budget.exhaustedAfter(this.number) : undefined;
+      const exhausted = this.explorer.pendingCount > 0 ? this.scope.budget.exhaustedAfter(this.number, this.triagePending()) : undefined;
       if (exhausted) return this.stopWhy(exhausted);
       const step = this.explorer.next();
       if (!step) return;
@@ -307,7 +346,7 @@ class Exploration {
       session: this.bed.session,
       execute: (slot, id, te) => this.attempt(0, id, te.failures, te.prefix, slot, false),
       restartCrashed: () => this.bed.restartCrashed(),
-      remaining: () => this.scope.budget.remainingAfter(this.number),
+      remaining: () => this.scope.budget.remainingAfter(this.number, this.triagePending()),
       aheadId: (k) => `${this.runId}-ahead-${k}`,
       log: this.log,
     });
@@ -422,6 +461,7 @@ class Exploration {
       search: { pending: this.explorer.pendingCount, beyondMaxFaults: this.explorer.beyondMaxFaults, filteredOut: this.explorer.filteredOut },
       backgroundCalls: this.bed.session.backgroundCalls,
       triage: this.triageReport,
+      plan: this.plan,
       replayStability: this.replayStability,
       parallel: this.parallelStats,
     });

@@ -56,7 +56,7 @@ export class RunRecords {
       if (triage) {
         const injected = injectedFailures(failures, calls);
         const entryOf = new Map(failures.map((f, i) => [f, result.faults[i]]));
-        this.failingForTriage.push({ number: result.number, verdict: result.verdict!, detail: result.detail, failures: injected, entries: injected.map((f) => entryOf.get(f)!), counterexample: result.counterexample });
+        this.failingForTriage.push({ number: result.number, verdict: result.verdict!, detail: result.detail, failures: injected, entries: injected.map((f) => entryOf.get(f)!), counterexample: result.counterexample, entry: result.entry });
       }
     }
     if (triage && result.status === 'ran') this.explored.set(faultSetKey(failures), { verdict: result.verdict!, counterexample: result.counterexample });

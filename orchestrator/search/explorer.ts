@@ -43,7 +43,7 @@ export type NextStep = { kind: 'run'; execution: ScheduledExecution } | { kind: 
 export class Explorer {
   private readonly catalogue: FaultCatalogue;
   private readonly options: ExplorerOptions;
-  private readonly frontier: Frontier;
+  private frontier: Frontier;
   /** Keys of the executions on the frontier (a key is never pushed twice while on it). */
   private readonly onStack = new Set<string>();
   /** Keys (full log + failures) of the executions already run. */
@@ -68,6 +68,15 @@ export class Explorer {
     this.maxFaults = options.maxFaults ?? Infinity;
     this.filter = options.filter?.active ? options.filter : undefined;
     this.reduction = new ReductionIndex(options.strictReduction, (c) => catalogue.hasRichErrors(c));
+  }
+
+  /**
+   * Explores in another order from now on; only before anything was scheduled (a run that finds out during
+   * its calibration that it drives Python services goes back to the original's depth-first order).
+   */
+  useOrder(order: ExplorationOrder): void {
+    if (this.frontier.size > 0 || this.ranCount > 0) throw new Error('the exploration order can only change before the fault-free execution');
+    this.frontier = createFrontier(order);
   }
 
   get pendingCount(): number {

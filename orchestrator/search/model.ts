@@ -132,7 +132,6 @@ export function sortFailures(failures: Failure[]): Failure[] {
   return failures.sort((a, b) => (a.execution_index < b.execution_index ? -1 : a.execution_index > b.execution_index ? 1 : 0));
 }
 
-/** "503 on users → bookings", "node.ECONNREFUSED on foo → bar": a fault in words. */
 /** "latency 1.1 s", "503", "node.ECONNREFUSED": the fault alone, in words. */
 export function faultInWords(f: Pick<Failure, 'forced_exception' | 'failure_metadata'>): string {
   return f.forced_exception
@@ -142,9 +141,16 @@ export function faultInWords(f: Pick<Failure, 'forced_exception' | 'failure_meta
       : `status ${stableJson(f.failure_metadata?.exception?.metadata ?? {})}`;
 }
 
+/**
+ * A fault in words. Without its call (a planned fault whose call this execution did not make), by the
+ * request it was planned on, never by its execution index: a hash is no name for a reader.
+ */
 export function describeFailure(f: Failure, call?: Pick<Call, 'source' | 'target' | 'callee' | 'method' | 'args'>): string {
   const what = faultInWords(f);
-  if (!call) return `${what} on ${f.execution_index}`;
+  if (!call) {
+    const url = f.args?.[0];
+    return typeof url === 'string' && url !== '' ? `${what} on the call to ${url} (not made in this execution)` : `${what} on a call not made in this execution`;
+  }
   return `${what} on ${callInWords(call)}`;
 }
 

@@ -76,11 +76,20 @@ function triageGroups(r: RunResults): string {
     const faults = g.faults.length === 0 ? 'no fault needed' : g.faults.map((f) => readable(f.description)).join(' + ');
     const link = g.counterexample ? ` — counterexample <a href="${htmlEscape(g.counterexample)}">${htmlEscape(g.counterexample)}</a>` : '';
     const members = g.executions.map((n) => `<a href="#execution-${n}">#${n}</a>`).join(' ');
+    const count = `${g.executions.length} execution${g.executions.length === 1 ? '' : 's'}`;
+    const detail = g.detail ? `<p>${htmlEscape(firstLine(g.detail))}</p>` : '';
+    if (g.signature) {
+      // Not minimised (triage was cut short): the executions share this signature; one is shown as an example.
+      const s = g.signature;
+      const head = `<strong>${htmlEscape(s.verdict)} at ${htmlEscape(s.entry)}</strong>: ${htmlEscape(s.error || 'no message')} (${count}; grouped by signature, not minimised: triage was cut short)`;
+      const example = `<p>Faulted edges: ${htmlEscape(s.edges.join(', ') || 'none')}. For example <a href="#execution-${s.example}">#${s.example}</a>: ${htmlEscape(faults)}${link}</p>`;
+      return `<li class="cause" id="group-${g.id}"><p>${head}</p>${example}${detail}<p class="muted">Executions: ${members}</p></li>`;
+    }
     const minimal = g.minimal ? 'minimal fault set' : 'fault set (not minimised: triage was cut short)';
-    return `<li class="cause" id="group-${g.id}"><p><strong>${htmlEscape(faults)}</strong> → ${htmlEscape(g.verdict)} (${g.executions.length} execution${g.executions.length === 1 ? '' : 's'}; ${minimal}; ${htmlEscape(g.stability)})${link}</p>${g.detail ? `<p>${htmlEscape(firstLine(g.detail))}</p>` : ''}<p class="muted">Executions: ${members}</p></li>`;
+    return `<li class="cause" id="group-${g.id}"><p><strong>${htmlEscape(faults)}</strong> → ${htmlEscape(g.verdict)} (${count}; ${minimal}; ${htmlEscape(g.stability)})${link}</p>${detail}<p class="muted">Executions: ${members}</p></li>`;
   });
   const stopped = r.triage!.stopped ? `<p class="muted">Triage stopped: ${htmlEscape(r.triage!.stopped)}</p>` : '';
-  return `<p>${groups.length} distinct failure${groups.length === 1 ? '' : 's'} (failing executions grouped by their minimal failing fault set).</p><ul class="causes">${parts.join('')}</ul>${stopped}`;
+  return `<p>${groups.length} distinct failure${groups.length === 1 ? '' : 's'} (failing executions grouped by their minimal failing fault set, or by signature where triage was cut short).</p><ul class="causes">${parts.join('')}</ul>${stopped}`;
 }
 
 /** Failures grouped by what went wrong: by minimal fault set when triage ran, else by verdict and message. */
