@@ -3,7 +3,24 @@
  * so that application code cannot tell an injected fault from the real one.
  */
 import { constants } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { getSystemErrorMap } from 'node:util';
+
+/**
+ * Where our own code runs from: this directory, and the sources its source maps name (the package's
+ * instrumentation/ beside dist/). Stack frames there would tell a reader of the service's log that the
+ * failure was injected; a real one's stack never shows them.
+ */
+const HERE = dirname(fileURLToPath(import.meta.url));
+const OWN_DIRS = [HERE + sep, join(HERE, '..', '..', 'instrumentation') + sep];
+
+/** The error with the stack frames of our own code removed (the frames of Node and the application stay). */
+function withoutOwnFrames<E extends Error>(err: E): E {
+  const stack = err.stack;
+  if (typeof stack === 'string') err.stack = stack.split('\n').filter((line) => !(/^\s+at /.test(line) && OWN_DIRS.some((d) => line.includes(d)))).join('\n');
+  return err;
+}
 
 const errnos = constants.errno as Record<string, number>;
 
@@ -30,7 +47,7 @@ export function systemError(code: string, syscall: string, address?: string, por
   err.syscall = syscall;
   if (address !== undefined) err.address = address;
   if (port !== undefined) err.port = port;
-  return err;
+  return withoutOwnFrames(err);
 }
 
 /**
@@ -64,7 +81,7 @@ class HeadersTimeoutError extends UndiciError {
 }
 
 export function headersTimeoutError(): Error {
-  return new HeadersTimeoutError();
+  return withoutOwnFrames(new HeadersTimeoutError());
 }
 
 /** libuv's getaddrinfo codes: ENOTFOUND is Node's name for EAI_NONAME (the name does not exist). */
@@ -85,5 +102,5 @@ export function dnsError(code: 'ENOTFOUND' | 'EAI_AGAIN', hostname: string): Nod
   err.code = code;
   err.syscall = 'getaddrinfo';
   err.hostname = hostname;
-  return err;
+  return withoutOwnFrames(err);
 }

@@ -63,7 +63,7 @@ export interface Observations {
    */
   quiet: boolean;
   graceMs: number;
-  crashed: readonly { name: string; how: string; logTail: string }[];
+  crashed: readonly { name: string; how: string; logTail: string; error?: string }[];
 }
 
 /** The first call of the scheduled prefix that the execution did not make (same canonical key). */
@@ -78,7 +78,8 @@ function describeCall(c: Call): string {
 }
 
 function crashDetail(crashed: Observations['crashed']): string {
-  return crashed.map((c) => `service ${c.name} ${c.how}; last lines of its log:\n${c.logTail}`).join('\n');
+  // The error the service died of leads, so that a one-line summary of the crash says why.
+  return crashed.map((c) => `service ${c.name} ${c.how}${c.error ? `: ${c.error}` : ''}; last lines of its log:\n${c.logTail}`).join('\n');
 }
 
 /** Step 1: what kept this execution from being the planned one, or undefined when it was. */

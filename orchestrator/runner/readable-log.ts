@@ -46,10 +46,13 @@ function closingBrace(lines: readonly string[], open: number): number {
   return -1;
 }
 
-/** The first line of the error whose stack ends at `line`: walk up over the stack frames. */
+/** A line of an error's stack: a frame, Node's "... N lines matching cause stack trace ...", a "Caused by:" header. */
+const STACK_LINE = /^\s+at |^\s+\.\.\. \d+ lines? matching|^Caused by: /;
+
+/** The first line of the error whose stack ends at `line`: walk up over its stack (and its causes' stacks). */
 function errorStart(lines: readonly string[], line: number): number {
   let k = line;
-  while (k > 0 && /^\s+at /.test(lines[k])) k--;
+  while (k > 0 && STACK_LINE.test(lines[k])) k--;
   return k;
 }
 

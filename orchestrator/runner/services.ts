@@ -12,6 +12,7 @@ import { IDENTITY_PATH, type IdentityRules } from '../../instrumentation/protoco
 import { COVERAGE_PATH } from '../../instrumentation/coverage-control.js';
 import { describeProbe, probeOnce, type Attempt, type Probe } from './health.js';
 import { LogWatch, ServiceOutput } from './log-window.js';
+import { errorLine } from './error-line.js';
 import { freePort, stopTree, Tail } from './process-tree.js';
 import { hasEnded, serviceProcesses } from './liveness.js';
 import { RUN_MARKER_VAR, sweepMarked } from './run-marker.js';
@@ -329,9 +330,14 @@ export class ServiceManager {
   }
 
   /** Services that exited since they were started: name → how, with the log tail. */
-  crashed(): { name: string; how: string; logTail: string }[] {
-    const out: { name: string; how: string; logTail: string }[] = [];
-    for (const r of this.running.values()) if (r.child && r.exit) out.push({ name: r.spec.name, how: r.exit, logTail: r.tail.readable(20) });
+  crashed(): { name: string; how: string; logTail: string; error?: string }[] {
+    const out: { name: string; how: string; logTail: string; error?: string }[] = [];
+    for (const r of this.running.values()) {
+      if (!r.child || !r.exit) continue;
+      // The error it died of, in one line (error-line.ts reads what Node printed for it).
+      const error = errorLine(r.tail.toString())?.split('\n')[0];
+      out.push({ name: r.spec.name, how: r.exit, logTail: r.tail.readable(20), ...(error ? { error } : {}) });
+    }
     return out;
   }
 
