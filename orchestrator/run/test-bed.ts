@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { EntryResponse, PropertyTally } from '../server/execution.js';
 import type { Call, Failure } from '../search/model.js';
 import { TOKEN_ENV } from '../server/auth.js';
-import { ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
+import { NETWORK_FAULTS, ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
 import { loadServicesConfig, type ServicesConfig } from '../runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from '../runner/services.js';
 import { InProcessTestRunner, type TestFunction } from '../runner/in-process-runner.js';
@@ -58,6 +58,22 @@ export interface TestBedOptions {
 }
 
 export const SETTLE_GRACE_MS = 2_000;
+
+/**
+ * How long an execution's calls may take to complete after the test ended: the grace, plus the longest
+ * latency planned for it. A delayed call whose answer the test does not wait for (a fire-and-forget
+ * publish) is still open when the test ends, for as long as its delay; cut off earlier, it would be
+ * judged left open (inconclusive), and what it does when the delay ends (its caller's timeout firing, a
+ * crash) would land in whichever execution runs next.
+ */
+export function settleGraceMs(failures: readonly Failure[]): number {
+  let delay = 0;
+  for (const f of failures) {
+    const ms = f.forced_exception?.name === NETWORK_FAULTS.latency ? Number(f.forced_exception.metadata?.delay_ms) : 0;
+    if (Number.isFinite(ms) && ms > delay) delay = ms;
+  }
+  return SETTLE_GRACE_MS + delay;
+}
 
 function initialRules(identity: IdentityMode | IdentityRules, config: ServicesConfig): IdentityRules {
   if (typeof identity !== 'string') return identity;
@@ -158,14 +174,15 @@ export class TestBed {
     await this.services?.beforeExecution();
     const execution = this.session.begin(number, id, failures);
     const outcome = await this.runners[slot % this.runners.length].run(id, timeoutMs);
-    let quiet = await execution.quiescent(SETTLE_GRACE_MS);
+    const graceMs = settleGraceMs(failures);
+    let quiet = await execution.quiescent(graceMs);
     await new Promise((r) => setImmediate(r)); // let messages already on the wire land
     if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
     const calls = execution.finish();
     this.session.end(execution, calls);
     await this.services?.settleExits();
     const crashed = this.services?.crashed() ?? [];
-    const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
+    const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs, crashed });
     if (this.coverageDir) await this.services!.collectCoverage(join(this.coverageDir, 'executions', id));
     if (restartCrashed) await this.restartCrashed();
     return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name) };
