@@ -15,7 +15,8 @@ import { CONDITION_NAMES, parseConditions } from '../orchestrator/catalogue/cond
 import { hasBody } from '../orchestrator/catalogue/network-faults.js';
 import { InvalidOptionError } from '../orchestrator/option-error.js';
 import { chainConfig, TEST_MODULE } from './chain-fixtures.js';
-import { cli, faultSets, run, tempDir } from './helpers.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { cli, faultSets, ROOT, run, tempDir } from './helpers.js';
 
 const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 const JSON_MD5 = '0f6a6b9b2e9a3b0f4ec0d2f8a8c3d9e1';
@@ -93,6 +94,10 @@ test('run --conditions blackhole: a call without a timeout hangs under it, on to
   assert.equal(r.code, 1, r.stdout + r.stderr);
   const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   assert.deepEqual(results.options.conditions, ['blackhole']);
+  // The schema knows the option: a name it does not list is refused.
+  const validate = new Ajv2020({ strict: true, validateFormats: false }).compile(JSON.parse(readFileSync(join(ROOT, 'orchestrator/results/results.schema.json'), 'utf8')) as object);
+  assert.ok(validate(results as object), JSON.stringify(validate.errors));
+  assert.equal(validate({ ...results, options: { ...results.options, conditions: ['lag'] } }), false);
   const rows = results.executions.map((e: { verdict: string; faults: { description: string }[] }) => `${e.verdict}:${e.faults.map((f) => f.description).join(' + ')}`);
   // The default catalogue's faults (no node.Timeout: the call has no timeout) and the black hole, depth-first.
   const edge = ' on a → b (GET /work)';
