@@ -20,6 +20,7 @@ import { handlerContaining, type Handler } from './routes.js';
 import { location, snippet, type Invocation, type ServiceScope } from './scope.js';
 import { enclosingFunction, unwrap, type FunctionLike } from './symbols.js';
 import type { Binding } from './values.js';
+import { urlText } from './url-text.js';
 
 const MAX_WRAPPER_DEPTH = 6;
 
@@ -174,12 +175,20 @@ function siteOf(p: Pending, fn: FunctionLike | undefined, handled: Handled, chec
     via: p.via,
     ...(method ? { method } : {}),
     target: url ? snippet(url, 80) : '?',
+    ...named(url, p),
     ...(route ? { route } : {}),
     timeout: p.client.timeout(binding),
     failures,
     statusChecks: p.used ? checks : ['(response not used)'],
     parsesBody: p.parses ?? false,
   };
+}
+
+/** The URL through the wrappers (url-text.ts), when it says more than `target`. */
+function named(url: Node | undefined, p: Pending): { url?: string } {
+  if (!url || !p.binding) return {};
+  const text = urlText(p.client.url, p.binding);
+  return text !== snippet(url, 80) ? { url: text } : {};
 }
 
 const ERROR_LISTENER = { handled: 'yes' as const, answers: [], how: "an 'error' listener on the request" };

@@ -31,20 +31,28 @@ export interface SuggestedCondition extends ExceptionFault {
 
 /**
  * Network conditions the call site's code gives a reason to explore (the default catalogue never has
- * them): where the caller has a timeout, a response just after it and a black hole (its timeout must
- * fire); where it reads the body, a truncated and a corrupted body.
+ * them): where the caller has no visible timeout, a black hole (a callee that never answers: how a missing
+ * timeout shows, or whether a timeout the instrumentation cannot fault fires); where it has a timeout, a
+ * response just after it (the timeout itself is node.Timeout's); where it reads the body, a truncated and
+ * a corrupted body.
  */
 export function suggestedConditions(site: CallSite): SuggestedCondition[] {
   const out: SuggestedCondition[] = [];
   if (site.timeout.set !== 'no') {
     out.push({ name: 'node.Latency', metadata: { relative_to: 'timeout', offset_ms: 100 }, restrictions: 'timeout', why: 'the caller has a timeout: the answer comes 100 ms after it' });
-    out.push({ name: 'node.BlackHole', restrictions: 'timeout', why: 'the caller has a timeout: nothing ever comes back' });
   }
+  if (site.timeout.visible !== 'yes') out.push({ name: 'node.BlackHole', why: blackHoleWhy(site) });
   if (site.parsesBody) {
     out.push({ name: 'node.TruncatedBody', why: 'the caller reads the body: it is cut short' });
     out.push({ name: 'node.CorruptBody', why: 'the caller reads the body: it arrives corrupted' });
   }
   return out;
+}
+
+function blackHoleWhy(site: CallSite): string {
+  if (site.timeout.set === 'no') return 'no timeout visible: nothing ever comes back, and the call waits for good';
+  if (site.timeout.set === 'maybe') return 'maybe no timeout: nothing ever comes back, and the call may wait for good';
+  return `its timeout is not visible (${site.timeout.how ?? 'its own timers'}): nothing ever comes back, and it must fire`;
 }
 
 const withoutWhy = ({ why: _why, ...fault }: SuggestedCondition): ExceptionFault => fault;
@@ -106,6 +114,8 @@ export function extendedCatalogue(result: AnalysisResult, options: { withConditi
               via: c.via,
               method: c.method ?? null,
               target: c.target,
+              ...(c.url ? { url: c.url } : {}),
+              callee: c.callee ?? null,
               route: c.route ?? null,
               timeout: c.timeout,
               handles: c.failures,

@@ -11,6 +11,8 @@ import { environment } from './environment.js';
 import { performance } from 'node:perf_hooks';
 import type { AnalysisResult, Warning } from './model.js';
 import { addServiceFiles, createProject } from './project.js';
+import { calleeOf } from './call-names.js';
+import { findingsOf } from './findings.js';
 import { analyseService } from './service-analysis.js';
 import { AnalysisInputError, servicesOfDirectory, servicesOfSpecs, type ServiceDiscovery, type ServiceSpecInput } from './services.js';
 
@@ -53,5 +55,14 @@ export function analyze(options: AnalyzeOptions): AnalysisResult {
     for (const w of scope.warnings) if (!warnings.some((x) => x.file === w.file && x.line === w.line && x.message === w.message)) warnings.push(w);
     return analysis;
   });
+  // Call sites named after the services their URL names, then the findings, which say so.
+  const names = [...services.map((s) => s.name), ...discovery.skipped.map((s) => s.name)];
+  for (const s of services) {
+    for (const site of s.callSites) {
+      const callee = calleeOf(site.url ?? site.target, names);
+      if (callee) site.callee = callee;
+    }
+    s.findings = findingsOf(s);
+  }
   return { services, skipped: discovery.skipped, warnings, durationMs: performance.now() - started };
 }

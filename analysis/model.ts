@@ -75,6 +75,13 @@ export interface CallSite {
   method?: string;
   /** The URL argument's source text, for people. */
   target: string;
+  /**
+   * The URL as the outermost caller writes it, where the call goes through wrappers whose parameters make
+   * it (url-text.ts): `${this.baseUrls['catalog']}/products/${id}`. Absent when it is `target`.
+   */
+  url?: string;
+  /** The service of the run the URL text names, when one does (call-names.ts); for people, like `target`. */
+  callee?: string;
   route?: string;
   timeout: TimeoutInfo;
   failures: Record<FailureKind, Handling>;
@@ -88,7 +95,8 @@ export interface Finding {
   service: string;
   file: string;
   line: number;
-  failure: FailureKind | 'status';
+  /** `no-timeout`: the call has no timeout (or may have none), so a callee that never answers hangs it. */
+  failure: FailureKind | 'status' | 'no-timeout';
   message: string;
 }
 

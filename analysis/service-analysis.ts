@@ -1,10 +1,10 @@
 /**
- * Analyses one service: its routes, the codes it can answer, its call sites and their findings.
+ * Analyses one service: its routes, the codes it can answer, its call sites (their findings come after
+ * every service is analysed: index.ts).
  */
 import type { Environment } from './environment.js';
 import type { SourceFile } from 'ts-morph';
 import { callSitesOf } from './call-sites.js';
-import { findingsOf } from './findings.js';
 import type { Route, ServiceAnalysis, StatusOrigin } from './model.js';
 import { decoratorSettingsOf, relativeName } from './project.js';
 import { findHandlers, frameworksOf, type Handler } from './routes.js';
@@ -75,6 +75,6 @@ export function analyseService(name: string, files: SourceFile[], env?: Environm
     callSites,
     findings: [],
   };
-  analysis.findings = findingsOf(analysis);
+  // Findings need the other services' names (call-names.ts): analyze() adds them once every service is read.
   return { analysis, scope };
 }

@@ -20,7 +20,7 @@ export function summary(result: AnalysisResult): string {
   const lines: string[] = [];
   const findings = result.services.flatMap((s) => s.findings);
   lines.push(findings.length ? `Findings (${findings.length}):` : 'Findings: none');
-  for (const f of findings) lines.push(`  ${f.service}: ${f.message}`);
+  for (const f of findings) lines.push(`  ${f.message}`);
   for (const s of result.services) {
     lines.push('', `${s.name} (${s.entry}${s.frameworks.length ? `, ${s.frameworks.join('/')}` : ''}): answers ${s.codes.join(', ') || 'no code found'}`);
     for (const r of s.routes) lines.push(`  ${r.method} ${r.path}${r.codes.length ? `  → ${r.codes.join(', ')}` : ''}`);

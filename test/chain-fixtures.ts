@@ -8,6 +8,8 @@ export interface FixtureCall {
   onFailure: 'fallback' | 'propagate' | 'crash';
   /** The call's timeout (default 10 s); null: none. */
   timeoutMs?: number | null;
+  /** Started, and not waited for: /work answers without it (service.ts). */
+  detached?: boolean;
 }
 
 export const SERVICE = join(DIST, 'test/fixtures/chain/service.js');
@@ -21,7 +23,7 @@ export function chainConfig(topology: Record<string, FixtureCall[]>, env: Record
   const services: Record<string, unknown> = {};
   // Start callees before callers (reverse of the order given, which lists the entry service first).
   for (const name of Object.keys(topology).reverse()) {
-    const plan = { calls: topology[name].map((c) => ({ url: `\${${c.to}.url}/work`, attempts: c.attempts, onFailure: c.onFailure, timeoutMs: c.timeoutMs })) };
+    const plan = { calls: topology[name].map((c) => ({ url: `\${${c.to}.url}/work`, attempts: c.attempts, onFailure: c.onFailure, timeoutMs: c.timeoutMs, detached: c.detached })) };
     services[name] = { command: `"${process.execPath}" "${SERVICE}"`, env: { PLAN: JSON.stringify(plan), ...env[name] }, ...extra[name] };
   }
   return writeJson(tempDir(), 'services.json', { services });

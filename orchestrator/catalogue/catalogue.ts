@@ -9,11 +9,16 @@
  *
  * A file whose top level has `"format": "filibuster-analysis/extended-1"` is the analyser's extended
  * format (call-site-catalogue.ts documents it and how a runtime call is matched to an analysed site).
+ *
+ * `withConditions(names)` adds network conditions (conditions.ts) to any catalogue: after a Node call's own
+ * exceptions, before its error faults. A fault the call already has from the file is not offered twice
+ * (the explorer drops identical children).
  */
 import { readFileSync } from 'node:fs';
 import type { FailureMetadata, ForcedException } from '../../instrumentation/protocol.js';
 import type { StackFrame } from '../../instrumentation/protocol.js';
 import { CallSiteIndex, EXTENDED_FORMAT, ExtendedFormatError } from './call-site-catalogue.js';
+import { conditionSpecs, type ConditionName, type ConditionSpec } from './conditions.js';
 import { DEFAULT_CATALOGUE } from './default-catalogue.js';
 import { exceptionProblem, isNetworkFault, isNodeFaultName, resolveNetworkFault, returnValueProblem, type CallOnPath } from './network-faults.js';
 
@@ -51,6 +56,9 @@ const EXPRESSIONS: Record<string, (timeout: number) => number> = {
 };
 
 const NODE_SAMPLES = ['node.http.GET', 'node.fetch.GET', 'node.undici.GET'];
+
+/** The calls of the Node instrumentation, the ones network conditions apply to. */
+const NODE_CALL = /^node\.(http|fetch|undici)\.[A-Z]+$/;
 
 function fail(source: string, place: string, problem: string): never {
   throw new CatalogueError(`${source}: ${place}: ${problem}`);
@@ -105,11 +113,21 @@ export class FaultCatalogue {
   /** Extended catalogues: the analysed call sites, and the calls they apply to. */
   readonly sites: CallSiteIndex | undefined;
   private readonly sitePattern: RegExp | undefined;
+  /** Network conditions switched on for the run (`withConditions`), offered to every Node call. */
+  private readonly conditions: readonly ConditionSpec[];
 
-  private constructor(entries: Entry[], sites?: { index: CallSiteIndex; pattern: RegExp }) {
+  private constructor(entries: Entry[], sites?: { index: CallSiteIndex; pattern: RegExp }, conditions: readonly ConditionSpec[] = []) {
     this.entries = entries;
     this.sites = sites?.index;
     this.sitePattern = sites?.pattern;
+    this.conditions = conditions;
+  }
+
+  /** This catalogue with these network conditions switched on too (conditions.ts); itself when there are none. */
+  withConditions(names: readonly ConditionName[] | undefined): FaultCatalogue {
+    if (!names?.length) return this;
+    const sites = this.sites ? { index: this.sites, pattern: this.sitePattern! } : undefined;
+    return new FaultCatalogue(this.entries, sites, [...this.conditions, ...conditionSpecs(names)]);
   }
 
   private static fromExtended(json: Record<string, unknown>, source: string): FaultCatalogue {
@@ -244,6 +262,13 @@ export class FaultCatalogue {
         metadata[k] = expr ? expr(Number(call.metadata.timeout)) : v;
       }
       out.push({ name: spec.name, metadata });
+    }
+    if (this.conditions.length > 0 && NODE_CALL.test(`${call.module}.${call.method}`)) {
+      for (const c of this.conditions) {
+        if (c.when && !c.when(call)) continue;
+        const resolved = resolveNetworkFault(c.name, c.metadata ?? {}, call);
+        if (resolved) out.push({ name: c.name, metadata: resolved });
+      }
     }
     return out;
   }

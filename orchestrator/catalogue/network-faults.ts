@@ -22,15 +22,25 @@
  * A relative latency is offered only where it means something: the call (or its parent) has a timeout,
  * and the delay ends before the call's own timeout would (otherwise the call's timeout fires first and the
  * fault is a plain timeout, which node.Timeout explores without waiting).
+ * A body fault (ResetMidBody, TruncatedBody, CorruptBody, SlowBody, Sliced) is offered only where the call's
+ * recorded response has a body to shape: never on a HEAD request, a 1xx, 204 or 304 answer, an empty body,
+ * or a call that ended in an error. A call recorded without any outcome (a catalogue asked about a call
+ * that has not run) is given them.
  */
 import { createHash } from 'node:crypto';
-import { NETWORK_FAULTS, type FailureMetadata, type ForcedException } from '../../instrumentation/protocol.js';
+import { NETWORK_FAULTS, type ExceptionRecord, type FailureMetadata, type ForcedException, type ReturnValue } from '../../instrumentation/protocol.js';
 
-/** The call a fault is resolved against: its metadata and that of the call it was made while serving. */
+/**
+ * The call a fault is resolved against: its metadata and that of the call it was made while serving, and
+ * its outcome in the execution that recorded it (the response its body faults would shape).
+ */
 export interface CallOnPath {
   ei?: string;
+  method?: string;
   metadata: Record<string, unknown>;
   parentMetadata?: Record<string, unknown>;
+  returnValue?: Pick<ReturnValue, 'status_code' | 'text'>;
+  exception?: ExceptionRecord;
 }
 
 /** The faults whose callee really answers: the caller's outcome depends on that answer, not only on the fault. */
@@ -42,6 +52,24 @@ const PASS_THROUGH = new Set<string>([
   NETWORK_FAULTS.truncatedBody,
   NETWORK_FAULTS.corruptBody,
 ]);
+
+/** The faults that shape the response body: they need one. */
+const BODY_FAULTS = new Set<string>([NETWORK_FAULTS.resetMidBody, NETWORK_FAULTS.truncatedBody, NETWORK_FAULTS.corruptBody, NETWORK_FAULTS.slowBody, NETWORK_FAULTS.sliced]);
+
+/** md5 of nothing: the body hash the instrumentation records for an empty body. */
+const EMPTY_BODY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
+
+/** Statuses whose response never has a body (RFC 9110: 1xx, 204, 304). */
+function statusWithoutBody(status: string): boolean {
+  return status.startsWith('1') || status === '204' || status === '304';
+}
+
+/** False where the call's recorded outcome shows there is no body for a body fault to shape. */
+export function hasBody(call: Pick<CallOnPath, 'method' | 'returnValue' | 'exception'>): boolean {
+  if (call.method?.toUpperCase() === 'HEAD') return false;
+  if (call.returnValue) return !statusWithoutBody(String(call.returnValue.status_code)) && call.returnValue.text !== EMPTY_BODY_MD5;
+  return call.exception === undefined;
+}
 
 /** The Node exception faults the instrumentation knows; any other `node.*` name is a catalogue error. */
 const NODE_EXCEPTIONS = new Set<string>(['node.ECONNREFUSED', 'node.ECONNRESET', 'node.Timeout', ...Object.values(NETWORK_FAULTS)]);
@@ -152,9 +180,11 @@ function seededFraction(seed: unknown, ei: string | undefined): number {
 
 /**
  * The concrete metadata of a network fault for this call, or undefined when the fault does not apply to
- * it (no timeout to be relative to, a delay the call's own timeout would cut short, no host name to fail).
+ * it (no timeout to be relative to, a delay the call's own timeout would cut short, no host name to fail,
+ * no body to shape).
  */
 export function resolveNetworkFault(name: string, metadata: Record<string, unknown>, call: CallOnPath): Record<string, unknown> | undefined {
+  if (BODY_FAULTS.has(name)) return hasBody(call) ? { ...metadata } : undefined;
   if (name === NETWORK_FAULTS.dnsNotFound || name === NETWORK_FAULTS.dnsTryAgain) {
     return typeof call.metadata.hostname === 'string' ? { ...metadata } : undefined;
   }

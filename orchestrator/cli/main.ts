@@ -14,6 +14,7 @@ import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from '.
 import { loadTable, runLoad } from './loadgen-command.js';
 import type { FaultFilterSpec, FilterRule } from '../search/filters.js';
 import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
+import { CONDITION_NAMES } from '../catalogue/conditions.js';
 import { DEFAULT_TIME_BUDGET_MS } from '../run/exploration-options.js';
 import { formatDuration, SEARCH_SHARE } from '../search/budget.js';
 
@@ -60,6 +61,10 @@ async function main(argv: string[]): Promise<number> {
           .option('test-module', { type: 'string', describe: 'JS module whose exported async function (ctx) is the test; imported once, called per execution' })
           .option('services', { type: 'string', describe: 'services configuration (JSON): how to start and health-check each service' })
           .option('analysis-file', { type: 'string', describe: 'fault catalogue in the original analysis-file format (default: the built-in catalogue)' })
+          .option('conditions', {
+            type: 'string',
+            describe: `network conditions on top of the catalogue: "all" or a comma-separated list of ${CONDITION_NAMES.join(', ')} (blackhole: calls without a visible timeout, how a missing timeout shows; latency: 100 ms past a timeout on the path; body faults: responses with a body; DNS: calls by host name)`,
+          })
           .option('counterexample-file', { type: 'string', describe: 'replay exactly the fault set of this counterexample' })
           .option('only-initial-execution', { type: 'boolean', default: false, describe: 'run the fault-free execution only' })
           .option('disable-dynamic-reduction', { type: 'boolean', default: false, describe: 'run every scheduled execution (no pruning)' })
@@ -108,6 +113,7 @@ async function main(argv: string[]): Promise<number> {
           testModule: a.testModule,
           services: a.services,
           analysisFile: a.analysisFile,
+          conditions: a.conditions,
           counterexampleFile: a.counterexampleFile,
           onlyInitialExecution: a.onlyInitialExecution,
           disableDynamicReduction: a.disableDynamicReduction,

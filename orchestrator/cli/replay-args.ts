@@ -1,10 +1,12 @@
 /**
  * `--counterexample-file F`: the counterexample says how to replay it (counterexample.ts); flags given on
  * the command line override what it recorded, with a warning where the two differ, and a services
- * configuration changed since the recording is warned about (its hash).
+ * configuration changed since the recording is warned about (its hash). The network conditions the run had
+ * (`--conditions`) are switched on again, on top of the counterexample's catalogue of its own faults.
  */
 import { resolve } from 'node:path';
 import { FaultCatalogue } from '../catalogue/catalogue.js';
+import { parseConditions } from '../catalogue/conditions.js';
 import { sha256OfFile, type LoadedCounterexample, type TestSpec } from '../results/counterexample.js';
 
 /** The CLI's defaults: a flag left at its default was not given. */
@@ -15,6 +17,8 @@ const DEFAULT_HOST = '127.0.0.1';
 export interface ReplayFlags {
   services?: string;
   analysisFile?: string;
+  /** `--conditions` as given. */
+  conditions?: string;
   serviceEnv?: Record<string, string>;
   eiCompat: boolean;
   port: number;
@@ -27,6 +31,8 @@ export interface ReplaySettings {
   servicesConfig?: string;
   serviceEnv?: Record<string, string>;
   catalogue: FaultCatalogue;
+  /** The network conditions switched on (catalogue/conditions.ts). */
+  conditions?: string[];
   eiCompat: boolean;
   port: number;
   host: string;
@@ -66,6 +72,7 @@ export function replaySettings(args: ReplayFlags, ce: LoadedCounterexample, flag
     servicesConfig,
     serviceEnv: pick('--service-env', args.serviceEnv, ce.serviceEnv),
     catalogue,
+    conditions: pick('--conditions', args.conditions !== undefined ? parseConditions(args.conditions) : undefined, recorded?.conditions),
     eiCompat: pick('--ei-compat', args.eiCompat ? true : undefined, recorded?.ei_compat) ?? false,
     port: pick('--port', args.port !== DEFAULT_PORT ? args.port : undefined, recorded?.port) ?? DEFAULT_PORT,
     host: pick('--host', args.host !== DEFAULT_HOST ? args.host : undefined, recorded?.host) ?? DEFAULT_HOST,

@@ -11,6 +11,7 @@ import { coverageReport, coverageText } from '../results/coverage/coverage-repor
 import { join, resolve } from 'node:path';
 import { parseDuration } from '../search/budget.js';
 import { CatalogueError, FaultCatalogue } from '../catalogue/catalogue.js';
+import { parseConditions } from '../catalogue/conditions.js';
 import { CounterexampleError, readCounterexample, type LoadedCounterexample, type TestSpec } from '../results/counterexample.js';
 import { explore, type ExplorationOutcome } from '../run/exploration.js';
 import type { FaultFilterSpec } from '../search/filters.js';
@@ -32,6 +33,8 @@ export interface RunArgs {
   testModule?: string;
   services?: string;
   analysisFile?: string;
+  /** `--conditions`: "all" or a comma-separated list (catalogue/conditions.ts). */
+  conditions?: string;
   counterexampleFile?: string;
   onlyInitialExecution: boolean;
   disableDynamicReduction: boolean;
@@ -100,7 +103,8 @@ function runSettings(args: RunArgs, counterexample: LoadedCounterexample | undef
   if (!counterexample) {
     const catalogue = args.analysisFile ? FaultCatalogue.fromFile(args.analysisFile) : FaultCatalogue.default();
     const test = checkReplayable(flagTest(args));
-    return { test, servicesConfig: args.services, serviceEnv: args.serviceEnv, catalogue, eiCompat: args.eiCompat, port: args.port, host: args.host, timeoutSeconds: args.timeout };
+    const conditions = args.conditions !== undefined ? parseConditions(args.conditions) : undefined;
+    return { test, servicesConfig: args.services, serviceEnv: args.serviceEnv, catalogue, conditions, eiCompat: args.eiCompat, port: args.port, host: args.host, timeoutSeconds: args.timeout };
   }
   const settings = replaySettings(args, counterexample, flagTest(args), (line) => process.stderr.write(`warning: ${line}\n`));
   const test = checkReplayable(settings.test);
@@ -114,12 +118,13 @@ function runSettings(args: RunArgs, counterexample: LoadedCounterexample | undef
 /** Runs an exploration from CLI arguments; returns the outcome and the exit code. Throws UsageError etc. */
 export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = process.stdout): Promise<{ outcome: ExplorationOutcome; exitCode: number }> {
   const counterexample = args.counterexampleFile ? readCounterexample(args.counterexampleFile) : undefined;
-  const { test, servicesConfig, serviceEnv, catalogue, eiCompat, port, host, timeoutSeconds } = runSettings(args, counterexample);
+  const { test, servicesConfig, serviceEnv, catalogue, conditions, eiCompat, port, host, timeoutSeconds } = runSettings(args, counterexample);
   const reporter = createReporter(process.stderr, args.verbose);
   const outcome = await explore({
     test,
     servicesConfig,
     catalogue,
+    conditions,
     counterexample,
     onlyInitialExecution: args.onlyInitialExecution,
     dynamicReduction: !args.disableDynamicReduction,

@@ -12,7 +12,8 @@
  *   - `service_env`: the environment added to every service (`--service-env`, bug switches);
  *   - `catalogue`: the catalogue entries of its faults, in the original's analysis-file format;
  *   - `options`: what changes a call's identity or the run's outcome (`ei_compat`, the orchestrator's
- *     `port` and `host` when they were given, the per-execution `timeout_ms` when it was given);
+ *     `port` and `host` when they were given, the per-execution `timeout_ms` when it was given), and the
+ *     network `conditions` the run had switched on (`--conditions`), which a replay switches on too;
  *   - `output`, `entry`, `logs`, `logs_note`: what the failing run printed, was answered and logged
  *     (readable-failure.ts), for a reader of a bug report; a replay does not need them.
  * Files written before these fields existed (absolute paths, no environment) are still read.
@@ -40,6 +41,8 @@ export interface ReplayOptions {
   port?: number;
   host?: string;
   timeout_ms?: number;
+  /** The run's `--conditions` (their short names), when it had any. */
+  conditions?: string[];
 }
 
 export interface CounterexampleFile {

@@ -6,6 +6,7 @@ import type { IdentityMode, IdentityRules } from '../../instrumentation/protocol
 import { recordIdentity } from '../results/identity-record.js';
 import { Budget, positiveInteger } from '../search/budget.js';
 import { FaultCatalogue } from '../catalogue/catalogue.js';
+import { parseConditions, type ConditionName } from '../catalogue/conditions.js';
 import type { LoadedCounterexample, TestSpec } from '../results/counterexample.js';
 import { FaultFilter, type FaultFilterSpec } from '../search/filters.js';
 import { EXPLORATION_ORDERS, type ExplorationOrder } from '../search/frontier.js';
@@ -23,6 +24,11 @@ export interface ExplorationOptions {
   testFunction?: TestFunction;
   servicesConfig?: string;
   catalogue: FaultCatalogue;
+  /**
+   * Network conditions switched on on top of the catalogue (`--conditions`: conditions.ts names them,
+   * e.g. ['blackhole', 'latency'], or ['all']). Not for the corpus, whose counts use its own catalogues.
+   */
+  conditions?: readonly string[];
   counterexample?: LoadedCounterexample;
   onlyInitialExecution: boolean;
   dynamicReduction: boolean;
@@ -140,6 +146,8 @@ export interface Scope {
   replays: number;
   inconclusiveRetries: number;
   workers: number;
+  /** The network conditions switched on, checked and in their canonical order. */
+  conditions: ConditionName[];
 }
 
 export function checkOptions(options: ExplorationOptions, startedAt: number): Scope {
@@ -168,6 +176,7 @@ export function checkOptions(options: ExplorationOptions, startedAt: number): Sc
     workers,
     profile,
     identity,
+    conditions: options.conditions?.length ? parseConditions(options.conditions) : [],
     budget: new Budget({ maxTests: options.maxTests, timeBudgetMs, timeSource: defaultBudget ? 'default' : 'given' }, startedAt),
     order,
     orderSource: options.order === undefined ? 'default' : 'given',
@@ -213,6 +222,7 @@ export function recordedOptions(options: ExplorationOptions, scope: Scope, settl
     max_faults: scope.maxFaults ?? null,
     order: scope.order,
     filters: options.filters ?? null,
+    conditions: scope.conditions,
     triage: scope.triage,
     replays: scope.replays,
     inconclusive_retries: scope.inconclusiveRetries,

@@ -106,7 +106,7 @@ class Exploration {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.writer = new ResultsWriter(options.outputDir, options.resume);
     this.bed = new TestBed(new Session((m) => this.log(`warning: ${m}`)));
-    this.explorer = new Explorer(options.catalogue, {
+    this.explorer = new Explorer(options.catalogue.withConditions(this.scope.conditions), {
       dynamicReduction: options.dynamicReduction && !options.counterexample,
       strictReduction: options.strictReduction,
       order: this.scope.order,

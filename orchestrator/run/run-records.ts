@@ -7,6 +7,7 @@ import { ORIGINAL_RULES, type IdentityRules } from '../../instrumentation/protoc
 import type { ExplorationOptions } from './exploration-options.js';
 import { callTree } from '../results/call-tree.js';
 import { dirname } from 'node:path';
+import { parseConditions } from '../catalogue/conditions.js';
 import { buildCounterexample, catalogueOfFaults, replaySection, type CounterexampleContext } from '../results/counterexample.js';
 import type { ExecutionResult, FaultEntry, Verdict } from '../results/run-results.js';
 import type { ResultsWriter } from '../results/writer.js';
@@ -147,6 +148,7 @@ export function replayContextOf(options: ExplorationOptions): CounterexampleCont
       ...(options.port !== 0 ? { port: options.port } : {}),
       ...(options.host !== '127.0.0.1' ? { host: options.host } : {}),
       ...(options.timeoutMs !== undefined ? { timeout_ms: options.timeoutMs } : {}),
+      ...(options.conditions?.length ? { conditions: parseConditions(options.conditions) } : {}),
     },
   };
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { EntryResponse, Execution, PropertyTally } from '../server/execution.js';
 import type { Call, Failure } from '../search/model.js';
 import { TOKEN_ENV } from '../server/auth.js';
-import { ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
+import { NETWORK_FAULTS, ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
 import { loadServicesConfig, type ServicesConfig } from '../runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from '../runner/services.js';
 import type { ExecutionLogs } from '../runner/log-window.js';
@@ -70,6 +70,22 @@ export const SETTLE_GRACE_MS = 2_000;
 const LOG_QUIET_MS = 50;
 /** ...or after this long in all: a service that logs all the time (a heartbeat) must not hold the run. */
 const LOG_WAIT_MAX_MS = 500;
+
+/**
+ * How long an execution's calls may take to complete after the test ended: the grace, plus the longest
+ * latency planned for it. A delayed call whose answer the test does not wait for (a fire-and-forget
+ * publish) is still open when the test ends, for as long as its delay; cut off earlier, it would be
+ * judged left open (inconclusive), and what it does when the delay ends (its caller's timeout firing, a
+ * crash) would land in whichever execution runs next.
+ */
+export function settleGraceMs(failures: readonly Failure[]): number {
+  let delay = 0;
+  for (const f of failures) {
+    const ms = f.forced_exception?.name === NETWORK_FAULTS.latency ? Number(f.forced_exception.metadata?.delay_ms) : 0;
+    if (Number.isFinite(ms) && ms > delay) delay = ms;
+  }
+  return SETTLE_GRACE_MS + delay;
+}
 
 function initialRules(identity: IdentityMode | IdentityRules, config: ServicesConfig): IdentityRules {
   if (typeof identity !== 'string') return identity;
@@ -185,7 +201,8 @@ export class TestBed {
     try {
       const execution = this.session.begin(number, id, failures);
       const outcome = await this.runners[slot % this.runners.length].run(id, timeoutMs);
-      let quiet = await execution.quiescent(SETTLE_GRACE_MS);
+      const graceMs = settleGraceMs(failures);
+      let quiet = await execution.quiescent(graceMs);
       await new Promise((r) => setImmediate(r)); // let messages already on the wire land
       if (quiet && execution.pending > 0) quiet = await execution.quiescent(SETTLE_GRACE_MS);
       if (!quiet) quiet = await this.outwaitOpenCalls(execution, outcome, timeoutMs);
@@ -194,7 +211,7 @@ export class TestBed {
       this.session.end(execution, calls);
       await this.services?.settleExits();
       const crashed = this.services?.crashed() ?? [];
-      const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs: SETTLE_GRACE_MS, crashed });
+      const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs, crashed });
       // Only an execution that did not pass keeps its log lines: only it waits for the last of them.
       if (judgement.verdict !== 'pass') await watch?.quiet(LOG_QUIET_MS, LOG_WAIT_MAX_MS);
       const logs = logsOf(watch?.stop(), running.overlapped, this.runners.length);
