@@ -44,6 +44,34 @@ export interface LocatedCall {
 
 export class ExtendedFormatError extends Error {}
 
+/**
+ * The error statuses a service can answer: all of them, and, when the analyser saw its routes, per route
+ * (`routes[].codes`) plus those it can answer on any route (`origins` without a route: a framework's
+ * default 500, a global guard's 401). A call that matches one of its routes gets only what that route can
+ * answer: a 409 the service only sends from POST /orders is no fault of GET /orders/:id.
+ */
+export interface ServiceErrors {
+  service: string;
+  codes: string[];
+  routes?: { method: string; path: string; codes: string[] }[];
+  anyRoute?: string[];
+}
+
+const isError = (code: unknown): code is number => Number.isInteger(code) && (code as number) >= 400 && (code as number) <= 599;
+
+function routeErrors(raw: Record<string, unknown>, where: string): Pick<ServiceErrors, 'routes' | 'anyRoute'> {
+  if (raw.routes === undefined) return {};
+  if (!Array.isArray(raw.routes)) throw new ExtendedFormatError(`${where}.routes: must be a list`);
+  const routes = raw.routes.map((r, i) => {
+    const m = isObject(r) && typeof r.route === 'string' ? /^([A-Z]+|\*) (\/.*)$/.exec(r.route) : null;
+    if (!m || !Array.isArray((r as Record<string, unknown>).codes)) throw new ExtendedFormatError(`${where}.routes[${i}]: needs "route" ("GET /path") and "codes"`);
+    return { method: m[1], path: m[2], codes: ((r as Record<string, unknown>).codes as unknown[]).filter(isError).map(String) };
+  });
+  const origins = Array.isArray(raw.origins) ? raw.origins.filter(isObject) : [];
+  const anyRoute = [...new Set(origins.filter((o) => o.route === undefined && isError(o.code)).map((o) => String(o.code)))];
+  return { routes, anyRoute };
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -70,18 +98,18 @@ export class CallSiteIndex {
     }
   }
 
-  static fromJson(json: Record<string, unknown>, source: string): { index: CallSiteIndex; errors: { service: string; codes: string[] }[] } {
+  static fromJson(json: Record<string, unknown>, source: string): { index: CallSiteIndex; errors: ServiceErrors[] } {
     if (!isObject(json.services)) throw new ExtendedFormatError(`${source}: "services" must be an object keyed by service name`);
     const fallback = exceptionsOf(isObject(json.fallback) ? json.fallback.exceptions : undefined, `${source}: fallback`);
     const sites: Site[] = [];
-    const errors: { service: string; codes: string[] }[] = [];
+    const errors: ServiceErrors[] = [];
     for (const [service, raw] of Object.entries(json.services)) {
       const where = `${source}: services.${service}`;
       if (!isObject(raw)) throw new ExtendedFormatError(`${where}: must be an object`);
       if (!Array.isArray(raw.errors) || raw.errors.some((c) => !Number.isInteger(c) || c < 100 || c > 599)) {
         throw new ExtendedFormatError(`${where}.errors: must be a list of status codes (integers from 100 to 599)`);
       }
-      errors.push({ service, codes: (raw.errors as number[]).map(String) });
+      errors.push({ service, codes: (raw.errors as number[]).map(String), ...routeErrors(raw, where) });
       if (!isObject(raw.callSites)) throw new ExtendedFormatError(`${where}.callSites: must be an object keyed by call site`);
       for (const [key, site] of Object.entries(raw.callSites)) {
         const at = `${where}.callSites[${JSON.stringify(key)}]`;

@@ -20,6 +20,7 @@ import type { StackFrame } from '../../instrumentation/protocol.js';
 import { CallSiteIndex, EXTENDED_FORMAT, ExtendedFormatError } from './call-site-catalogue.js';
 import { conditionSpecs, type ConditionName, type ConditionSpec } from './conditions.js';
 import { DEFAULT_CATALOGUE } from './default-catalogue.js';
+import { RouteErrors } from './route-errors.js';
 import { exceptionProblem, isNetworkFault, isNodeFaultName, resolveNetworkFault, returnValueProblem, type CallOnPath } from './network-faults.js';
 
 export class CatalogueError extends Error {}
@@ -34,13 +35,15 @@ interface Entry {
   name: string;
   pattern: RegExp;
   exceptions: ExceptionSpec[];
-  errors: { serviceName: RegExp; types: FailureMetadata[] }[];
+  errors: { serviceName: RegExp; types: FailureMetadata[]; routes?: RouteErrors }[];
 }
 
 export interface CallShape extends CallOnPath {
   module: string;
   method: string;
   metadata: Record<string, unknown>;
+  /** The host-stripped URL first (extended catalogues match it against the callee's routes). */
+  args?: readonly unknown[];
   /** Where the call was made (used by extended catalogues to find its analysed call site). */
   source?: string;
   callsiteFile?: string;
@@ -116,18 +119,31 @@ export class FaultCatalogue {
   /** Network conditions switched on for the run (`withConditions`), offered to every Node call. */
   private readonly conditions: readonly ConditionSpec[];
 
-  private constructor(entries: Entry[], sites?: { index: CallSiteIndex; pattern: RegExp }, conditions: readonly ConditionSpec[] = []) {
+  /** Error faults for callees this catalogue does not name (withErrorsElsewhere). */
+  private readonly elsewhere: FaultCatalogue | undefined;
+
+  private constructor(entries: Entry[], sites?: { index: CallSiteIndex; pattern: RegExp }, conditions: readonly ConditionSpec[] = [], elsewhere?: FaultCatalogue) {
     this.entries = entries;
     this.sites = sites?.index;
     this.sitePattern = sites?.pattern;
     this.conditions = conditions;
+    this.elsewhere = elsewhere;
+  }
+
+  /**
+   * This catalogue, with `other`'s error faults for callees none of its error groups names: a catalogue
+   * derived from the services the analyser could read, and the built-in statuses for the rest.
+   */
+  withErrorsElsewhere(other: FaultCatalogue): FaultCatalogue {
+    const sites = this.sites ? { index: this.sites, pattern: this.sitePattern! } : undefined;
+    return new FaultCatalogue(this.entries, sites, this.conditions, other);
   }
 
   /** This catalogue with these network conditions switched on too (conditions.ts); itself when there are none. */
   withConditions(names: readonly ConditionName[] | undefined): FaultCatalogue {
     if (!names?.length) return this;
     const sites = this.sites ? { index: this.sites, pattern: this.sitePattern! } : undefined;
-    return new FaultCatalogue(this.entries, sites, [...this.conditions, ...conditionSpecs(names)]);
+    return new FaultCatalogue(this.entries, sites, [...this.conditions, ...conditionSpecs(names)], this.elsewhere);
   }
 
   private static fromExtended(json: Record<string, unknown>, source: string): FaultCatalogue {
@@ -139,7 +155,11 @@ export class FaultCatalogue {
         name: 'http',
         pattern,
         exceptions: [],
-        errors: errors.map((e) => ({ serviceName: new RegExp(`^${escapeRegExp(e.service)}$`), types: e.codes.map((c) => ({ return_value: { status_code: c } })) })),
+        errors: errors.map((e) => ({
+          serviceName: new RegExp(`^${escapeRegExp(e.service)}$`),
+          types: e.codes.map((c) => ({ return_value: { status_code: c } })),
+          ...(e.routes ? { routes: new RouteErrors(e.routes, e.anyRoute ?? []) } : {}),
+        })),
       };
       return new FaultCatalogue([entry], { index, pattern });
     } catch (err) {
@@ -285,6 +305,7 @@ export class FaultCatalogue {
       rich = this.matching(call.module, call.method).some((e) =>
         e.errors.some((g) => g.types.some((t) => t.exception !== undefined || Object.keys(t.return_value ?? {}).some((k) => k !== 'status_code'))),
       );
+      rich ||= this.elsewhere?.hasRichErrors(call) ?? false;
       this.richByCall.set(key, rich);
     }
     return rich;
@@ -293,12 +314,16 @@ export class FaultCatalogue {
   /** Error faults for a call to the instrumented callee `target`, in file order. */
   errorFaults(call: CallShape, target: string): FailureMetadata[] {
     const out: FailureMetadata[] = [];
+    let named = false;
     for (const entry of this.matching(call.module, call.method)) {
       for (const group of entry.errors) {
         if (!group.serviceName.test(target)) continue;
-        for (const t of group.types) out.push(structuredClone(t));
+        named = true;
+        const types = group.routes?.typesFor(call, group.types) ?? group.types;
+        for (const t of types) out.push(structuredClone(t));
       }
     }
+    if (!named && this.elsewhere) return this.elsewhere.errorFaults(call, target);
     return out;
   }
 }

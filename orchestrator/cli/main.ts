@@ -60,7 +60,8 @@ async function main(argv: string[]): Promise<number> {
           .option('functional-test', { type: 'string', describe: 'shell command that runs the functional test once (exit 0 = pass)' })
           .option('test-module', { type: 'string', describe: 'JS module whose exported async function (ctx) is the test; imported once, called per execution' })
           .option('services', { type: 'string', describe: 'services configuration (JSON): how to start and health-check each service' })
-          .option('analysis-file', { type: 'string', describe: 'fault catalogue in the original analysis-file format (default: the built-in catalogue)' })
+          .option('analysis-file', { type: 'string', describe: "fault catalogue (the original's analysis-file format, or the extended one `analyze` writes); default: derived from the services' source" })
+          .option('analysis', { type: 'boolean', default: true, describe: "derive the fault catalogue from the services' source (the statuses each callee and route can answer); --no-analysis: the built-in catalogue (always with --profile python)" })
           .option('conditions', {
             type: 'string',
             describe: `network conditions on top of the catalogue: "all" or a comma-separated list of ${CONDITION_NAMES.join(', ')} (blackhole: calls without a visible timeout, how a missing timeout shows; latency: 100 ms past a timeout on the path; body faults: responses with a body; DNS: calls by host name)`,
@@ -113,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
           testModule: a.testModule,
           services: a.services,
           analysisFile: a.analysisFile,
+          analysis: a.analysis,
           conditions: a.conditions,
           counterexampleFile: a.counterexampleFile,
           onlyInitialExecution: a.onlyInitialExecution,

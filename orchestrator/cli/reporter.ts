@@ -4,6 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import type { ExplorationOutcome } from '../run/exploration.js';
+import { failureKinds } from '../run/failure-kinds.js';
 import { progressLine, useColour, verdictText } from './progress.js';
 import type { ExecutionResult, FailureGroup, RunResults } from '../results/run-results.js';
 
@@ -128,11 +129,22 @@ function groupLines(results: RunResults, replayHint: ((counterexample: string) =
       `(triage: ${t.minimisation_runs} replay(s) to minimise, ${t.answered_without_running} answered by executions already run, ` +
       `${t.confirmation_runs} confirmation replay(s))${t.stopped ? `; triage cut short: ${t.stopped}` : ''}:`,
   ];
+  lines.splice(0, 0, ...kindLines(results));
   for (const g of t.groups) {
     const where = whereOutputIs(results.executions[(g.signature?.example ?? g.executions[0]) - 1], resultsPath);
     lines.push(...(g.signature ? signatureGroupLines(g, where, replayHint) : minimalGroupLines(g, where, replayHint)));
   }
   return lines;
+}
+
+/** The overview first: the groups gathered into kinds of failure (failure-kinds.ts), when that says more. */
+function kindLines(results: RunResults): string[] {
+  const kinds = failureKinds(results);
+  if (kinds.length === results.triage!.groups.length) return [];
+  return [
+    `In short, ${kinds.length} kind(s) of failure (by verdict, entry point and error; the groups below in brackets):`,
+    ...kinds.map((k, i) => `  ${i + 1}. ${k.words} — faults on ${k.edges.join(', ') || 'no edge'} [${k.groups.join(', ')}]`),
+  ];
 }
 
 function executionsText(g: FailureGroup): string {

@@ -10,6 +10,7 @@ import { differentApplication } from '../run/replay-check.js';
 import { coverageReport, coverageText } from '../results/coverage/coverage-report.js';
 import { join, resolve } from 'node:path';
 import { parseDuration } from '../search/budget.js';
+import { catalogueForRun } from './derived-catalogue.js';
 import { CatalogueError, FaultCatalogue } from '../catalogue/catalogue.js';
 import { parseConditions } from '../catalogue/conditions.js';
 import { CounterexampleError, readCounterexample, type LoadedCounterexample, type TestSpec } from '../results/counterexample.js';
@@ -33,6 +34,8 @@ export interface RunArgs {
   testModule?: string;
   services?: string;
   analysisFile?: string;
+  /** False with --no-analysis: the built-in catalogue instead of one derived from the services' source. */
+  analysis?: boolean;
   /** `--conditions`: "all" or a comma-separated list (catalogue/conditions.ts). */
   conditions?: string;
   counterexampleFile?: string;
@@ -101,7 +104,7 @@ export function replayCommand(counterexample: string): string {
 /** What the run needs beyond the flags: from a counterexample when replaying one (replay-args.ts). */
 function runSettings(args: RunArgs, counterexample: LoadedCounterexample | undefined): ReplaySettings & { test: TestSpec } {
   if (!counterexample) {
-    const catalogue = args.analysisFile ? FaultCatalogue.fromFile(args.analysisFile) : FaultCatalogue.default();
+    const catalogue = catalogueForRun({ ...args, servicesConfig: args.services }, (line) => process.stderr.write(`${line}\n`));
     const test = checkReplayable(flagTest(args));
     const conditions = args.conditions !== undefined ? parseConditions(args.conditions) : undefined;
     return { test, servicesConfig: args.services, serviceEnv: args.serviceEnv, catalogue, conditions, eiCompat: args.eiCompat, port: args.port, host: args.host, timeoutSeconds: args.timeout };

@@ -66,6 +66,8 @@ export interface TestBedOptions {
 }
 
 export const SETTLE_GRACE_MS = 2_000;
+/** Past the bound, time for the black-holed call to be seen open past it. */
+const BLACK_HOLE_SLACK_MS = 1_000;
 /** A failing execution's log lines end when the services have been silent this long (a line logged after the answer arrives late)... */
 const LOG_QUIET_MS = 50;
 /** ...or after this long in all: a service that logs all the time (a heartbeat) must not hold the run. */
@@ -112,6 +114,8 @@ export class TestBed {
   private runners: TestRunner[] = [];
   private coverageDir?: string;
   private identity: IdentityRules = ORIGINAL_RULES;
+  /** The longest a passing test took: a test is never cut shorter than twice that. */
+  private longestPassMs = 0;
   /** The caller timeouts seen so far: how long a call may stay open before it never returned (open-calls.ts). */
   private readonly timeouts = new TimeoutsSeen();
   private aborted = false;
@@ -200,7 +204,8 @@ export class TestBed {
     this.active.add(running);
     try {
       const execution = this.session.begin(number, id, failures);
-      const outcome = await this.runners[slot % this.runners.length].run(id, timeoutMs);
+      const outcome = await this.runners[slot % this.runners.length].run(id, this.testTimeoutMs(failures, timeoutMs));
+      if (outcome.verdict === 'pass') this.longestPassMs = Math.max(this.longestPassMs, outcome.durationMs);
       const graceMs = settleGraceMs(failures);
       let quiet = await execution.quiescent(graceMs);
       await new Promise((r) => setImmediate(r)); // let messages already on the wire land
@@ -222,6 +227,17 @@ export class TestBed {
       watch?.stop();
       this.active.delete(running);
     }
+  }
+
+  /**
+   * How long the test may run. A black hole ends only by a timer, and past the never-returned bound no
+   * visible timer will end it (open-calls.ts): waiting out the full execution timeout (30 s by default)
+   * would show nothing more, so a test with a black hole planned is cut at the bound, or at twice the
+   * longest passing test if that is longer (a slow test is not cut for being slow).
+   */
+  private testTimeoutMs(failures: readonly Failure[], timeoutMs: number): number {
+    if (!failures.some((f) => f.forced_exception?.name === NETWORK_FAULTS.blackHole)) return timeoutMs;
+    return Math.min(timeoutMs, Math.max(this.timeouts.boundMs(timeoutMs), 2 * this.longestPassMs) + BLACK_HOLE_SLACK_MS);
   }
 
   /**

@@ -48,6 +48,9 @@ export class Session {
   /** The execution is over: later messages for it are late. Its calls feed the fault-injected answers. */
   end(execution: Execution, calls: readonly Call[]): void {
     this.active.delete(execution.id);
+    // Calls still open now were abandoned (a leak, a call that never returned: the verdict says so);
+    // their outcome may still arrive, and is then expected, not a warning.
+    for (const gid of execution.openCalls().keys()) this.abandoned.add(gid);
     if (this.current === execution) this.current = undefined;
     this.learn(calls);
   }
@@ -70,6 +73,9 @@ export class Session {
     // With one execution running it can only be that one's; with several, none can be vouched for.
     return this.active.size === 1 ? this.active.values().next().value : undefined;
   }
+
+  /** Generated ids of calls still open when their execution ended: their late outcomes are expected. */
+  private readonly abandoned = new Set<number>();
 
   private late(what: string): Answer {
     this.lateMessages++;
@@ -121,6 +127,10 @@ export class Session {
   update(message: (RequestReceivedMessage | InvocationCompleteMessage) & { gid: number }): Answer {
     const execution = this.executionFor(message.execution_id);
     if (!execution || !execution.has(message.gid)) {
+      if (this.abandoned.delete(message.gid)) {
+        this.lateMessages++;
+        return { status: 200, body: {} };
+      }
       return this.late(`${message.instrumentation_type} for generated_id ${message.gid}`);
     }
     if (message.instrumentation_type === 'request_received') execution.requestReceived(message, message.gid);
