@@ -28,7 +28,8 @@ function kindError(group: FailureGroup, example: ExecutionResult | undefined): s
     return crashed.length ? `${[...new Set(crashed)].join(', ')} crashed` : 'a service crashed';
   }
   if (example?.finding === 'never-returned') return 'a call never returned: no timeout visible';
-  return normaliseError(errorLine(detail)).replace(/\b\d+\b/g, '<n>');
+  // A JSON document after the message (a response body, a value compared) is the same bug's evidence.
+  return normaliseError(errorLine(detail)).replace(/\b\d+\b/g, '<n>').replace(/(.{20,}?)\s*[{[].*$/, '$1');
 }
 
 export function failureKinds(results: RunResults): FailureKind[] {

@@ -73,8 +73,9 @@ export function firstMissing(prefix: readonly Call[], calls: readonly Call[]): C
   return prefix.find((c) => !made.has(c.key));
 }
 
+/** "#1 billing → accounts (GET /accounts/:id)": its place in the canonical order and the call in words (never its hash). */
 function describeCall(c: Call): string {
-  return `#${c.position} ${c.source} → ${c.target ?? c.callee ?? String(c.args[0])} ${c.method} ${String(c.args[0] ?? '')} ${c.ei}`;
+  return `#${c.position} ${callInWords(c)}`;
 }
 
 function crashDetail(crashed: Observations['crashed']): string {
