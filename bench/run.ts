@@ -12,6 +12,7 @@ import { instrumentationOverhead, machine, OVERHEAD_HEADERS } from './overhead.j
 import { spawnCost, SPAWN_HEADERS } from './spawn-cost.js';
 import { latencyWaiting, LATENCY_HEADERS } from './latency.js';
 import { table } from './table.js';
+import { USER_APP_HEADERS, userApps } from './user-apps.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   console.log();
   // Spawn mode against the test module, 1/2/4 workers; a count mismatch between modes fails the run.
   if (!(await printCorpusBench(DEFAULT_APPS, MODES))) process.exitCode = 1;
+  console.log('\nUser-written applications: a plain run with --conditions all, single faults (corpus/gateway, event-bus, fallback-chain, breaker)');
+  console.log(table(USER_APP_HEADERS, await userApps()));
   console.log('\nEngine scaling (explorer alone, simulated 10-call fan-out app, dynamic reduction on; heap after GC)');
   const rows = engineScaling(10, [100, 1_000, 10_000, 100_000]);
   console.log(table(ENGINE_HEADERS, rows.map(engineRowCells)));
