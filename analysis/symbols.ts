@@ -3,6 +3,9 @@
  * Declarations come from the Project's symbols (project files only: packages are not loaded, so a name
  * imported from a package stays an import, which `importOf` reads syntactically).
  */
+import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 
 export type FunctionLike = Node & { getParameters(): Node[] };
@@ -123,8 +126,36 @@ export function importOf(identifier: Node): ImportedName | undefined {
   } catch {
     local = undefined;
   }
-  if (local) return importOfDeclaration(local);
-  return importByName(identifier.getSourceFile(), identifier.getText());
+  const imported = local ? importOfDeclaration(local) : importByName(identifier.getSourceFile(), identifier.getText());
+  return imported && { ...imported, module: packageName(imported.module, identifier.getSourceFile().getFilePath()) };
+}
+
+const packageNames = new Map<string, string>();
+
+/**
+ * The package a bare specifier installs, by the name in its package.json: an npm alias
+ * (`"node-fetch-v2": "npm:node-fetch@2"`) is the package it aliases. Looked up in the node_modules folders
+ * above the importing file, as Node resolves it; the specifier itself when nothing is found.
+ */
+function packageName(specifier: string, fromFile: string): string {
+  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || isBuiltin(specifier)) return specifier;
+  const parts = specifier.split('/');
+  const pkg = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  const rest = specifier.slice(pkg.length);
+  for (let dir = dirname(fromFile); ; dir = dirname(dir)) {
+    const key = `${dir}\u0000${pkg}`;
+    let name = packageNames.get(key);
+    if (name === undefined) {
+      try {
+        name = (JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8')) as { name?: string }).name ?? '';
+      } catch {
+        name = '';
+      }
+      packageNames.set(key, name);
+    }
+    if (name) return name + rest;
+    if (dirname(dir) === dir) return specifier;
+  }
 }
 
 function importByName(sf: SourceFile, name: string): ImportedName | undefined {

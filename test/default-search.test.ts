@@ -17,7 +17,7 @@ import { test } from 'node:test';
 import type { ExplorationOutcome } from '../orchestrator/run/exploration.js';
 import type { RunResults } from '../orchestrator/results/run-results.js';
 import { chainConfig, TEST_MODULE } from './chain-fixtures.js';
-import { cli, CLI, DIST, run, tempDir, writeJson } from './helpers.js';
+import { builtInCatalogue, cli, CLI, DIST, run, tempDir, writeJson } from './helpers.js';
 
 const RETRY = chainConfig({ a: [{ to: 'b', attempts: 2, onFailure: 'propagate' }], b: [] });
 const args = (dir: string, test = 'resilient') => ['--test-module', `${TEST_MODULE}#${test}`, '--services', RETRY, '--replays', '0', '--port', '0', '--output-dir', dir];
@@ -127,7 +127,7 @@ test('a user-default run that meets Python services switches to depth-first with
 
 test('a run stopped before triage: its failures grouped by signature (entry point, verdict, error, edges), never one per fault set', { timeout: 120_000 }, async () => {
   const dir = tempDir();
-  const child = spawn(process.execPath, [CLI, ...args(dir, 'resilientUntilInterrupted')]);
+  const child = spawn(process.execPath, [CLI, ...builtInCatalogue(args(dir, 'resilientUntilInterrupted'))]);
   let stdout = '';
   child.stdout.on('data', (c) => (stdout += c));
   child.stderr.on('data', () => {});

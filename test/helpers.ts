@@ -37,10 +37,21 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the `filibuster` CLI as a real child process. */
+/**
+ * `run` arguments with the built-in catalogue pinned (`--no-analysis`), unless they choose a catalogue:
+ * tests count executions of the built-in catalogue; the catalogue a plain run derives from the services'
+ * source is tested on its own (derived-catalogue, user-apps-acceptance).
+ */
+export function builtInCatalogue(args: readonly string[]): string[] {
+  const isRun = args[0] === 'run' || args[0]?.startsWith('--');
+  const chosen = args.some((a) => a === '--analysis' || a === '--no-analysis' || a.startsWith('--analysis-file') || a === '--help');
+  return isRun && !chosen ? [...args, '--no-analysis'] : [...args];
+}
+
+/** Runs the `filibuster` CLI as a real child process (a `run` with the built-in catalogue: builtInCatalogue). */
 export function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
+    const child = spawn(process.execPath, [CLI, ...builtInCatalogue(args)], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));

@@ -11,7 +11,7 @@ import { readCounterexample } from '../orchestrator/results/counterexample.js';
 import { entrySummary } from '../orchestrator/results/readable-failure.js';
 import type { EntryResponse } from '../orchestrator/server/execution.js';
 import { markedProcesses } from '../orchestrator/runner/run-marker.js';
-import { CLI, DIST, ROOT } from './helpers.js';
+import { builtInCatalogue, CLI, DIST, ROOT } from './helpers.js';
 
 const SERVICES = join(ROOT, 'corpus/foo-bar-baz/services.json');
 export const TUTORIAL_TEST = join(DIST, 'functional-tests/foo-bar-baz.js');
@@ -43,7 +43,7 @@ const TAG_VAR = 'KILL9_TEST_DIR';
 
 export function startCli(dir: string, { resume = false, testModule = TUTORIAL_TEST, env = {} }: CliOptions = {}): Started {
   const args = ['--test-module', testModule, '--services', SERVICES, '--port', '0', '--output-dir', dir, ...(resume ? ['--resume'] : [])];
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env, [TAG_VAR]: dir } });
+  const child = spawn(process.execPath, [CLI, ...builtInCatalogue(args)], { cwd: ROOT, env: { ...process.env, ...env, [TAG_VAR]: dir } });
   let output = '';
   child.stdout!.on('data', (c) => (output += c));
   child.stderr!.on('data', (c) => (output += c));

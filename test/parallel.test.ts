@@ -88,7 +88,7 @@ test('a service that crashes under a fault: verdict "crash" with its log, restar
     assert.ok(crashed.length > 0, 'some execution crashed b');
     for (const e of crashed) {
       assert.ok(e.faults.some((f) => f.description.includes('on b → d')), `a crash comes from a fault on b → d: ${e.faults.map((f) => f.description).join(' + ')}`);
-      assert.match(e.detail ?? '', /^service b exited with code 1; last lines of its log:\n.*nobody caught it/s, 'the detail names the service and carries its log tail');
+      assert.match(e.detail ?? '', /^service b exited with code 1: Error: a dependency failed and nobody caught it; last lines of its log:\n.*nobody caught it/s, 'the detail names the service and carries its log tail');
       assert.ok(e.counterexample && existsSync(join(outcome.resultsPath, '..', e.counterexample)), 'a crash has a counterexample');
     }
     // The service was back for the next execution: every execution without a fault on b → d passes.

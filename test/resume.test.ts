@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, cli, DIST, ROOT, tempDir } from './helpers.js';
+import { builtInCatalogue, CLI, cli, DIST, ROOT, tempDir } from './helpers.js';
 
 const SERVICES = join(ROOT, 'corpus/foo-bar-baz/services.json');
 const TEST_MODULE = join(DIST, 'test/fixtures/slow-tutorial-test.js');
@@ -35,7 +35,7 @@ test('interrupted, torn journal line, resumed: same results as an uninterrupted 
   assert.equal(full.code, 1, full.stderr);
 
   const dir = tempDir();
-  const child = spawn(process.execPath, [CLI, ...args(dir)]);
+  const child = spawn(process.execPath, [CLI, ...builtInCatalogue(args(dir))]);
   child.stdout.on('data', () => {});
   child.stderr.on('data', () => {});
   while (journalLines(dir).length < 4) await new Promise((r) => setTimeout(r, 20));

@@ -62,13 +62,17 @@ const isError = (code: unknown): code is number => Number.isInteger(code) && (co
 function routeErrors(raw: Record<string, unknown>, where: string): Pick<ServiceErrors, 'routes' | 'anyRoute'> {
   if (raw.routes === undefined) return {};
   if (!Array.isArray(raw.routes)) throw new ExtendedFormatError(`${where}.routes: must be a list`);
-  const routes = raw.routes.map((r, i) => {
-    const m = isObject(r) && typeof r.route === 'string' ? /^([A-Z]+|\*) (\/.*)$/.exec(r.route) : null;
-    if (!m || !Array.isArray((r as Record<string, unknown>).codes)) throw new ExtendedFormatError(`${where}.routes[${i}]: needs "route" ("GET /path") and "codes"`);
-    return { method: m[1], path: m[2], codes: ((r as Record<string, unknown>).codes as unknown[]).filter(isError).map(String) };
+  const routes: NonNullable<ServiceErrors['routes']> = [];
+  raw.routes.forEach((r, i) => {
+    if (!isObject(r) || typeof r.route !== 'string' || !Array.isArray(r.codes)) throw new ExtendedFormatError(`${where}.routes[${i}]: needs "route" ("GET /path") and "codes"`);
+    // Entries that are not a method and a path (an error handler, "ERROR ") answer on any route: their
+    // codes are in `origins` without a route.
+    const m = /^([A-Z]+|\*) (\/.*)$/.exec(r.route);
+    if (m) routes.push({ method: m[1], path: m[2], codes: r.codes.filter(isError).map(String) });
   });
   const origins = Array.isArray(raw.origins) ? raw.origins.filter(isObject) : [];
-  const anyRoute = [...new Set(origins.filter((o) => o.route === undefined && isError(o.code)).map((o) => String(o.code)))];
+  const onAnyRoute = (o: Record<string, unknown>) => typeof o.route !== 'string' || !/^([A-Z]+|\*) \//.test(o.route);
+  const anyRoute = [...new Set(origins.filter((o) => onAnyRoute(o) && isError(o.code)).map((o) => String(o.code)))];
   return { routes, anyRoute };
 }
 

@@ -38,7 +38,7 @@ export function faultEntries(failures: readonly Failure[], calls: readonly Call[
 
 /**
  * Each call in words, told apart where several calls read the same (parallel calls to one endpoint, a
- * retry): "gateway → orders (GET /orders/:id) #2", numbered in the order the calls started. A call with no
+ * retry): "gateway → orders (GET /orders/:id #2)", numbered in the order the calls started. A call with no
  * twin among `calls` keeps its plain words.
  */
 export function callsInWords(calls: readonly Call[]): Map<string, string> {
@@ -48,6 +48,7 @@ export function callsInWords(calls: readonly Call[]): Map<string, string> {
     (bySameWords.get(text) ?? bySameWords.set(text, []).get(text)!).push(call);
   }
   const out = new Map<string, string>();
-  for (const [text, twins] of bySameWords) twins.forEach((c, k) => out.set(c.ei, twins.length > 1 ? `${text} #${k + 1}` : text));
+  // The number goes inside the parentheses, so the text still ends with the call's "(METHOD path)".
+  for (const [text, twins] of bySameWords) twins.forEach((c, k) => out.set(c.ei, twins.length > 1 ? `${text.slice(0, -1)} #${k + 1})` : text));
   return out;
 }
