@@ -82,7 +82,7 @@ test('a caller that races its call against its own timer and never aborts it: a 
 
 test('a caller without a timeout under a black hole: hang, its call never returned, whether the test waits or gives up first', { timeout: 120_000 }, async () => {
   for (const [testExport, testSaid] of [
-    ['', /; the test: the test did not finish within 3000 ms/],
+    ['', /; the test: the test did not finish within \d+ ms/], // cut at the never-returned bound (test-bed.ts), not at 3000
     ['#impatient', /; the test: .*(TimeoutError|aborted)/],
   ] as const) {
     const { servicesConfig } = config('wait');

@@ -18,7 +18,7 @@ import { callInWords, faultInWords, type Call } from '../search/model.js';
  * a callee that is slow but answers. It is below the 10 s by which the test's default timeout exceeds the
  * same longest timeout (exploration.ts): with the default, a test that hangs has its calls past the bound.
  */
-export const NEVER_RETURNED_MARGIN_MS = 2_000;
+export const NEVER_RETURNED_MARGIN_MS = 1_000;
 
 /**
  * The longest caller timeout the run has seen, over every call of every execution so far (in the

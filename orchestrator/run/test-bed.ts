@@ -67,7 +67,7 @@ export interface TestBedOptions {
 
 export const SETTLE_GRACE_MS = 2_000;
 /** Past the bound, time for the black-holed call to be seen open past it. */
-const BLACK_HOLE_SLACK_MS = 1_000;
+const BLACK_HOLE_SLACK_MS = 250;
 /** A failing execution's log lines end when the services have been silent this long (a line logged after the answer arrives late)... */
 const LOG_QUIET_MS = 50;
 /** ...or after this long in all: a service that logs all the time (a heartbeat) must not hold the run. */
