@@ -24,8 +24,8 @@ export class RouteErrors {
 
   /** The error faults for this call, or undefined when it matches none of the routes (then all apply). */
   typesFor(call: { method: string; args?: readonly unknown[] }, all: readonly FailureMetadata[]): FailureMetadata[] | undefined {
-    const path = pathOf(String(call.args?.[0] ?? ''));
-    const matched = this.routes.filter((r) => (r.method === '*' || r.method === call.method) && matches(r.segments, segmentsOf(path)));
+    const path = segmentsOf(pathOf(String(call.args?.[0] ?? '')));
+    const matched = this.routes.filter((r) => (r.method === '*' || r.method === call.method) && matches(r.segments, path));
     if (matched.length === 0) return undefined;
     const key = matched.map((r) => `${r.method} ${r.segments.join('/')}`).join('|');
     let types = this.byRoute.get(key);

@@ -64,7 +64,8 @@ export function signatureInWords(s: FailureSignature): string {
 export function entryPoint(entries: readonly EntryResponse[]): string {
   if (entries.length === 0) return 'the test';
   const chosen = entries.find((e) => e.status >= 400) ?? entries[entries.length - 1];
-  return `${chosen.method} ${templatePath(chosen.path)} on ${chosen.service}`;
+  // The entry service sends the path as its identity rules template it; files from before it did not.
+  return `${chosen.method} ${chosen.template ?? templatePath(chosen.path)} on ${chosen.service}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
