@@ -37,6 +37,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { SERVICE, TEST_MODULE } from './chain-fixtures.js';
 import { DIST, faultSets, run, tempDir, writeJson } from './helpers.js';
+import { freePort } from '../orchestrator/runner/ports.js';
 
 const TEST = { kind: 'module' as const, value: TEST_MODULE };
 const FIXTURES = join(DIST, 'test/fixtures/frameworks');
@@ -160,13 +161,6 @@ async function listening(server: http.Server, messages: Recorded[]) {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
   return new Promise((resolve, reject) => {

@@ -2,9 +2,7 @@
  * Child processes started in their own process group, so that a timeout or shutdown kills the whole
  * tree (shells, tsx wrappers, anything the command started), with a bounded output tail kept in memory.
  */
-import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { readableTail } from './readable-log.js';
 
 export function killTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
@@ -64,53 +62,4 @@ export class Tail {
   readable(n: number): string {
     return readableTail(this.toString(), n);
   }
-}
-
-/**
- * The kernel hands ports from its ephemeral range to outgoing connections too (every keep-alive socket
- * of every test), so a service port taken from that range can be grabbed by a client connection while
- * the service restarts, and the restart fails with EADDRINUSE. Service ports are therefore drawn at
- * random below the ephemeral range and checked by binding them; port 0 is the last resort.
- */
-function ephemeralLow(): number {
-  try {
-    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    if (Number.isInteger(low) && low > 2048) return low;
-  } catch {
-    /* not Linux: assume the IANA range */
-  }
-  return 49152;
-}
-
-const PORT_FLOOR = 10000;
-const handedOut = new Set<number>();
-
-function tryListen(port: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => {
-      const bound = (server.address() as { port: number }).port;
-      server.close(() => resolve(bound));
-    });
-  });
-}
-
-/** A free TCP port on 127.0.0.1, outside the ephemeral range, not handed out before by this process. */
-export async function freePort(): Promise<number> {
-  const high = ephemeralLow() - 1;
-  const low = Math.min(PORT_FLOOR, high - 1000);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const candidate = low + Math.floor(Math.random() * (high - low + 1));
-    if (handedOut.has(candidate)) continue;
-    const port = await tryListen(candidate);
-    if (port !== undefined) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-  const port = await tryListen(0);
-  if (port === undefined) throw new Error('no free TCP port on 127.0.0.1');
-  return port;
 }
