@@ -11,17 +11,36 @@ import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Condition } from './conditions.js';
 import { systemError } from './errors.js';
+import { ResponseEnd } from './response-end.js';
 import { ResponseShaper } from './response-shaper.js';
+
+/** A timeout kept by the client itself (a fetch signal, follow-redirects), which the socket cannot see. */
+export interface ClientTimeout {
+  ms: number;
+  fire: () => void;
+}
+
+/**
+ * How a latency past the caller's timeout ends: `'real-time'` waits for the timeout; otherwise the
+ * timeout fires once the callee's answer is all in (after that, waiting changes nothing but the clock).
+ * The timeout is the client's own (`ClientTimeout`) or the socket's idle timeout (`setTimeout`).
+ */
+export type LatencyTimeout = 'real-time' | { client?: ClientTimeout };
 
 export class ConditionSocket extends Duplex {
   private readonly real: Socket;
   private readonly shaper: ResponseShaper;
   private idleTimer?: NodeJS.Timeout;
   timeout = 0;
+  /** Watches the real response for its end, when a latency may outlast the caller's timeout. */
+  private answer?: { end: ResponseEnd; delayMs: number; client?: ClientTimeout };
 
-  constructor(real: Socket, condition: Condition) {
+  constructor(real: Socket, condition: Condition, latencyTimeout: LatencyTimeout = 'real-time') {
     super();
     this.real = real;
+    if (condition.kind === 'latency' && latencyTimeout !== 'real-time') {
+      this.answer = { end: new ResponseEnd('GET'), delayMs: condition.delayMs, client: latencyTimeout.client };
+    }
     this.shaper = new ResponseShaper(condition, {
       data: (chunk) => {
         this.touch();
@@ -36,8 +55,14 @@ export class ConditionSocket extends Duplex {
         this.destroy(systemError('ECONNRESET', 'read'));
       },
     });
-    real.on('data', (chunk: Buffer) => this.shaper.write(chunk));
-    real.on('end', () => this.shaper.end());
+    real.on('data', (chunk: Buffer) => {
+      this.shaper.write(chunk);
+      if (this.answer?.end.feed(chunk)) this.answered();
+    });
+    real.on('end', () => {
+      this.shaper.end();
+      if (this.answer?.end.end()) this.answered();
+    });
     real.on('error', (err) => this.destroy(err));
     real.on('connect', () => this.emit('connect'));
     real.on('secureConnect', () => this.emit('secureConnect'));
@@ -72,6 +97,11 @@ export class ConditionSocket extends Duplex {
 
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.touch();
+    // The request line's method tells whether the response has a body (HEAD).
+    if (this.answer && !this.methodSeen) {
+      this.methodSeen = true;
+      this.answer.end = new ResponseEnd(chunk.toString('latin1', 0, 16).split(' ')[0]);
+    }
     this.real.write(chunk, encoding, callback);
   }
 
@@ -94,6 +124,23 @@ export class ConditionSocket extends Duplex {
       this.real.once('close', () => callback(err));
       this.real.destroy();
     }
+  }
+
+  private methodSeen = false;
+
+  /**
+   * The callee's answer is all in. If the latency outlasts the caller's timeout, the caller would see
+   * nothing before its timeout: it fires now (the delayed bytes still follow, for a client that waits on).
+   */
+  private answered(): void {
+    const answer = this.answer!;
+    this.answer = undefined;
+    const limit = answer.client?.ms ?? (this.timeout > 0 ? this.timeout : undefined);
+    if (limit === undefined || answer.delayMs < limit) return;
+    if (answer.client) return answer.client.fire();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.emit('timeout');
   }
 
   private touch(): void {

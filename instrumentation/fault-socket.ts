@@ -67,10 +67,7 @@ export class FaultSocket extends Duplex {
         this.destroy(systemError('ECONNRESET', 'read'));
         return;
       case 'timeout':
-        // The client's own timeout path: its own timer fires now, or the socket reports idleness; the
-        // client reacts as it would after its configured delay (axios: "timeout of 10000ms exceeded").
-        if (this.fireTimeout) this.fireTimeout();
-        else this.emit('timeout');
+        this.timeOut();
         return;
       case 'status': {
         const { statusText, headers } = responseHead(fault);
@@ -81,12 +78,27 @@ export class FaultSocket extends Duplex {
         return;
       }
       case 'black-hole':
-        return; // nothing ever comes back; only the idle timeout (setTimeout) may end the wait
+        // Nothing ever comes back. Where the caller's timeout is visible, waiting for it changes nothing
+        // but the clock: it fires now, unless the run asked for real time. Otherwise only the idle
+        // timeout (setTimeout) may end the wait.
+        if (!fault.realTime && (this.fireTimeout || this.timeout > 0)) this.timeOut();
+        return;
       case 'refused':
       case 'dns':
       case 'condition':
         return;
     }
+  }
+
+  /**
+   * The client's own timeout path: its own timer fires now, or the socket reports idleness; the client
+   * reacts as it would after its configured delay (axios: "timeout of 10000ms exceeded").
+   */
+  private timeOut(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (this.fireTimeout) this.fireTimeout();
+    else this.emit('timeout');
   }
 
   setTimeout(ms: number, callback?: () => void): this {

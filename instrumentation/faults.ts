@@ -16,12 +16,18 @@ export type Fault =
   | { kind: 'refused' }
   | { kind: 'reset' }
   | { kind: 'timeout' }
-  /** The request is sent and nothing ever comes back; only the caller's own timeout ends the call. */
-  | { kind: 'black-hole' }
+  /**
+   * The request is sent and nothing ever comes back; only the caller's own timeout ends the call. Unless
+   * `realTime`, a timeout the instrumentation can see fires at once, as for a Timeout fault (timeouts.ts).
+   */
+  | { kind: 'black-hole'; realTime?: boolean }
   /** The host name does not resolve: Node's getaddrinfo error, before any connection. */
   | { kind: 'dns'; code: 'ENOTFOUND' | 'EAI_AGAIN' }
-  /** The real callee answers and its response is transformed on the way (conditions.ts). */
-  | { kind: 'condition'; condition: Condition }
+  /**
+   * The real callee answers and its response is transformed on the way (conditions.ts). Unless
+   * `realTime`, a latency past a visible timeout fires that timeout once the answer is all in.
+   */
+  | { kind: 'condition'; condition: Condition; realTime?: boolean }
   | { kind: 'status'; status: number; body: Buffer; contentType: string; headers: Record<string, string> };
 
 export interface Decision {
@@ -45,14 +51,15 @@ export function decisionFrom(response: CreateResponse | undefined): Decision {
   if (fe) {
     const condition = conditionFrom(fe.name, fe.metadata ?? {});
     if (typeof condition === 'string') return { refused: condition };
-    if (condition) return { fault: { kind: 'condition', condition } };
+    const realTime = response.real_time === true;
+    if (condition) return { fault: { kind: 'condition', condition, realTime } };
     const fault = EXCEPTIONS[fe.name];
     if (!fault) return { refused: `unknown exception fault ${JSON.stringify(fe.name)}` };
     // The original's abort:false (perform the call, then raise anyway) and forced sleeps have no faithful
     // equivalent for calls whose headers are written before the decision arrives; refused, never faked.
     if (fe.metadata?.abort === false) return { refused: `${fe.name} with abort:false is not supported by Node clients` };
     if (fe.metadata?.sleep !== undefined) return { refused: `${fe.name} with a forced sleep is not supported by Node clients` };
-    return { fault };
+    return { fault: fault.kind === 'black-hole' ? { kind: 'black-hole', realTime } : fault };
   }
   const rv = response.failure_metadata?.return_value;
   if (rv) {

@@ -20,7 +20,6 @@ import { syncBuiltinESMExports } from 'node:module';
 import { urlToHttpOptions } from 'node:url';
 import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
 import { contextFromHeaders, storage } from './context.js';
-import type { Condition } from './conditions.js';
 import { ConditionSocket } from './condition-socket.js';
 import { handleCoverageRequest } from './coverage-control.js';
 import { handleIdentityRequest } from './identity-control.js';
@@ -244,7 +243,7 @@ function outgoingRequest(
       deliver(
         (fault) =>
           fault.kind === 'condition'
-            ? connectReal((s) => conditionSocket(this, s, fault.condition))
+            ? connectReal((s) => conditionSocket(this, s, fault, call))
             : oncreate(null, faultSocket(this, fault, host, port, call)),
         () => connectReal((s) => s),
       );
@@ -263,7 +262,7 @@ function outgoingRequest(
           const onSocket = own.onSocket!;
           own.onSocket = (s, err) => {
             delete own.onSocket;
-            onSocket.call(r, s && conditionSocket(r, s as Socket, fault.condition), err);
+            onSocket.call(r, s && conditionSocket(r, s as Socket, fault, call), err);
           };
           addReal(r, opts);
         },
@@ -296,8 +295,12 @@ function faultSocket(req: ClientRequest, fault: Fault, host: string, port: numbe
   return socket;
 }
 
-function conditionSocket(req: ClientRequest, real: Socket, condition: Condition): ConditionSocket {
-  const socket = new ConditionSocket(real, condition);
+function conditionSocket(req: ClientRequest, real: Socket, fault: Extract<Fault, { kind: 'condition' }>, call: OutboundCall): ConditionSocket {
+  // A timeout kept by the client itself (follow-redirects) is fired through the client; the request's
+  // own timeout is the shaped socket's idle timeout.
+  const fire = call.timeout?.fire;
+  const client = fire ? { ms: call.timeout!.ms, fire } : undefined;
+  const socket = new ConditionSocket(real, fault.condition, fault.realTime ? 'real-time' : { client });
   // The request's timeout counts the silence the client sees, so it is kept by the shaped socket.
   const timeout = (req as unknown as { timeout?: number }).timeout;
   if (timeout) socket.setTimeout(timeout);

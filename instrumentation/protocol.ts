@@ -158,6 +158,11 @@ export interface CreateResponse {
   forced_exception?: ForcedException;
   failure_metadata?: FailureMetadata;
   args?: unknown[];
+  /**
+   * Ours (`--real-time-conditions`): a black hole, or a latency past the caller's visible timeout, waits
+   * that timeout in real time. Without it the timeout fires as soon as nothing more can change the outcome.
+   */
+  real_time?: boolean;
 }
 
 export interface ReturnValue {

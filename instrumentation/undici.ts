@@ -120,7 +120,7 @@ export class UndiciInstrumentation {
       const observed = observeHandler(handler, call);
       call.requestDecision().then(
         (decision) => {
-          if (decision.fault?.kind === 'condition') dispatchWithCondition(inner, decision.fault.condition, withOurs, observed);
+          if (decision.fault?.kind === 'condition') dispatchWithCondition(inner, decision.fault, call.timeout, withOurs, observed);
           else if (decision.fault) deliverFault(decision.fault, observed, call.timeout, origin.hostname, port, opts.headersTimeout);
           else inner.dispatch(withOurs, observed);
         },
@@ -279,6 +279,16 @@ function deliverFault(fault: Fault, handler: Handler, timeout: VisibleTimeout | 
       return;
     case 'black-hole':
       connect();
+      // Where the caller's timeout is visible, waiting for it changes nothing but the clock: it fires now,
+      // as for a Timeout fault, unless the run asked for real time.
+      if (!fault.realTime && (timeout?.fire || headersTimeout !== undefined)) {
+        if (timeout?.fire) timeout.fire();
+        else if (!aborted) {
+          aborted = true;
+          fail(headersTimeoutError());
+        }
+        return;
+      }
       // Nothing comes back: the caller's signal aborts the call (through `abort`), or undici's own headers
       // timeout fires, as it would against a peer that never answers (default 300 s, kept off the loop).
       silence = setTimeout(() => {

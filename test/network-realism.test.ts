@@ -214,6 +214,9 @@ describe('network conditions: injected == real, per client', { timeout: 300_000 
     await orchestrator.close();
   });
 
+  // Injected as in real time: a black hole or a latency waits the caller's timeout, as the real ones do.
+  before(() => (orchestrator.session.realTimeConditions = true));
+
   for (const scenario of SCENARIOS) {
     describe(scenario.name, () => {
       for (const client of CLIENTS) {
@@ -256,3 +259,64 @@ describe('network conditions: injected == real, per client', { timeout: 300_000 
     });
   }
 });
+
+/**
+ * Without `--real-time-conditions`, a black hole or a latency past a timeout the instrumentation can see
+ * is not waited for: the caller's timeout fires as soon as nothing but the clock could change (at once for
+ * a black hole, once the callee's answer is in for a latency), and the caller observes what it observes
+ * when that timeout expires for real. The timeout here is 100 s, far beyond the test's own deadline; the
+ * real side runs with 200 ms, and the timeout's value is the one difference allowed in what is observed.
+ */
+describe('visible timeouts are not waited for', { timeout: 120_000 }, () => {
+  const orchestrator = new RealismOrchestrator();
+  let plain: Child;
+  let instrumented: Child;
+  const sockets = new Set<net.Socket>();
+  const servers: net.Server[] = [];
+  let healthyPort = 0;
+  const LONG = 100_000;
+  const cases = [
+    { name: 'black hole', forced: { name: 'node.BlackHole', metadata: {} }, real: () => rawPeer(() => {}, sockets) },
+    { name: 'latency over the timeout', forced: { name: 'node.Latency', metadata: { delay_ms: LONG + 100 } }, // 3 s: npm undici's timers are coarse (a 200 ms headersTimeout fires up to a second late).
+      real: () => rawPeer((socket) => setTimeout(() => socket.end(RESPONSE), 3000), sockets) },
+  ];
+  const realUrl = new Map<string, string>();
+
+  before(async () => {
+    const url = await orchestrator.start();
+    const healthy = rawPeer((socket) => socket.end(RESPONSE), sockets);
+    healthyPort = await listen(healthy);
+    servers.push(healthy);
+    for (const c of cases) {
+      const server = c.real();
+      servers.push(server);
+      realUrl.set(c.name, `http://127.0.0.1:${await listen(server)}/`);
+    }
+    [plain, instrumented] = await Promise.all([startChild(false, url), startChild(true, url)]);
+  });
+
+  after(async () => {
+    await Promise.all([stopChild(plain), stopChild(instrumented)]);
+    for (const s of sockets) s.destroy();
+    await Promise.all(servers.map(close));
+    await orchestrator.close();
+  });
+
+  const sameTimeout = (value: unknown) => JSON.parse(JSON.stringify(normalise(value)).replaceAll(String(LONG), '200'));
+
+  for (const c of cases) {
+    for (const client of CLIENTS.filter((k) => k !== 'node-fetch')) {
+      test(`${c.name}, ${client}: the 100 s timeout fires without the wait, as the real 200 ms one does`, { timeout: 20_000 }, async () => {
+        const real = await observe(plain, client, c.name, realUrl.get(c.name)!, undefined, { timeoutMs: '200' });
+        const healthyUrl = `http://127.0.0.1:${healthyPort}/`;
+        const long = { timeoutMs: String(LONG) };
+        const first = await orchestrator.run(instrumented, client, c.name, healthyUrl, [], long);
+        const ei = first.calls[0].ei;
+        const injected = await orchestrator.run(instrumented, client, c.name, healthyUrl, [{ execution_index: ei, forced_exception: c.forced, args: [] }], long);
+        assert.deepEqual(injected.execution.unhitFailures(), [], 'the planned fault was not hit');
+        assert.deepStrictEqual(sameTimeout(injected.description), sameTimeout(real));
+      });
+    }
+  }
+});
+

@@ -16,7 +16,8 @@ import { judge, type Observations } from '../orchestrator/run/verdict.js';
 import type { Failure } from '../orchestrator/search/model.js';
 import { cli, DIST, ROOT, tempDir, type CliResult } from './helpers.js';
 
-const TUTORIAL = ['--test-module', join(DIST, 'functional-tests/foo-bar-baz.js'), '--services', join(ROOT, 'corpus/foo-bar-baz/services.json')];
+// Runs on any free port record none, so their bare replays take any free port too (no clash with a run on 5005).
+const TUTORIAL = ['--test-module', join(DIST, 'functional-tests/foo-bar-baz.js'), '--services', join(ROOT, 'corpus/foo-bar-baz/services.json'), '--port', '0'];
 const REFUSED: Failure = { execution_index: '[["d4f9f37928682396c755f49d0d003402", 1]]', args: ['bar/bar'], forced_exception: { name: 'node.ECONNREFUSED', metadata: {} } };
 
 function observe(outcome: Observations['outcome'], crashed: Observations['crashed'] = []): Observations {
@@ -188,7 +189,7 @@ test('a counterexample edited to a call that does not exist: not reproduced, exi
 
 test('the netflix latency counterexample replays from the bare --counterexample-file command, run in another folder', async () => {
   const outputDir = tempDir();
-  const args = ['--test-module', `${join(DIST, 'functional-tests/netflix.js')}#slowTelemetry`, '--services', join(ROOT, 'corpus/netflix/services.json')];
+  const args = ['--test-module', `${join(DIST, 'functional-tests/netflix.js')}#slowTelemetry`, '--services', join(ROOT, 'corpus/netflix/services.json'), '--port', '0'];
   const found = await cli([...args, '--analysis-file', join(ROOT, 'corpus/netflix/analysis-latency.json'), '--service-env', 'NETFLIX_FAULTS=1', '--output-dir', outputDir]);
   assert.equal(found.code, 1, found.stdout + found.stderr);
   const name = readdirSync(join(outputDir, 'counterexamples')).find((f) => f.startsWith('execution-'));
@@ -220,7 +221,7 @@ test('a busy orchestrator port is one line naming the port and what to do, exit 
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const port = (blocker.address() as { port: number }).port;
   try {
-    const run = await cli([...TUTORIAL, '--port', String(port), '--output-dir', tempDir()]);
+    const run = await cli([...TUTORIAL.slice(0, -2), '--port', String(port), '--output-dir', tempDir()]);
     assert.equal(run.code, 3, run.stdout + run.stderr);
     const lines = run.stderr.trim().split('\n');
     assert.equal(lines.length, 1, run.stderr);

@@ -69,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
           .option('counterexample-file', { type: 'string', describe: 'replay exactly the fault set of this counterexample' })
           .option('only-initial-execution', { type: 'boolean', default: false, describe: 'run the fault-free execution only' })
           .option('disable-dynamic-reduction', { type: 'boolean', default: false, describe: 'run every scheduled execution (no pruning)' })
+          .option('real-time-conditions', { type: 'boolean', default: false, describe: "a black hole, or a latency past a call's visible timeout, waits that timeout in real time (default: the timeout fires as soon as the callee's answer is in, or at once for a black hole)" })
           .option('strict-reduction', { type: 'boolean', default: false, describe: 'dynamic reduction also compares response bodies and content types' })
           .option('ei-compat', { type: 'boolean', default: false, describe: "the original's execution-index counters (repeated calls in downstream services share one identity)" })
           .option('max-tests', { type: 'number', describe: 'stop after N executions, the fault-free and pruned ones included (as the original NUM_TESTS); triage replays not counted' })
@@ -100,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
           .option('inconclusive-retries', { type: 'number', default: 2, describe: 're-run an inconclusive execution (decision timed out, planned fault not injected, calls left open, prefix not reproduced) up to N times before reporting it inconclusive' })
           .option('resume', { type: 'boolean', default: false, describe: 'continue the interrupted run whose journal.jsonl is in --output-dir, without re-running the executions it finished (give the same test, services and options)' })
           .option('timeout', { type: 'number', describe: 'per-execution timeout in seconds (default: 30, or 10 s above the longest caller timeout seen)' })
-          .option('port', { type: 'number', default: 5005, describe: 'orchestrator port (0 = any free port)' })
+          .option('port', { type: 'number', describe: "orchestrator port (0 = any free port); default 5005, the original's, or for a replay the port the counterexample's run was given" })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'orchestrator address' })
           .option('token', { type: 'string', describe: 'token the orchestrator requires of its clients (X-Filibuster-Token); required beyond loopback, so generated and printed when --host is not 127.0.0.1/::1/localhost' })
           .option('fail-fast', { type: 'boolean', default: false, describe: 'stop at the first failing execution (the original stop point)' })
@@ -120,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
           onlyInitialExecution: a.onlyInitialExecution,
           disableDynamicReduction: a.disableDynamicReduction,
           strictReduction: a.strictReduction,
+          realTimeConditions: a.realTimeConditions,
           eiCompat: a.eiCompat,
           maxTests: a.maxTests,
           maxFaults: a.maxFaults,

@@ -9,8 +9,9 @@ import { FaultCatalogue } from '../catalogue/catalogue.js';
 import { parseConditions } from '../catalogue/conditions.js';
 import { sha256OfFile, type LoadedCounterexample, type TestSpec } from '../results/counterexample.js';
 
-/** The CLI's defaults: a flag left at its default was not given. */
+/** A run given no port records none (its 5005 aside): its replay takes any free port. */
 const DEFAULT_PORT = 0;
+/** The CLI's default: a flag left at its default was not given. */
 const DEFAULT_HOST = '127.0.0.1';
 
 /** The flags that a counterexample's recording may stand in for (RunArgs has them). */
@@ -21,7 +22,8 @@ export interface ReplayFlags {
   conditions?: string;
   serviceEnv?: Record<string, string>;
   eiCompat: boolean;
-  port: number;
+  /** Undefined when not given. */
+  port?: number;
   host: string;
   timeout?: number;
 }
@@ -74,7 +76,7 @@ export function replaySettings(args: ReplayFlags, ce: LoadedCounterexample, flag
     catalogue,
     conditions: pick('--conditions', args.conditions !== undefined ? parseConditions(args.conditions) : undefined, recorded?.conditions),
     eiCompat: pick('--ei-compat', args.eiCompat ? true : undefined, recorded?.ei_compat) ?? false,
-    port: pick('--port', args.port !== DEFAULT_PORT ? args.port : undefined, recorded?.port) ?? DEFAULT_PORT,
+    port: pick('--port', args.port, recorded?.port) ?? DEFAULT_PORT,
     host: pick('--host', args.host !== DEFAULT_HOST ? args.host : undefined, recorded?.host) ?? DEFAULT_HOST,
     timeoutSeconds: pick('--timeout', args.timeout, recorded?.timeout_ms !== undefined ? recorded.timeout_ms / 1000 : undefined),
   };

@@ -27,6 +27,9 @@ import { cliInvocation, shellQuote } from './invocation.js';
 import { replaySettings, type ReplaySettings } from './replay-args.js';
 import { createReporter, summary } from './reporter.js';
 
+/** The original's orchestrator port (its Python instrumentation hard-codes it). */
+export const RUN_PORT = 5005;
+
 export const EXIT = { ok: 0, failures: 1, usage: 2, infrastructure: 3, interrupted: 130 } as const;
 
 export interface RunArgs {
@@ -42,6 +45,8 @@ export interface RunArgs {
   onlyInitialExecution: boolean;
   disableDynamicReduction: boolean;
   strictReduction: boolean;
+  /** `--real-time-conditions`. */
+  realTimeConditions?: boolean;
   eiCompat: boolean;
   maxTests?: number;
   maxFaults?: number;
@@ -59,7 +64,8 @@ export interface RunArgs {
   inconclusiveRetries?: number;
   resume?: boolean;
   timeout?: number;
-  port: number;
+  /** `--port`; undefined when not given (a run's default is RUN_PORT, a replay's the recorded one). */
+  port?: number;
   host: string;
   token?: string;
   failFast: boolean;
@@ -107,7 +113,7 @@ function runSettings(args: RunArgs, counterexample: LoadedCounterexample | undef
     const catalogue = catalogueForRun({ ...args, servicesConfig: args.services }, (line) => process.stderr.write(`${line}\n`));
     const test = checkReplayable(flagTest(args));
     const conditions = args.conditions !== undefined ? parseConditions(args.conditions) : undefined;
-    return { test, servicesConfig: args.services, serviceEnv: args.serviceEnv, catalogue, conditions, eiCompat: args.eiCompat, port: args.port, host: args.host, timeoutSeconds: args.timeout };
+    return { test, servicesConfig: args.services, serviceEnv: args.serviceEnv, catalogue, conditions, eiCompat: args.eiCompat, port: args.port ?? RUN_PORT, host: args.host, timeoutSeconds: args.timeout };
   }
   const settings = replaySettings(args, counterexample, flagTest(args), (line) => process.stderr.write(`warning: ${line}\n`));
   const test = checkReplayable(settings.test);
@@ -132,6 +138,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     onlyInitialExecution: args.onlyInitialExecution,
     dynamicReduction: !args.disableDynamicReduction,
     strictReduction: args.strictReduction,
+    realTimeConditions: args.realTimeConditions,
     eiCompat,
     failFast: args.failFast,
     maxTests: args.maxTests,

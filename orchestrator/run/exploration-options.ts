@@ -35,6 +35,12 @@ export interface ExplorationOptions {
   strictReduction: boolean;
   eiCompat: boolean;
   failFast: boolean;
+  /**
+   * A black hole, or a latency past the caller's visible timeout, waits that timeout in real time
+   * (`--real-time-conditions`). Default: the visible timeout fires as soon as waiting can change nothing
+   * but the clock (protocol.ts `real_time`).
+   */
+  realTimeConditions?: boolean;
   /** Bound on executions, the fault-free and pruned ones included (the original's NUM_TESTS); triage replays excluded. */
   maxTests?: number;
   /**
@@ -214,6 +220,7 @@ export function recordedOptions(options: ExplorationOptions, scope: Scope, settl
   return {
     dynamic_reduction: options.dynamicReduction,
     strict_reduction: options.strictReduction,
+    real_time_conditions: options.realTimeConditions ?? false,
     ei_compat: options.eiCompat,
     fail_fast: options.failFast,
     max_tests: options.maxTests ?? null,

@@ -105,7 +105,7 @@ class Exploration {
     this.log = options.log ?? (() => {});
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.writer = new ResultsWriter(options.outputDir, options.resume);
-    this.bed = new TestBed(new Session((m) => this.log(`warning: ${m}`)));
+    this.bed = new TestBed(new Session((m) => this.log(`warning: ${m}`), { realTimeConditions: options.realTimeConditions ?? false }));
     this.explorer = new Explorer(options.catalogue.withConditions(this.scope.conditions), {
       dynamicReduction: options.dynamicReduction && !options.counterexample,
       strictReduction: options.strictReduction,

@@ -32,9 +32,13 @@ export class Session {
   backgroundCalls: string[] = [];
   private serviceNames: Readonly<Record<string, string>> = {};
   private readonly warn: (message: string) => void;
+  /** Network faults are answered with `real_time` (protocol.ts): `--real-time-conditions`. */
+  realTimeConditions: boolean;
 
-  constructor(warn: (message: string) => void = () => {}) {
+  /** `realTimeConditions`: network faults are answered with `real_time` (protocol.ts). */
+  constructor(warn: (message: string) => void = () => {}, options: { realTimeConditions?: boolean } = {}) {
     this.warn = warn;
+    this.realTimeConditions = options.realTimeConditions ?? false;
   }
 
   begin(number: number, id: string, failures: readonly Failure[]): Execution {
@@ -108,6 +112,7 @@ export class Session {
       if (callee) message.callee = callee;
     }
     const response: CreateResponse = execution.create(message, gid);
+    if (this.realTimeConditions && response.forced_exception) response.real_time = true;
     return { status: 200, body: response };
   }
 
