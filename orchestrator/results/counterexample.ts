@@ -238,6 +238,14 @@ export function buildCounterexample(
   };
 }
 
+/**
+ * The Python tool's file records only the command, which it ran with `os.system` in the folder the tool
+ * was started from: so does a replay of it (the current folder), as the Python tool's own replay does.
+ */
+function pythonToolTest(command: unknown): TestSpec | undefined {
+  return typeof command === 'string' && command.trim() !== '' ? { kind: 'command', value: command } : undefined;
+}
+
 export function readCounterexample(path: string): LoadedCounterexample {
   let file: CounterexampleFile;
   try {
@@ -272,7 +280,7 @@ export function readCounterexample(path: string): LoadedCounterexample {
     ? ours.test.kind === 'module'
       ? { kind: 'module', value: pick(mapModulePath(ours.test.value, near), abs.test) }
       : { ...ours.test, ...(ours.test_cwd !== undefined ? { cwd: local(ours.test_cwd, abs.test_cwd) } : {}) }
-    : undefined;
+    : pythonToolTest(file.functional_test);
   return {
     file: path,
     failures: te.failures as Failure[],
