@@ -34,6 +34,10 @@ test('a restart hook is checked when the services file loads', () => {
     loadError({ a: { url, restart: 'restart ${a.host}' } }),
     'services.a.restart: unknown variable ${a.host} (known: orchestrator.url, <service>.url, <service>.port; an environment variable is $NAME, read by the shell)',
   );
+  assert.equal(
+    loadError({ a: { url, betweenExecutions: 'restart' } }),
+    'services.a.betweenExecutions: is "restart", but the runner did not start this service (it has a "url"): give it "restart", a command that restarts it, or { "reset": "/path" }',
+  );
   const file = writeJson(tempDir(), 'services.json', { services: { a: { url, restart: 'kubectl rollout restart deployment/a # ${a.url} ${orchestrator.url} $HOME' } } });
   assert.equal(loadServicesConfig(file).services[0].restart, 'kubectl rollout restart deployment/a # ${a.url} ${orchestrator.url} $HOME');
 });

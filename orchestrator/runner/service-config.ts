@@ -169,6 +169,8 @@ export function loadServicesConfig(file: string): ServicesConfig {
     if (s.restart !== undefined) {
       if (typeof s.restart !== 'string' || !s.restart.trim()) fail(file, `${place}.restart`, `must be a shell command, e.g. "docker compose restart ${name}"`);
       if (s.url === undefined) fail(file, `${place}.restart`, 'is for a service given by "url": the runner restarts a service it starts (its "command") itself');
+    } else if (s.url !== undefined && between === 'restart') {
+      fail(file, `${place}.betweenExecutions`, 'is "restart", but the runner did not start this service (it has a "url"): give it "restart", a command that restarts it, or { "reset": "/path" }');
     }
     const cwd = typeof s.cwd === 'string' ? resolve(base, s.cwd) : base;
     services.push({
