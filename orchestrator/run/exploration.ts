@@ -149,6 +149,7 @@ class Exploration {
       await this.startBed(prepared.token, prepared.servicePorts);
       if (this.options.counterexample) await this.replayCounterexample();
       else await this.search(prepared.resumed);
+      this.bed.throwIfDown();
       return this.finish();
     } catch (err) {
       // Keep every execution finished so far, and say why the run stopped.

@@ -24,7 +24,7 @@ export interface FailureKind {
 function kindError(group: FailureGroup, example: ExecutionResult | undefined): string {
   const detail = group.detail ?? example?.detail ?? '';
   if (group.verdict === 'crash') {
-    const crashed = [...detail.matchAll(/^service (\S+) (?:exited|killed)/gm)].map((m) => m[1]);
+    const crashed = [...detail.matchAll(/^service (\S+) (?:exited|killed|is down)/gm)].map((m) => m[1]);
     return crashed.length ? `${[...new Set(crashed)].join(', ')} crashed` : 'a service crashed';
   }
   if (example?.finding === 'never-returned') return 'a call never returned: no timeout visible';

@@ -119,6 +119,8 @@ export class TestBed {
   /** The caller timeouts seen so far: how long a call may stay open before it never returned (open-calls.ts). */
   private readonly timeouts = new TimeoutsSeen();
   private aborted = false;
+  /** Why a crashed service could not be restarted (throwIfDown). */
+  private down?: Error;
   /** Carried by every process this run starts, swept at close (runner/run-marker.ts). */
   readonly marker = newRunMarker();
   /** Executions running now; each learns whether another ran beside it (their log lines mix). */
@@ -197,6 +199,7 @@ export class TestBed {
    * returns unless `restartCrashed` is false (parallel.ts restarts them once the other runs have drained).
    */
   async run(number: number, id: string, failures: readonly Failure[], timeoutMs: number, prefix: readonly Call[] = [], slot = 0, restartCrashed = true): Promise<Run> {
+    this.throwIfDown();
     await this.services?.beforeExecution();
     const watch = this.services?.watchLogs();
     const running = { overlapped: this.active.size > 0 };
@@ -215,13 +218,14 @@ export class TestBed {
       this.timeouts.note(calls);
       this.session.end(execution, calls);
       await this.services?.settleExits();
+      await this.services?.probeGivenServices();
       const crashed = this.services?.crashed() ?? [];
       const judgement = judge({ outcome, execution, calls, prefix, quiet, graceMs, crashed });
       // Only an execution that did not pass keeps its log lines: only it waits for the last of them.
       if (judgement.verdict !== 'pass') await watch?.quiet(LOG_QUIET_MS, LOG_WAIT_MAX_MS);
       const logs = logsOf(watch?.stop(), running.overlapped, this.runners.length);
       if (this.coverageDir) await this.services!.collectCoverage(join(this.coverageDir, 'executions', id));
-      if (restartCrashed) await this.restartCrashed();
+      if (restartCrashed) await this.restartCrashed().catch((err: unknown) => (this.down = err as Error));
       return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name), logs };
     } finally {
       watch?.stop();
@@ -254,6 +258,14 @@ export class TestBed {
     if ((this.services?.crashed().length ?? 0) > 0) return false;
     const wait = this.timeouts.boundMs(timeoutMs) - Math.min(...ages);
     return wait > 0 ? execution.quiescent(wait) : false;
+  }
+
+  /**
+   * A crashed service that could not be restarted ends the run, but only once the execution that saw it
+   * crash has been recorded: the next run (or the end of the search) throws why.
+   */
+  throwIfDown(): void {
+    if (this.down) throw this.down;
   }
 
   /** Starts every exited service again (and waits for its health check). */

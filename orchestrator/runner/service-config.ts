@@ -39,7 +39,11 @@
  * before every execution: `"restart"` (stop, start, health-check) or `{ "reset": "/path" }` (a POST to
  * that path, which must answer 2xx). Such a service also keeps `--workers N` at one execution at a time,
  * and so does `"parallel": false` (state the config cannot restore, e.g. a shared database). `url` instead of `command` points at a service that is
- * already running (docker compose, Kubernetes): it is health-checked, never started or stopped.
+ * already running (docker compose, Kubernetes): it is health-checked, never started or stopped. After
+ * every execution it gets one health probe: a failed one (confirmed by a second) is a crash of that
+ * execution, and `restart` (a shell command run in `cwd`, e.g. `"docker compose restart baz"`, with the
+ * `${...}` substitutions above) brings it back, then its health check is waited for; without `restart` the
+ * run stops there.
  * `aliases` lists other host names the service is called by (a service is always known by its own name as a
  * host name too: `http://bar:8080` names bar). `source` (optional, relative to `cwd`) names the service's entry source file for the static analyser
  * (`filibuster analyze --config`); without it the analyser maps the command's script to its source
@@ -86,6 +90,8 @@ export interface ServiceSpec {
   host: string;
   /** Other host names the service is called by (`bar.internal`, a Kubernetes DNS name): its calls are named by it. */
   aliases: string[];
+  /** For a `url` service: the shell command that restarts it (the runner did not start it), as written. */
+  restart?: string;
 }
 
 export interface ServicesConfig {
@@ -160,6 +166,12 @@ export function loadServicesConfig(file: string): ServicesConfig {
     if (s.aliases !== undefined && (!Array.isArray(s.aliases) || s.aliases.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(a)))) {
       fail(file, `${place}.aliases`, 'must be a list of host names');
     }
+    if (s.restart !== undefined) {
+      if (typeof s.restart !== 'string' || !s.restart.trim()) fail(file, `${place}.restart`, `must be a shell command, e.g. "docker compose restart ${name}"`);
+      if (s.url === undefined) fail(file, `${place}.restart`, 'is for a service given by "url": the runner restarts a service it starts (its "command") itself');
+    } else if (s.url !== undefined && between === 'restart') {
+      fail(file, `${place}.betweenExecutions`, 'is "restart", but the runner did not start this service (it has a "url"): give it "restart", a command that restarts it, or { "reset": "/path" }');
+    }
     const cwd = typeof s.cwd === 'string' ? resolve(base, s.cwd) : base;
     services.push({
       name,
@@ -176,10 +188,12 @@ export function loadServicesConfig(file: string): ServicesConfig {
       source: typeof s.source === 'string' ? resolve(cwd, s.source) : undefined,
       aliases: (s.aliases as string[] | undefined) ?? [],
       host: (s.host as string | undefined) ?? '127.0.0.1',
+      ...(s.restart !== undefined ? { restart: s.restart as string } : {}),
     });
   }
   if (services.length === 0) fail(file, '"services"', 'lists no service');
   checkHealthReferences(file, services);
+  checkRestartReferences(file, services);
   const strings = (key: string): string[] => {
     const v = root[key];
     if (v === undefined) return [];
@@ -270,6 +284,20 @@ function checkHealthReferences(file: string, services: readonly ServiceSpec[]): 
         if (known.has(ref) || /^env\.[A-Za-z_][A-Za-z0-9_]*$/.test(ref)) continue;
         fail(file, `services.${s.name}.health.headers.${name}`, `unknown variable \${${ref}} (known: orchestrator.url, <service>.url, <service>.port, env.NAME)`);
       }
+    }
+  }
+}
+
+/**
+ * The `${...}` references of restart hooks name a configured service's `url` or `port`, or
+ * `orchestrator.url`: the hook is a shell command, so the environment is read as `$NAME`, which the
+ * runner leaves to the shell.
+ */
+function checkRestartReferences(file: string, services: readonly ServiceSpec[]): void {
+  const known = new Set(['orchestrator.url', ...services.flatMap((s) => [`${s.name}.url`, `${s.name}.port`])]);
+  for (const s of services) {
+    for (const [, ref] of (s.restart ?? '').matchAll(/\$\{([^}]*)\}/g)) {
+      if (!known.has(ref)) fail(file, `services.${s.name}.restart`, `unknown variable \${${ref}} (known: orchestrator.url, <service>.url, <service>.port; an environment variable is $NAME, read by the shell)`);
     }
   }
 }

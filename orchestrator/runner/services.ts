@@ -5,12 +5,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, type WriteStream } from 'node:fs';
-import http from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IDENTITY_PATH, type IdentityRules } from '../../instrumentation/protocol.js';
 import { COVERAGE_PATH } from '../../instrumentation/coverage-control.js';
 import { describeProbe, probeOnce, type Attempt, type Probe } from './health.js';
+import { post, postJson } from './control-requests.js';
+import { restartByHook } from './restart-hook.js';
+import { ServiceError } from './service-error.js';
+import { downAfterExecution, NOT_OUR_LOG } from './url-liveness.js';
 import { LogWatch, ServiceOutput } from './log-window.js';
 import { errorLine } from './error-line.js';
 import { freePort } from './ports.js';
@@ -21,7 +24,7 @@ import type { ServiceSpec, ServicesConfig } from './service-config.js';
 
 const REGISTER = fileURLToPath(new URL('../../instrumentation/register.js', import.meta.url));
 
-export class ServiceError extends Error {}
+export { ServiceError };
 
 export interface ServiceEndpoint {
   name: string;
@@ -42,6 +45,10 @@ interface Running {
   exited?: Promise<void>;
   /** The processes watched for an early end (liveness.ts), found once the service is healthy. */
   watched?: number[];
+  /** Its health check, as probed at its (re)start; a `url` service is probed with it after each execution. */
+  probe?: Probe;
+  /** A `url` service found down after an execution: how (url-liveness.ts), until it is restarted. */
+  down?: string;
 }
 
 export interface ServiceOptions {
@@ -208,6 +215,7 @@ export class ServiceManager {
     const { spec } = r;
     const env = this.environmentOf(r);
     const probe = this.probeOf(r, env);
+    r.probe = probe;
     if (spec.command) {
       const command = interpolate(spec.command, this.vars, `service ${spec.name}`);
       r.log?.end();
@@ -248,6 +256,15 @@ export class ServiceManager {
   }
 
   /**
+   * One health probe for each service given by `url` (url-liveness.ts): one found down is a crash of the
+   * execution that just ended (crashed()), until restart() brings it back.
+   */
+  async probeGivenServices(): Promise<void> {
+    const given = [...this.running.values()].filter((r) => !r.spec.command && !r.down && r.probe);
+    await Promise.all(given.map(async (r) => (r.down = await downAfterExecution(r.probe!))));
+  }
+
+  /**
    * Probes the service until it is up, bounded per attempt and in all by its start timeout. Fails when the
    * service exits first, or with what was probed and what came back last, and the tail of its log.
    */
@@ -279,12 +296,12 @@ export class ServiceManager {
 
   /**
    * From now on, restart this service before every execution (as `"betweenExecutions": "restart"` would):
-   * for a service found to keep state between executions. False when the runner did not start it (a `url`
-   * service) or its config already says how to restore it.
+   * for a service found to keep state between executions. False when the runner cannot restart it (a `url`
+   * service without a restart hook) or its config already says how to restore it.
    */
   restartBeforeEachExecution(name: string): boolean {
     const r = this.running.get(name);
-    if (!r?.spec.command || r.spec.betweenExecutions) return false;
+    if (!(r?.spec.command || r?.spec.restart) || r.spec.betweenExecutions) return false;
     r.spec = { ...r.spec, betweenExecutions: 'restart', parallel: false };
     return true;
   }
@@ -334,6 +351,7 @@ export class ServiceManager {
   crashed(): { name: string; how: string; logTail: string; error?: string }[] {
     const out: { name: string; how: string; logTail: string; error?: string }[] = [];
     for (const r of this.running.values()) {
+      if (r.down) out.push({ name: r.spec.name, how: r.down, logTail: NOT_OUR_LOG });
       if (!r.child || !r.exit) continue;
       // The error it died of, in one line (error-line.ts reads what Node printed for it).
       const error = errorLine(r.tail.toString())?.split('\n')[0];
@@ -342,13 +360,26 @@ export class ServiceManager {
     return out;
   }
 
-  /** Starts a crashed service again and waits for its health check. */
+  /**
+   * Starts a crashed service again and waits for its health check; a service given by `url` is restarted by
+   * its hook (restart-hook.ts), and one without a hook cannot be: that is said, and ends the run.
+   */
   async restart(name: string): Promise<void> {
     const r = this.running.get(name);
     if (!r) return;
+    if (!r.spec.command) return this.restartGiven(r);
     if (r.child) await stopTree(r.child);
     this.sweep(name); // a descendant that left the process group may still hold the port
     await this.launch(r);
+  }
+
+  private async restartGiven(r: Running): Promise<void> {
+    const { spec } = r;
+    r.log ??= createWriteStream(join(this.options.logDir, `${spec.name}.log`), { flags: 'a' });
+    const command = spec.restart && interpolate(spec.restart, this.vars, `service ${spec.name}, restart`);
+    await restartByHook(spec, r.down, command, { ...process.env, ...this.options.env }, r.log);
+    r.down = undefined;
+    await this.waitHealthy(r, r.probe!);
   }
 
   private markerOf(name: string): string | undefined {
@@ -369,30 +400,4 @@ export class ServiceManager {
       }),
     );
   }
-}
-
-function postJson(url: string, body: unknown, token: string | undefined): Promise<number> {
-  return new Promise((resolve) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (token) headers['x-filibuster-token'] = token;
-    const req = http.request(url, { method: 'POST', timeout: 5000, agent: false, headers }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-    req.end(JSON.stringify(body));
-  });
-}
-
-function post(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.request(url, { method: 'POST', timeout: 5000, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-    req.end();
-  });
 }
