@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../orchestrator/runner/process-tree.js';
+import { freePort } from '../orchestrator/runner/ports.js';
 import type { LocalPlan } from './fixtures/local-compose/local-compose.js';
 import { DIST, ROOT, tempDir } from './helpers.js';
 import { parseYamlDocuments, type Yaml } from './yaml-subset.js';
