@@ -28,7 +28,7 @@ import { runUntilDefinite } from './inconclusive-retry.js';
 import { KeptState } from './kept-state.js';
 import { confirmLeak } from './leak-confirmation.js';
 import { oneAtATime, oneAtATimeReason, ParallelRunner, type Attempted } from './parallel.js';
-import { planInWords, planOf, startInWords } from './plan.js';
+import { NO_CALLS_WARNING, planInWords, planOf, startInWords } from './plan.js';
 import { notReproducedInWords } from './replay-check.js';
 import { isFailing, ranResult, readableFailure, replayContextOf, RunRecords } from './run-records.js';
 import { injectedFailures, TestBed } from './test-bed.js';
@@ -216,6 +216,7 @@ class Exploration {
   private settlePlan(calls: number): void {
     this.plan = planOf(this.scope, calls, this.explorer.pendingCount);
     this.log(planInWords(this.plan));
+    if (calls === 0) this.log(`warning: ${NO_CALLS_WARNING}`);
   }
 
   /** The search keeps the rest of a time budget for triage once it has failures to triage (budget.ts). */

@@ -20,6 +20,13 @@ export function planOf(scope: Scope, calls: number, singleFaults: number): RunPl
   };
 }
 
+/**
+ * A run whose fault-free execution reported no call has nothing to explore, and usually means the
+ * services never reached this orchestrator (the Python instrumentation swallows a refused connection).
+ */
+export const NO_CALLS_WARNING =
+  'the fault-free execution reported no instrumented call, so there is nothing to explore: are the services instrumented (NODE_OPTIONS=--import filibuster/register, or the Python instrumentation) and reaching this orchestrator? Python services always report to 127.0.0.1:5005 (run with --port 5005)';
+
 /** "fault-free execution passed: 9 calls, 37 single faults; plan: every single fault first, then pairs, ...". */
 export function planInWords(plan: RunPlan): string {
   const parts = [orderInWords(plan.order, plan.max_faults)];
