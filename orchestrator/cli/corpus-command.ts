@@ -4,7 +4,7 @@
  * beside them, failing executions, wall time (services' start included), ms per execution (without). `--json` also writes the table as
  * corpus-results.json in the output directory.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPUS_APPS, type CorpusApp } from '../../corpus/apps.js';
@@ -64,6 +64,9 @@ export async function runCorpus(names: string[], choice: CorpusCatalogue, withou
   const unknown = names.filter((n) => !CORPUS_APPS.some((a) => a.name === n));
   if (unknown.length) throw new UsageError(`unknown corpus application(s): ${unknown.join(', ')} (known: ${CORPUS_APPS.map((a) => a.name).join(', ')})`);
   const apps = names.length ? CORPUS_APPS.filter((a) => names.includes(a.name)) : CORPUS_APPS;
+  // The npm package ships the tutorial only; the corpus applications are in the repository.
+  const absent = apps.filter((a) => !existsSync(join(ROOT, 'corpus', a.name, 'services.json'))).map((a) => a.name);
+  if (absent.length) throw new UsageError(`the corpus application(s) ${absent.join(', ')} are not in the npm package (it holds the tutorial only): run \`filibuster corpus\` from a clone of the repository`);
   const rows: CorpusRow[] = [];
   for (const app of apps) {
     for (const test of app.tests) {

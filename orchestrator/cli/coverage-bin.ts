@@ -9,7 +9,7 @@ runBin('filibuster-coverage', async () => {
     .usage('$0 [--output-dir D]: render the coverage of a run made with --coverage (fault-free vs all executions, and the lines only faults reached)')
     .option('output-dir', { type: 'string', default: '.filibuster', describe: "the run's output directory" })
     .parseAsync();
-  if (a.help) return EXIT.ok;
+  if (a.help || a.version) return EXIT.ok;
   await runCoverage(a.outputDir as string, (t) => process.stdout.write(t));
   return EXIT.ok;
 });

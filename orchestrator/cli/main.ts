@@ -17,6 +17,7 @@ import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from '.
 import { CONDITION_NAMES } from '../catalogue/conditions.js';
 import { DEFAULT_TIME_BUDGET_MS } from '../run/exploration-options.js';
 import { formatDuration, SEARCH_SHARE } from '../search/budget.js';
+import { VERSION } from './version.js';
 
 const DEFAULT_BUDGET = formatDuration(DEFAULT_TIME_BUDGET_MS);
 
@@ -51,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const parser = yargs(argv)
     .scriptName('filibuster')
+    .version(VERSION)
     .usage('$0 [run] --functional-test CMD | --test-module path[#export] [options]')
     .command(
       ['run', '$0'],
