@@ -2,8 +2,8 @@
  * `npm run demo` (and `npm run demo:fixed`): explores the tutorial application foo → bar → baz and
  * tells a newcomer what happened. Extra flags after `--` go to the exploration (e.g. --output-dir).
  *
- * Exits 0 when the tutorial behaves as expected: the buggy variant's bug is found (execution 11,
- * connection refused on foo → bar) and its counterexample, replayed, fails the same way; the fixed
+ * Exits 0 when the tutorial behaves as expected: the buggy variant's bug is found (execution 8 with
+ * the catalogue derived from the tutorial's source: connection refused on foo → bar) and its counterexample, replayed, fails the same way; the fixed
  * variant passes everywhere.
  */
 import { fileURLToPath } from 'node:url';
