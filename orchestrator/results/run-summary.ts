@@ -4,7 +4,7 @@
  */
 import type { TestSpec } from './counterexample.js';
 import { summariseProperties } from './property-summary.js';
-import type { ExecutionResult, ParallelStats, RunPlan, RunResults, TriageReport } from './run-results.js';
+import type { ExecutionResult, ParallelStats, RunPlan, RunResults, ShardSection, TriageReport } from './run-results.js';
 
 export interface RunSummaryInput {
   test: TestSpec;
@@ -22,6 +22,7 @@ export interface RunSummaryInput {
   plan?: RunPlan;
   replayStability?: RunResults['replay_stability'];
   parallel?: ParallelStats;
+  shard?: ShardSection;
 }
 
 export function summariseRun(input: RunSummaryInput): RunResults {
@@ -60,6 +61,7 @@ export function summariseRun(input: RunSummaryInput): RunResults {
     ...(input.triage ? { triage: input.triage } : {}),
     ...(input.replayStability ? { replay_stability: input.replayStability } : {}),
     ...(input.parallel ? { parallel: input.parallel } : {}),
+    ...(input.shard ? { shard: input.shard } : {}),
     ...(properties.length > 0 ? { properties } : {}),
   };
 }
