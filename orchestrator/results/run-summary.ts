@@ -25,11 +25,14 @@ export interface RunSummaryInput {
   shard?: ShardSection;
 }
 
+/** The stop reason of a run that explored everything its scope (--max-faults, filters) let it schedule. */
+export const SCOPED_STOP_REASON = 'every execution within the --max-faults bound and the fault filters was run or pruned';
+
 export function summariseRun(input: RunSummaryInput): RunResults {
   const { executions, search } = input;
   const ran = executions.filter((e) => e.status === 'ran');
   const scoped = search.beyondMaxFaults > 0 || search.filteredOut > 0;
-  const stopReason = input.complete && search.pending === 0 && scoped ? 'every execution within the --max-faults bound and the fault filters was run or pruned' : input.stopReason;
+  const stopReason = input.complete && search.pending === 0 && scoped ? SCOPED_STOP_REASON : input.stopReason;
   const properties = summariseProperties(executions);
   const withVerdict = (v: string) => ran.filter((e) => e.verdict === v).length;
   return {

@@ -3,9 +3,12 @@
  * Jest; i is 1-based).
  *
  * Ownership: a fault set belongs to shard `1 + (h mod n)`, where h is the first four bytes of the SHA-1 of
- * its fault-set id, read as a big-endian unsigned integer. The fault-set id is `faultSetKey` (model.ts):
- * the set's failures sorted by execution index, each as its canonical text (execution index, fault,
- * the call's args), joined by `|` — the id triage and the explorer already use, not a second one.
+ * its fault-set id, read as a big-endian unsigned integer. The fault-set id (`faultSetId`) is the set's
+ * (execution index, fault) pairs, sorted by execution index (`sortFailures`, as everywhere), each the
+ * canonical JSON (model.ts `stableJson`) of `[execution_index, forced_exception, failure_metadata]`
+ * (null where absent), joined by `|`. It is `faultSetKey` without the call's args: with the original
+ * identity the args hold the callee's port, which differs from one job to the next when services take
+ * any free port, while the execution index names the callee by its service name (call-identity.ts).
  *
  * Every shard runs the same search. A scheduled execution the shard owns is run (or pruned) and reported
  * as the shard's own. One it does not own is still run when it may discover owned sets ("discovery run":
@@ -25,7 +28,7 @@
 import { hash } from 'node:crypto';
 import { InvalidOptionError } from '../option-error.js';
 import type { ExplorationOrder } from './frontier.js';
-import { faultSetKey, type Failure } from './model.js';
+import { sortFailures, stableJson, type Failure } from './model.js';
 
 export interface ShardSpec {
   /** 1-based. */
@@ -44,9 +47,16 @@ export function parseShard(text: string): ShardSpec {
   return { index, count };
 }
 
+/** The same text for the same (execution index, fault) pairs, in any order and whatever port a callee had. */
+export function faultSetId(failures: readonly Failure[]): string {
+  return sortFailures([...failures])
+    .map((f) => stableJson([f.execution_index, f.forced_exception ?? null, f.failure_metadata ?? null]))
+    .join('|');
+}
+
 /** The shard (1-based) a fault set belongs to. */
 export function shardOf(failures: readonly Failure[], count: number): number {
-  const digest = hash('sha1', faultSetKey(failures), 'hex');
+  const digest = hash('sha1', faultSetId(failures), 'hex');
   return 1 + (parseInt(digest.slice(0, 8), 16) % count);
 }
 
