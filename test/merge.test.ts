@@ -161,3 +161,25 @@ test('netflix --max-faults 1 without dynamic reduction: 3 shards merged are the 
     assert.equal(s.counts.ran, s.shard!.own + 1);
   }
 });
+
+test('mailchimp, default catalogue with dynamic reduction (--max-faults 2): the merged shards find every failure group of the unsharded run', async (t) => {
+  // Unbounded, each shard runs all 256 executions of this run (nothing is at a --max-faults level to
+  // skip): ≈25 s each here, so the unbounded comparison is in bench/shard.ts (`mailchimp --reduction`).
+  const options = {
+    test: { kind: 'module' as const, value: `${join(DIST, 'functional-tests/mailchimp.js')}#getUrl` },
+    servicesConfig: join(ROOT, 'corpus/mailchimp/services.json'),
+    catalogue: catalogueFor('mailchimp', 'default'),
+    dynamicReduction: true,
+    order: 'dfs' as const,
+    maxFaults: 2,
+  };
+  const unsharded = (await run(options)).results;
+  assert.ok(groups(unsharded).length > 0, 'the unsharded run finds failures');
+  const { merged, shards } = await shardAndMerge(options, 3);
+  schemaValid(merged, 'merged');
+  for (const g of groups(unsharded)) assert.ok(groups(merged).includes(g), `${g} is found by the shards`);
+  // Pruning rests on the executions a shard ran; a shard that ran fewer prunes less, never more wrongly.
+  const extra = merged.executions.length - unsharded.executions.length;
+  assert.equal(merged.merged!.discovery, shards.reduce((n, s) => n + s.shard!.discovery, 0));
+  t.diagnostic(`unsharded ${unsharded.counts.ran} ran + ${unsharded.counts.pruned} pruned; merged ${merged.counts.ran} ran + ${merged.counts.pruned} pruned (${extra} extra) and ${merged.merged!.discovery} discovery runs`);
+});
