@@ -43,11 +43,15 @@ const TUTORIAL = ['--test-module', join(DIST, 'functional-tests/foo-bar-baz.js')
 const EXACT = ['--order', 'dfs', '--disable-dynamic-reduction'];
 
 /** n shards of one exploration, each in its own directory, then merged in memory and written. */
-async function shardAndMerge(options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test'>, count: number): Promise<{ merged: RunResults; shards: RunResults[] }> {
+async function shardAndMerge(
+  options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test'>,
+  count: number,
+  perShard: (index: number) => Partial<ExplorationOptions> = () => ({}),
+): Promise<{ merged: RunResults; shards: RunResults[] }> {
   const dirs: string[] = [];
   for (let index = 1; index <= count; index++) {
     const outputDir = tempDir();
-    await run({ ...options, outputDir, shard: { index, count } });
+    await run({ ...options, ...perShard(index), outputDir, shard: { index, count } });
     dirs.push(outputDir);
   }
   const shards = dirs.map(readShard);
@@ -63,6 +67,7 @@ test('tutorial from the CLI: 3 shards merged are the unsharded run, and the merg
   for (const [i, dir] of dirs.entries()) {
     const r = await cli([...TUTORIAL, ...EXACT, '--shard', `${i + 1}/3`, '--output-dir', dir]);
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.match(r.stdout, new RegExp(`Shard ${i + 1}/3: reported its \\d+ own fault set\\(s\\); ran \\d+ of the other shards' only to discover its own`));
     schemaValid(read(dir), `shard ${i + 1}`);
   }
   const out = tempDir();
@@ -124,22 +129,32 @@ test('--shard refuses 0/3, 4/3, x, and options a shard cannot honour, with exit 
   assert.match(resume.stderr, /--resume cannot continue a shard/);
 });
 
-test('cinema-3, static catalogue without dynamic reduction: 3 shards merged are the unsharded run (91 ran)', async () => {
-  const options = {
-    test: { kind: 'module' as const, value: join(DIST, 'functional-tests/cinema-3.js') },
-    servicesConfig: join(ROOT, 'corpus/cinema-3/services.json'),
-    catalogue: catalogueFor('cinema-3', 'static'),
-    dynamicReduction: false,
-    order: 'dfs' as const,
-  };
+const CINEMA_3 = {
+  test: { kind: 'module' as const, value: join(DIST, 'functional-tests/cinema-3.js') },
+  servicesConfig: join(ROOT, 'corpus/cinema-3/services.json'),
+  catalogue: catalogueFor('cinema-3', 'static'),
+  dynamicReduction: false,
+};
+
+test('cinema-3, static catalogue without dynamic reduction: 3 shards merged are the unsharded run (91 ran), shard 2 with 2 workers', async () => {
+  const options = { ...CINEMA_3, order: 'dfs' as const };
   const unsharded = (await run(options)).results;
   assert.equal(unsharded.counts.ran, 91);
-  const { merged, shards } = await shardAndMerge(options, 3);
+  const { merged, shards } = await shardAndMerge(options, 3, (index) => (index === 2 ? { workers: 2 } : {}));
   schemaValid(merged, 'merged');
   assert.deepEqual(executions(merged), executions(unsharded));
   assert.equal(shards.reduce((n, s) => n + s.shard!.own, 0), 90, 'every scheduled set is owned once');
   // Without --max-faults any set may discover others: each shard runs every one, reports its own.
   for (const s of shards) assert.equal(s.shard!.own + s.shard!.discovery, 90);
+});
+
+test('cinema-3 in by-size order (templated identity, calibrated), without dynamic reduction: 2 shards merged are the unsharded run', async () => {
+  const options = { ...CINEMA_3, order: 'by-size' as const };
+  const unsharded = (await run(options)).results;
+  const { merged } = await shardAndMerge(options, 2);
+  assert.equal(merged.options.order, 'by-size');
+  assert.deepEqual(executions(merged), executions(unsharded));
+  assert.ok(unsharded.executions.some((e) => e.faults.length === 2), 'pairs are explored after the single faults');
 });
 
 test('netflix --max-faults 1 without dynamic reduction: 3 shards merged are the unsharded run; others\' sets are skipped, not run', async () => {

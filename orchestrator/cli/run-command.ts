@@ -164,6 +164,8 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
   });
   reporter.done();
   out.write(summary(outcome, (ce) => replayCommand(join(args.outputDir, ce))) + '\n');
+  const shard = outcome.results.shard;
+  if (shard) out.write(`Shard ${shard.index}/${shard.count}: reported its ${shard.own} own fault set(s); ran ${shard.discovery} of the other shards' only to discover its own, skipped ${shard.skipped}. Merge every shard's output directory: ${cliInvocation()} merge DIR...\n`);
   if (args.coverage) out.write(coverageText(await coverageReport(args.outputDir, outcome.results)) + '\n');
   return { outcome, exitCode: exitCodeOf(outcome) };
 }
