@@ -72,6 +72,7 @@ function sameRun(a: ShardResults, b: ShardResults): void {
 /** The merged results.json and how numbers and counterexample files were renamed. */
 export function mergeShards(given: readonly ShardResults[]): { results: RunResults; renumbering: Renumbering } {
   const shards = checkShards(given);
+  for (const s of shards) if (s.results.executions.length === 0) throw new MergeError(`${s.dir}: no execution ran (${s.results.stop_reason})`);
   const order = (shards[0].results.options.order ?? 'dfs') as ExplorationOrder;
   const own = shards.flatMap((s) => s.results.executions.filter((e) => e.number !== 1).map((e) => ({ shard: s.results.shard!.index, e })));
   for (const o of own) if (!o.e.path) throw new MergeError(`shard ${o.shard}: execution ${o.e.number} has no path (results of an older version?)`);
