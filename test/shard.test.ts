@@ -29,7 +29,7 @@ interface Handed {
 }
 
 /**
- * The exploration loop of one shard (exploration.ts) on the simulated app, without dynamic reduction:
+ * The exploration loop of one shard (frontier-loop.ts) on the simulated app, without dynamic reduction:
  * own and discovery executions run, others' at --max-faults are skipped. Unsharded: `shard` absent.
  */
 function handOut(width: number, order: ExplorationOrder, shard?: ShardSpec, maxFaults?: number): Handed[] {

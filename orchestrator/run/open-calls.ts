@@ -16,7 +16,7 @@ import { callInWords, faultInWords, type Call } from '../search/model.js';
  * The margin above the longest visible caller timeout: a visible timer fires within its timeout (plus
  * scheduling slack), so a call open that much longer is one no visible timer ends; the margin also spares
  * a callee that is slow but answers. It is below the 10 s by which the test's default timeout exceeds the
- * same longest timeout (exploration.ts): with the default, a test that hangs has its calls past the bound.
+ * same longest timeout (execution-runs.ts): with the default, a test that hangs has its calls past the bound.
  */
 export const NEVER_RETURNED_MARGIN_MS = 1_000;
 

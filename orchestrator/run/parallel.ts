@@ -1,7 +1,7 @@
 /**
  * Parallel exploration (`--workers N`): speculative runs, depth-first commit.
  *
- * The exploration loop (exploration.ts) stays sequential: it pops the next execution, obtains its run and
+ * The exploration loop (frontier-loop.ts) stays sequential: it pops the next execution, obtains its run and
  * commits it (the explorer schedules its children), exactly as with one worker. What changes is where the
  * runs come from. While the loop waits for one, the other test runners run executions that are still on
  * the frontier, ahead of their turn, in the order the frontier would hand them out; when the loop reaches
