@@ -5,11 +5,13 @@
  *   filibuster [run] --functional-test CMD | --test-module path[#export] [--services services.json] ...
  *   filibuster analyze ...     (static analysis; see `filibuster analyze --help`)
  *   filibuster coverage ...    (coverage report; see `filibuster coverage --help`)
+ *   filibuster init [dir]      (a services file and a test skeleton from the project)
  */
 import { runCoverage } from './coverage-command.js';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runAnalyze } from './analyze-command.js';
+import { INIT_DEFAULTS, runInit } from './init-command.js';
 import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from './corpus-command.js';
 import { loadTable, runLoad } from './loadgen-command.js';
 import type { FaultFilterSpec, FilterRule } from '../search/filters.js';
@@ -212,6 +214,20 @@ async function main(argv: string[]): Promise<number> {
           .option('with-conditions', { type: 'boolean', default: false, describe: 'extended format: also inject the network conditions each call site suggests (latency past its timeout, black hole, truncated/corrupt body)' }),
       (a) => {
         runAnalyze({ servicesDirectory: a.servicesDirectory, config: a.config, outputFile: a.outputFile, compat: a.compat, assumeEnv: a.assumeEnv, env: a.env, withConditions: a.withConditions }, (t) => process.stdout.write(t));
+        exitCode = EXIT.ok;
+      },
+    )
+    .command(
+      'init [dir]',
+      'write a services file and a test skeleton from the project (npm workspaces, a compose file), and say what it could not decide',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', default: '.', describe: 'the project folder' })
+          .option('services', { type: 'string', default: INIT_DEFAULTS.services, describe: 'the services file to write (relative to the project folder)' })
+          .option('test-module', { type: 'string', default: INIT_DEFAULTS.testModule, describe: 'the test skeleton to write (relative to the project folder)' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite those files if they exist' }),
+      (a) => {
+        runInit({ dir: a.dir, services: a.services, testModule: a.testModule, force: a.force }, (t) => process.stdout.write(t));
         exitCode = EXIT.ok;
       },
     )
