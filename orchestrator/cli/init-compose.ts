@@ -58,7 +58,7 @@ export function readComposeFile(file: string): ComposeFile {
   try {
     docs = parseYamlDocuments(readFileSync(file, 'utf8'));
   } catch (err) {
-    if (err instanceof YamlSubsetError) throw new ComposeError(`${file}: ${err.message} (filibuster init reads plain YAML: no anchors, aliases or block scalars)`);
+    if (err instanceof YamlSubsetError) throw new ComposeError(`${file}: ${err.message} (filibuster init reads block YAML: no anchors, aliases, block scalars or flow mappings)`);
     throw err;
   }
   const root = docs[0];

@@ -56,7 +56,7 @@ export function planInit(root: string): InitPlan {
 
   const names = new Set(drafts.map((d) => d.name));
   const composeNames = new Set(compose?.services.map((s) => s.name));
-  const services = drafts.map((d) => (d.workspace ? startedService(d, d.workspace, names, composeNames, undecided) : runningService(d, d.compose!, compose!, root, undecided)));
+  const services = drafts.map((d) => (d.workspace ? startedService(d, d.workspace, names, composeNames, undecided) : runningService(d, d.compose!, compose!, root, names, undecided)));
   const ordered = startOrder(services);
   const entry = entryPoint(ordered);
   if (!entry.name) throw new InitError(`found only infrastructure (${ordered.map((s) => s.name).join(', ')}), no application service to test:\n  - ${undecided.join('\n  - ')}`);
@@ -140,7 +140,7 @@ function startedService(d: Draft, w: Workspace, names: Set<string>, composeNames
 }
 
 /** A compose service that is not a workspace: already running, reached at its published port. */
-function runningService(d: Draft, c: ComposeService, compose: ComposeFile, root: string, undecided: string[]): PlannedService {
+function runningService(d: Draft, c: ComposeService, compose: ComposeFile, root: string, names: Set<string>, undecided: string[]): PlannedService {
   const published = c.ports.find((p) => p.host !== undefined && String(p.container) === c.env.PORT) ?? c.ports.find((p) => p.host !== undefined)!;
   const composeArg = relative(root, compose.file) === basename(compose.file) ? '' : ` -f ${relative(root, compose.file)}`;
   const entry: ServiceEntry = { url: `http://127.0.0.1:${published.host}`, restart: `docker compose${composeArg} restart ${c.name}` };
@@ -149,7 +149,7 @@ function runningService(d: Draft, c: ComposeService, compose: ComposeFile, root:
   if (!d.infrastructure && !(c.env.NODE_OPTIONS ?? '').includes('filibuster/register')) {
     undecided.push(`${d.name} runs in a container without the instrumentation: give it NODE_OPTIONS="--import filibuster/register", FILIBUSTER_URL and FILIBUSTER_SERVICE_NAME=${d.name} (README: "Services in containers")`);
   }
-  const calls = [...new Set([...Object.values(c.env).flatMap((v) => /^https?:\/\/([^/:?#]+)/.exec(v)?.[1] ?? []), ...c.dependsOn])].filter((n) => n !== d.name);
+  const calls = [...new Set([...Object.values(c.env).flatMap((v) => /^https?:\/\/([^/:?#]+)/.exec(v)?.[1] ?? []), ...c.dependsOn])].filter((n) => n !== d.name && names.has(n));
   const origin = `compose service ${c.name} (${d.infrastructure ? `image ${c.image ?? '?'}, ` : ''}already running: start it with docker compose up)`;
   return { name: d.name, entry, origin, calls, infrastructure: d.infrastructure ?? false, source: '' };
 }
