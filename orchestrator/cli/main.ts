@@ -5,6 +5,7 @@
  *   filibuster [run] --functional-test CMD | --test-module path[#export] [--services services.json] ...
  *   filibuster analyze ...     (static analysis; see `filibuster analyze --help`)
  *   filibuster coverage ...    (coverage report; see `filibuster coverage --help`)
+ *   filibuster merge DIR...    (the shards of one run, `run --shard i/n`, as one run's results)
  *   filibuster init [dir]      (a services file and a test skeleton from the project)
  */
 import { runCoverage } from './coverage-command.js';
@@ -12,6 +13,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runAnalyze } from './analyze-command.js';
 import { INIT_DEFAULTS, runInit } from './init-command.js';
+import { runMerge } from './merge-command.js';
+import { parseShard } from '../search/shard.js';
 import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from './corpus-command.js';
 import { loadTable, runLoad } from './loadgen-command.js';
 import type { FaultFilterSpec, FilterRule } from '../search/filters.js';
@@ -108,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
           .option('port', { type: 'number', describe: "orchestrator port (0 = any free port); default 5005, the original's, or for a replay the port the counterexample's run was given" })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'orchestrator address' })
           .option('token', { type: 'string', describe: 'token the orchestrator requires of its clients (X-Filibuster-Token); required beyond loopback, so generated and printed when --host is not 127.0.0.1/::1/localhost' })
+          .option('shard', { type: 'string', describe: 'i/n: this CI job\'s share of the exploration (1-based); each shard reports the fault sets it owns, `filibuster merge` puts them together' })
           .option('fail-fast', { type: 'boolean', default: false, describe: 'stop at the first failing execution (the original stop point)' })
           .option('coverage', { type: 'boolean', default: false, describe: "V8 coverage of the runner-started services, per execution; prints the lines only faults reached (coverage/ in --output-dir)" })
           .option('output-dir', { type: 'string', default: '.filibuster', describe: 'where results, counterexamples and logs go' })
@@ -148,6 +152,7 @@ async function main(argv: string[]): Promise<number> {
           verbose: a.verbose,
           serviceEnv: parseEnvPairs(a.serviceEnv as string[] | undefined),
           coverage: a.coverage,
+          shard: a.shard !== undefined ? parseShard(a.shard) : undefined,
         };
         exitCode = (await runExploration(args)).exitCode;
       },
@@ -229,6 +234,17 @@ async function main(argv: string[]): Promise<number> {
       (a) => {
         runInit({ dir: a.dir, services: a.services, testModule: a.testModule, force: a.force }, (t) => process.stdout.write(t));
         exitCode = EXIT.ok;
+      },
+    )
+    .command(
+      'merge <dirs..>',
+      'merge the output directories of the shards of one run (run --shard i/n) into one results.json, report and junit.xml',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: "every shard's --output-dir" })
+          .option('output-dir', { type: 'string', default: '.filibuster', describe: 'where the merged results go' }),
+      (a) => {
+        exitCode = runMerge(a.dirs as string[], a.outputDir, (t) => process.stdout.write(t));
       },
     )
     .command(

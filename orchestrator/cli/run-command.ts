@@ -16,6 +16,7 @@ import { parseConditions } from '../catalogue/conditions.js';
 import { CounterexampleError, readCounterexample, type LoadedCounterexample, type TestSpec } from '../results/counterexample.js';
 import { explore, type ExplorationOutcome } from '../run/exploration.js';
 import type { FaultFilterSpec } from '../search/filters.js';
+import type { ShardSpec } from '../search/shard.js';
 import type { ExplorationOrder } from '../search/frontier.js';
 import type { Profile } from '../run/exploration-options.js';
 import { InvalidOptionError } from '../option-error.js';
@@ -73,6 +74,8 @@ export interface RunArgs {
   verbose: boolean;
   serviceEnv?: Record<string, string>;
   coverage?: boolean;
+  /** `--shard i/n` (search/shard.ts). */
+  shard?: ShardSpec;
 }
 
 export class UsageError extends Error {}
@@ -162,11 +165,14 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     outputDir: args.outputDir,
     serviceEnv,
     coverage: args.coverage,
+    shard: args.shard,
     onExecution: (r, s) => reporter.execution(r, s),
     log: (m) => process.stderr.write(`${m}\n`),
   });
   reporter.done();
   out.write(summary(outcome, (ce) => replayCommand(join(args.outputDir, ce))) + '\n');
+  const shard = outcome.results.shard;
+  if (shard) out.write(`Shard ${shard.index}/${shard.count}: reported its ${shard.own} own fault set(s); ran ${shard.discovery} of the other shards' only to discover its own, skipped ${shard.skipped}. Merge every shard's output directory: ${cliInvocation()} merge DIR...\n`);
   if (args.coverage) out.write(coverageText(await coverageReport(args.outputDir, outcome.results)) + '\n');
   return { outcome, exitCode: exitCodeOf(outcome) };
 }

@@ -131,6 +131,8 @@ export interface ExecutionResult {
   attempts?: number;
   /** Why each re-run attempt was inconclusive. */
   inconclusive_attempts?: string[];
+  /** A shard's executions only: where the search found it, for the merge's one-worker order (search/shard.ts). */
+  path?: number[];
 }
 
 export interface RunResults {
@@ -167,6 +169,33 @@ export interface RunResults {
   properties?: PropertySummary[];
   replay_stability?: { runs: number; reproduced: number; stability: Stability };
   parallel?: ParallelStats;
+  /** A shard's results (`--shard i/n`). */
+  shard?: ShardSection;
+  /** Results merged from every shard of a run (`filibuster merge`). */
+  merged?: MergedSection;
+}
+
+/** What one shard did (search/shard.ts): its own executions, and the others it ran or left. */
+export interface ShardSection {
+  /** 1-based. */
+  index: number;
+  count: number;
+  /** Scheduled executions it owns, ran or pruned (the fault-free one, which every shard runs, not counted). */
+  own: number;
+  /** Executions of other shards it ran only to discover its own; not reported. */
+  discovery: number;
+  /** Executions of other shards it neither ran nor reported: pruned here, or at --max-faults (they discover nothing). */
+  skipped: number;
+  /** Equal across the shards of one run: digests of the catalogue and the services file. */
+  fingerprint: { catalogue: string; services: string | null; service_env: string };
+}
+
+/** The shards a merged results.json was made from. */
+export interface MergedSection {
+  count: number;
+  /** Discovery runs of all shards together (executions run again only to discover others). */
+  discovery: number;
+  shards: { index: number; own: number; discovery: number; skipped: number; wall_ms: number; complete: boolean }[];
 }
 
 export type Stability = 'deterministic' | 'flaky' | 'not replayed';

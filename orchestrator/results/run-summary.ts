@@ -4,7 +4,7 @@
  */
 import type { TestSpec } from './counterexample.js';
 import { summariseProperties } from './property-summary.js';
-import type { ExecutionResult, ParallelStats, RunPlan, RunResults, TriageReport } from './run-results.js';
+import type { ExecutionResult, ParallelStats, RunPlan, RunResults, ShardSection, TriageReport } from './run-results.js';
 
 export interface RunSummaryInput {
   test: TestSpec;
@@ -22,13 +22,17 @@ export interface RunSummaryInput {
   plan?: RunPlan;
   replayStability?: RunResults['replay_stability'];
   parallel?: ParallelStats;
+  shard?: ShardSection;
 }
+
+/** The stop reason of a run that explored everything its scope (--max-faults, filters) let it schedule. */
+export const SCOPED_STOP_REASON = 'every execution within the --max-faults bound and the fault filters was run or pruned';
 
 export function summariseRun(input: RunSummaryInput): RunResults {
   const { executions, search } = input;
   const ran = executions.filter((e) => e.status === 'ran');
   const scoped = search.beyondMaxFaults > 0 || search.filteredOut > 0;
-  const stopReason = input.complete && search.pending === 0 && scoped ? 'every execution within the --max-faults bound and the fault filters was run or pruned' : input.stopReason;
+  const stopReason = input.complete && search.pending === 0 && scoped ? SCOPED_STOP_REASON : input.stopReason;
   const properties = summariseProperties(executions);
   const withVerdict = (v: string) => ran.filter((e) => e.verdict === v).length;
   return {
@@ -60,6 +64,7 @@ export function summariseRun(input: RunSummaryInput): RunResults {
     ...(input.triage ? { triage: input.triage } : {}),
     ...(input.replayStability ? { replay_stability: input.replayStability } : {}),
     ...(input.parallel ? { parallel: input.parallel } : {}),
+    ...(input.shard ? { shard: input.shard } : {}),
     ...(properties.length > 0 ? { properties } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { parseConditions, type ConditionName } from '../catalogue/conditions.js'
 import type { LoadedCounterexample, TestSpec } from '../results/counterexample.js';
 import { FaultFilter, type FaultFilterSpec } from '../search/filters.js';
 import { EXPLORATION_ORDERS, type ExplorationOrder } from '../search/frontier.js';
+import type { ShardSpec } from '../search/shard.js';
 import { DEFAULT_INCONCLUSIVE_RETRIES } from './inconclusive-retry.js';
 import { InvalidOptionError } from '../option-error.js';
 import type { ExecutionResult } from '../results/run-results.js';
@@ -110,6 +111,12 @@ export interface ExplorationOptions {
    * worker would produce them, so counts and executed fault sets do not depend on it (parallel.ts).
    */
   workers?: number;
+  /**
+   * `--shard i/n`: run the whole search but report only the fault sets this shard owns (search/shard.ts);
+   * `filibuster merge` puts the shards back together. Refused with a counterexample, --resume,
+   * --fail-fast and --coverage (shard-run.ts says why).
+   */
+  shard?: ShardSpec;
   /** Progress: called once per execution. */
   onExecution?: (result: ExecutionResult, state: { ran: number; pruned: number; pending: number; failing: number }) => void;
   log?: (message: string) => void;

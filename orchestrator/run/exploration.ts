@@ -18,13 +18,14 @@ import type { ExecutionResult, ParallelStats, RunPlan, RunResults, TriageReport 
 import { summariseRun } from '../results/run-summary.js';
 import { ResultsWriter } from '../results/writer.js';
 import { TestSetupError } from '../runner/test-runner.js';
-import { Explorer } from '../search/explorer.js';
+import { Explorer, type NextStep } from '../search/explorer.js';
 import type { Call, Failure, ScheduledExecution } from '../search/model.js';
 import { runToken } from '../server/auth.js';
 import { Session } from '../server/session.js';
 import { calibrateBed } from './calibration.js';
 import { checkOptions, pythonScope, recordedOptions, type ExplorationOptions, type Profile, type Scope } from './exploration-options.js';
 import { runUntilDefinite } from './inconclusive-retry.js';
+import { ShardRun } from './shard-run.js';
 import { KeptState } from './kept-state.js';
 import { confirmLeak } from './leak-confirmation.js';
 import { oneAtATime, oneAtATimeReason, ParallelRunner, type Attempted } from './parallel.js';
@@ -98,6 +99,8 @@ class Exploration {
   private triageReport?: TriageReport;
   private replayStability?: RunResults['replay_stability'];
   private plan?: RunPlan;
+  /** `--shard i/n`: which executions are this shard's own (shard-run.ts). */
+  private readonly shard?: ShardRun;
 
   constructor(options: ExplorationOptions) {
     this.options = options;
@@ -114,6 +117,7 @@ class Exploration {
       filter: this.scope.filter,
     });
     this.profile = this.scope.profile;
+    if (options.shard) this.shard = new ShardRun(options, this.scope.maxFaults);
     this.keptState = new KeptState(this.bed, this.log, () => this.parallel === undefined);
     this.replayContext = replayContextOf(options);
     this.records = new RunRecords({
@@ -285,7 +289,8 @@ class Exploration {
       this.stopWhy(`the test fails without any fault (${verdict}${detail ? `: ${detail}` : ''}); nothing was explored`);
       return false;
     }
-    this.explorer.complete(this.number, undefined, initial.calls);
+    this.completeRun(this.number, undefined, initial.calls, true);
+    this.shard?.recordOwn(this.number, []);
     this.settlePlan(initial.calls.length);
     this.adaptTimeout(initial.calls);
     return true;
@@ -295,15 +300,17 @@ class Exploration {
   private async runFrontier(): Promise<void> {
     for (;;) {
       if (this.interrupted) return this.stopWhy('interrupted');
-      const exhausted = this.explorer.pendingCount > 0 ? this.scope.budget.exhaustedAfter(this.number, this.triagePending()) : undefined;
+      const exhausted = this.explorer.pendingCount > 0 ? this.scope.budget.exhaustedAfter(this.numbered(), this.triagePending()) : undefined;
       if (exhausted) return this.stopWhy(exhausted);
       const step = this.explorer.next();
       if (!step) return;
+      if (this.shard && (await this.othersStep(step))) continue;
       const te: ScheduledExecution = step.execution;
       if (step.kind === 'pruned') {
         this.parallel?.discard(te.key);
         this.number++;
         const as = step.as !== undefined ? { pruned_as: step.as } : {};
+        this.shard?.recordOwn(this.number, te.path);
         this.records.record({ number: this.number, status: 'pruned', ...as, faults: faultEntries(te.failures, te.prefix) }, [], te.failures, false);
         continue;
       }
@@ -314,7 +321,8 @@ class Exploration {
         throw err;
       });
       if (this.interrupted || !run) return this.stopWhy('interrupted');
-      this.explorer.complete(this.number, te, run.calls);
+      this.completeRun(this.number, te, run.calls, true);
+      this.shard?.recordOwn(this.number, te.path);
       const result = ranResult(this.number, run, faultEntries(te.failures, run.calls.length ? run.calls : te.prefix));
       this.records.record(result, run.calls, te.failures, true);
       const repeated = this.repeatedDivergence(run.judgement.verdict === 'inconclusive' ? run.judgement.notReproduced?.advice : undefined);
@@ -325,6 +333,43 @@ class Exploration {
         return;
       }
     }
+  }
+
+  /** Executions handed out in one-worker order, for the budgets: a shard counts every shard's. */
+  private numbered(): number {
+    return this.shard ? this.shard.numbered + 1 : this.number;
+  }
+
+  private completeRun(number: number, scheduled: ScheduledExecution | undefined, calls: Call[], own: boolean): void {
+    if (this.shard) this.shard.complete(this.explorer, number, scheduled, calls, own);
+    else this.explorer.complete(number, scheduled, calls);
+  }
+
+  /**
+   * A shard's step that is not its own (shard-run.ts): another shard's execution is run only to discover
+   * what it leads to (unnumbered, unreported), or left to its owner when it leads to nothing here or was
+   * pruned. False for an own execution, which the loop runs as any.
+   */
+  private async othersStep(step: NextStep): Promise<boolean> {
+    const shard = this.shard!;
+    const te = step.execution;
+    const role = shard.handOut(te);
+    if (role === 'own') return false;
+    if (role === 'skip' || step.kind === 'pruned') {
+      this.parallel?.discard(te.key);
+      shard.skipped++;
+      return true;
+    }
+    const id = `${this.runId}-discovery-${shard.discovery + 1}`;
+    const run = await (this.parallel ? this.parallel.obtain(te, id) : this.attempt(0, id, te.failures, te.prefix)).catch((err: unknown) => {
+      if (this.interrupted) return undefined;
+      throw err;
+    });
+    if (this.interrupted || !run) return true;
+    shard.discovery++;
+    // Number 0: a discovery run is no witness a pruned execution could name (explorer.ts).
+    this.completeRun(0, te, run.calls, false);
+    return true;
   }
 
   /** `--workers N`: run executions ahead of their turn, unless something here needs them one at a time. */
@@ -348,7 +393,8 @@ class Exploration {
       session: this.bed.session,
       execute: (slot, id, te) => this.attempt(0, id, te.failures, te.prefix, slot, false),
       restartCrashed: () => this.bed.restartCrashed(),
-      remaining: () => this.scope.budget.remainingAfter(this.number, this.triagePending()),
+      remaining: () => this.scope.budget.remainingAfter(this.numbered(), this.triagePending()),
+      skip: this.shard ? (te) => this.shard!.skips(te) : undefined,
       aheadId: (k) => `${this.runId}-ahead-${k}`,
       log: this.log,
     });
@@ -457,15 +503,18 @@ class Exploration {
       test: this.options.test,
       startedAt: this.started,
       options: recordedOptions(this.options, this.scope, { timeoutMs: this.timeoutMs, profile: this.profile, identity: this.bed.identityRules }),
-      executions: this.records.executions,
+      executions: this.shard ? this.shard.withPaths(this.records.executions) : this.records.executions,
       complete: this.complete,
       stopReason: this.stopReason,
-      search: { pending: this.explorer.pendingCount, beyondMaxFaults: this.explorer.beyondMaxFaults, filteredOut: this.explorer.filteredOut },
+      search: this.shard
+        ? { pending: this.shard.pendingOwn(this.explorer), beyondMaxFaults: this.shard.beyondMaxFaults, filteredOut: this.shard.filteredOut }
+        : { pending: this.explorer.pendingCount, beyondMaxFaults: this.explorer.beyondMaxFaults, filteredOut: this.explorer.filteredOut },
       backgroundCalls: this.bed.session.backgroundCalls,
       triage: this.triageReport,
       plan: this.plan,
       replayStability: this.replayStability,
       parallel: this.parallelStats,
+      shard: this.shard?.section(),
     });
     const resultsPath = this.writer.writeJson('results.json', results);
     writeReports(this.writer, results);

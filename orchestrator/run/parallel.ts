@@ -35,6 +35,8 @@ export interface ParallelOptions {
   restartCrashed: () => Promise<void>;
   /** Executions the budget still allows (Infinity without --max-tests). */
   remaining: () => number;
+  /** Executions the loop will neither run nor prune (another shard's, at --max-faults): never run ahead. */
+  skip?: (execution: ScheduledExecution) => boolean;
   /** An id for an execution run ahead of its turn (its number is not known yet). */
   aheadId: (sequence: number) => string;
   log: (message: string) => void;
@@ -170,7 +172,7 @@ export class ParallelRunner {
     for (const execution of this.options.explorer.upcoming()) {
       if (this.freeSlots.length === 0 || this.slotWaiters.length > 0 || this.jobs.size >= cap || budget <= 0) return;
       const key = execution.key;
-      if (this.jobs.has(key) || this.suspects.has(key) || this.prunable.has(key)) continue;
+      if (this.jobs.has(key) || this.suspects.has(key) || this.prunable.has(key) || this.options.skip?.(execution)) continue;
       if (this.options.explorer.wouldPrune(execution)) {
         this.prunable.add(key);
         continue;

@@ -137,12 +137,15 @@ export class Explorer {
     const byEi = new Map<string, Call>();
     for (const c of calls) if (!byEi.has(c.ei)) byEi.set(c.ei, c);
     const failing = new Set(failures.map((f) => f.execution_index));
+    const path = scheduled?.path ?? [];
+    let candidate = 0;
     for (let i = 0; i < calls.length; i++) {
       const call = calls[i];
       if (inPrefix.has(call.key) || failing.has(call.ei)) continue;
       const added = new Set<string>();
       let head: string | undefined;
       for (const fault of this.faultsFor(call, byEi.get(call.parentEi))) {
+        const position = candidate++;
         const failure: Failure = { execution_index: call.ei, ...fault, args: call.args };
         const childFailures = sortFailures([...failures, failure]);
         head ??= failureHead(call);
@@ -160,7 +163,7 @@ export class Explorer {
           continue;
         }
         this.onStack.add(key);
-        this.frontier.push(new ScheduledExecution(key, calls, i + 1, childFailures, number));
+        this.frontier.push(new ScheduledExecution(key, calls, i + 1, childFailures, number, [...path, position]));
       }
     }
   }

@@ -58,13 +58,20 @@ export class ScheduledExecution {
   /** The discovering execution's calls; the prefix is source[0 .. prefixLength - 1] (read in place by hot loops). */
   readonly source: readonly Call[];
   readonly prefixLength: number;
+  /**
+   * Where the search found it: for each ancestor from the fault-free execution's children down, its
+   * position among its parent's candidate children (duplicates and scoped-out ones included, so the
+   * positions do not depend on what else ran). Orders a sharded run's executions (shard.ts).
+   */
+  readonly path: readonly number[];
 
-  constructor(key: string, source: readonly Call[], length: number, failures: Failure[], discoveredBy: number) {
+  constructor(key: string, source: readonly Call[], length: number, failures: Failure[], discoveredBy: number, path: readonly number[] = []) {
     this.key = key;
     this.source = source;
     this.prefixLength = length;
     this.failures = failures;
     this.discoveredBy = discoveredBy;
+    this.path = path;
   }
 
   /** The discovering execution's calls up to and including the faulted one. */
