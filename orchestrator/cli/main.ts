@@ -23,6 +23,7 @@ import { CONDITION_NAMES } from '../catalogue/conditions.js';
 import { DEFAULT_TIME_BUDGET_MS } from '../run/exploration-options.js';
 import { formatDuration, SEARCH_SHARE } from '../search/budget.js';
 import { VERSION } from './version.js';
+import { groupRunOptions, withExamples } from './run-help.js';
 
 const DEFAULT_BUDGET = formatDuration(DEFAULT_TIME_BUDGET_MS);
 
@@ -55,15 +56,16 @@ function filtersFrom(a: Record<string, unknown>): FaultFilterSpec | undefined {
 
 async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const parser = yargs(argv)
+  const parser = withExamples(yargs(argv))
     .scriptName('filibuster')
     .version(VERSION)
     .usage('$0 [run] --functional-test CMD | --test-module path[#export] [options]')
+    .epilogue('Each command has its own --help (filibuster init --help). Exit codes: 0 every execution passed, 1 failures found, 2 usage error, 3 infrastructure error or inconclusive, 130 interrupted.')
     .command(
       ['run', '$0'],
       'explore every combination of faults the functional test can reach',
       (y) =>
-        y
+        groupRunOptions(y)
           .option('functional-test', { type: 'string', describe: 'shell command that runs the functional test once (exit 0 = pass)' })
           .option('test-module', { type: 'string', describe: 'JS module whose exported async function (ctx) is the test; imported once, called per execution' })
           .option('services', { type: 'string', describe: 'services configuration (JSON): how to start and health-check each service' })
