@@ -57,5 +57,8 @@ function summary(plan: InitPlan, servicesName: string, testName: string): string
   lines.push(`Wrote ${testName}: calls ${plan.entry}${plan.undecided.includes(plan.entryReason) ? ' (a guess, see below)' : ` (the entry point: ${plan.entryReason})`}; fill in its TODOs`);
   if (plan.undecided.length > 0) lines.push('Could not decide (check these):', ...plan.undecided.map((u) => `  - ${u}`));
   lines.push('Then run:', `  npx filibuster --test-module ${testName} --services ${servicesName}`);
+  if (plan.services.some((s) => s.entry.url !== undefined && !s.infrastructure)) {
+    lines.push('  with --port, --host and --token the containers reach the orchestrator at (README: "Services in containers")');
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -144,6 +144,9 @@ function runningService(d: Draft, c: ComposeService, compose: ComposeFile, root:
   const published = c.ports.find((p) => p.host !== undefined && String(p.container) === c.env.PORT) ?? c.ports.find((p) => p.host !== undefined)!;
   const composeArg = relative(root, compose.file) === basename(compose.file) ? '' : ` -f ${relative(root, compose.file)}`;
   const entry: ServiceEntry = { url: `http://127.0.0.1:${published.host}`, restart: `docker compose${composeArg} restart ${c.name}` };
+  if (d.infrastructure) {
+    undecided.push(`${d.name}: image ${c.image ?? '(none)'} is not built by this project: taken as infrastructure (a database, a cache: never the entry point${c.health.kind === 'none' ? ', probed over TCP' : ''}); if it is one of your services, give it a "health" path`);
+  }
   const health = d.infrastructure && c.health.kind === 'none' ? 'tcp' : healthEntry(c.health, d.name, undecided);
   if (health !== undefined) entry.health = health;
   if (!d.infrastructure && !(c.env.NODE_OPTIONS ?? '').includes('filibuster/register')) {
