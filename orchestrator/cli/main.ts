@@ -6,11 +6,13 @@
  *   filibuster analyze ...     (static analysis; see `filibuster analyze --help`)
  *   filibuster coverage ...    (coverage report; see `filibuster coverage --help`)
  *   filibuster merge DIR...    (the shards of one run, `run --shard i/n`, as one run's results)
+ *   filibuster init [dir]      (a services file and a test skeleton from the project)
  */
 import { runCoverage } from './coverage-command.js';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runAnalyze } from './analyze-command.js';
+import { INIT_DEFAULTS, runInit } from './init-command.js';
 import { runMerge } from './merge-command.js';
 import { parseShard } from '../search/shard.js';
 import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from './corpus-command.js';
@@ -21,6 +23,7 @@ import { CONDITION_NAMES } from '../catalogue/conditions.js';
 import { DEFAULT_TIME_BUDGET_MS } from '../run/exploration-options.js';
 import { formatDuration, SEARCH_SHARE } from '../search/budget.js';
 import { VERSION } from './version.js';
+import { groupRunOptions, withExamples } from './run-help.js';
 
 const DEFAULT_BUDGET = formatDuration(DEFAULT_TIME_BUDGET_MS);
 
@@ -53,15 +56,16 @@ function filtersFrom(a: Record<string, unknown>): FaultFilterSpec | undefined {
 
 async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const parser = yargs(argv)
+  const parser = withExamples(yargs(argv))
     .scriptName('filibuster')
     .version(VERSION)
     .usage('$0 [run] --functional-test CMD | --test-module path[#export] [options]')
+    .epilogue('Each command has its own --help (filibuster init --help). Exit codes: 0 every execution passed, 1 failures found, 2 usage error, 3 infrastructure error or inconclusive, 130 interrupted.')
     .command(
       ['run', '$0'],
       'explore every combination of faults the functional test can reach',
       (y) =>
-        y
+        groupRunOptions(y)
           .option('functional-test', { type: 'string', describe: 'shell command that runs the functional test once (exit 0 = pass)' })
           .option('test-module', { type: 'string', describe: 'JS module whose exported async function (ctx) is the test; imported once, called per execution' })
           .option('services', { type: 'string', describe: 'services configuration (JSON): how to start and health-check each service' })
@@ -217,6 +221,20 @@ async function main(argv: string[]): Promise<number> {
           .option('with-conditions', { type: 'boolean', default: false, describe: 'extended format: also inject the network conditions each call site suggests (latency past its timeout, black hole, truncated/corrupt body)' }),
       (a) => {
         runAnalyze({ servicesDirectory: a.servicesDirectory, config: a.config, outputFile: a.outputFile, compat: a.compat, assumeEnv: a.assumeEnv, env: a.env, withConditions: a.withConditions }, (t) => process.stdout.write(t));
+        exitCode = EXIT.ok;
+      },
+    )
+    .command(
+      'init [dir]',
+      'write a services file and a test skeleton from the project (npm workspaces, a compose file), and say what it could not decide',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', default: '.', describe: 'the project folder' })
+          .option('services', { type: 'string', default: INIT_DEFAULTS.services, describe: 'the services file to write (relative to the project folder)' })
+          .option('test-module', { type: 'string', default: INIT_DEFAULTS.testModule, describe: 'the test skeleton to write (relative to the project folder)' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite those files if they exist' }),
+      (a) => {
+        runInit({ dir: a.dir, services: a.services, testModule: a.testModule, force: a.force }, (t) => process.stdout.write(t));
         exitCode = EXIT.ok;
       },
     )
