@@ -28,6 +28,8 @@ import { ServiceManager, type ServiceEndpoint } from '../orchestrator/runner/ser
 import { machine } from './overhead.js';
 import { spawnCost, SPAWN_HEADERS } from './spawn-cost.js';
 import { table } from './table.js';
+import type { TestContext } from '../orchestrator/runner/worker-protocol.js';
+import { loopbackFloor } from './floor.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./call-test-module.js', import.meta.url));
@@ -53,6 +55,8 @@ export interface CorpusBenchRow {
   runs: Partial<Record<Mode, ModeRun>>;
   /** p50 ms of the test as a bare process (only measured with spawn mode). */
   bareMs?: number;
+  /** p50 ms of the same test function called in this process, no orchestrator, no instrumentation (with w1). */
+  bareInProcessMs?: number;
 }
 
 function testFile(app: CorpusApp): string {
@@ -115,8 +119,11 @@ function runBare(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-/** `node call-test-module.js` against the app's services started without an orchestrator: p50 ms. */
-async function bareProcess(app: CorpusApp, test: CorpusTest): Promise<number> {
+/**
+ * The app's services started without an orchestrator (no preload work: their instrumentation idle), and
+ * `once` timed BARE_RUNS times after a warm-up, a state reset before each as between executions: p50 ms.
+ */
+async function bareRuns(app: CorpusApp, once: (endpoints: Record<string, ServiceEndpoint>) => Promise<unknown>): Promise<number> {
   const services = new ServiceManager(loadServicesConfig(join(ROOT, 'corpus', app.name, 'services.json')), {
     orchestratorUrl: '',
     logDir: mkdtempSync(join(tmpdir(), 'filibuster-bench-bare-')),
@@ -124,18 +131,29 @@ async function bareProcess(app: CorpusApp, test: CorpusTest): Promise<number> {
   });
   await services.start();
   try {
-    const env = bareEnv(services.endpoints());
-    const args = [RUNNER, testFile(app), test.export ?? 'default'];
     const samples: number[] = [];
     for (let i = 0; i < BARE_RUNS + 1; i++) {
-      await services.beforeExecution(); // state reset, as between executions; not timed
-      const ms = await runBare(args, env);
-      if (i > 0) samples.push(ms); // the first warms the services and the file cache
+      await services.beforeExecution(); // not timed
+      const started = performance.now();
+      await once(services.endpoints());
+      if (i > 0) samples.push(performance.now() - started); // the first warms the services and the caches
     }
     return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
   } finally {
     await services.stop();
   }
+}
+
+/** `node call-test-module.js` against the app's services started without an orchestrator: p50 ms. */
+function bareProcess(app: CorpusApp, test: CorpusTest): Promise<number> {
+  return bareRuns(app, (endpoints) => runBare([RUNNER, testFile(app), test.export ?? 'default'], bareEnv(endpoints)));
+}
+
+/** The same test function called in this process, as the module runner calls it, without an execution: p50 ms. */
+async function bareInProcess(app: CorpusApp, test: CorpusTest): Promise<number> {
+  const mod = (await import(pathToFileURL(testFile(app)).href)) as Record<string, (ctx: TestContext) => Promise<unknown>>;
+  const fn = mod[test.export ?? 'default'];
+  return bareRuns(app, (services) => fn({ executionId: '', services, orchestratorUrl: '' }));
 }
 
 export async function corpusBench(names: string[], modes: Mode[], onRow: (row: CorpusBenchRow) => void = () => {}): Promise<CorpusBenchRow[]> {
@@ -149,6 +167,7 @@ export async function corpusBench(names: string[], modes: Mode[], onRow: (row: C
         row.runs[mode] = await exploreIn(app, test, mode);
         // Right after the spawn run, so both see the machine in the same state.
         if (mode === 'spawn') row.bareMs = await bareProcess(app, test);
+        if (mode === 'w1') row.bareInProcessMs = await bareInProcess(app, test);
       }
       rows.push(row);
       onRow(row);
@@ -169,6 +188,7 @@ export function corpusHeaders(modes: Mode[]): string[] {
   for (const mode of modes) {
     headers.push(`${mode} s`, `${mode} ms/exec`);
     if (mode === 'spawn') headers.push('bare ms', 'spawn/bare');
+    if (mode === 'w1') headers.push('bare in-process ms', 'w1/bare');
   }
   return [...headers, 'counts'];
 }
@@ -180,12 +200,15 @@ export function corpusCells(row: CorpusBenchRow, modes: Mode[]): (string | numbe
     const r = row.runs[mode]!;
     cells.push((r.wallMs / 1000).toFixed(1), r.msPerExecution);
     if (mode === 'spawn') cells.push(row.bareMs ?? '–', row.bareMs ? r.msPerExecution / row.bareMs : '–');
+    if (mode === 'w1') cells.push(row.bareInProcessMs ?? '–', row.bareInProcessMs ? r.msPerExecution / row.bareInProcessMs : '–');
   }
   return [...cells, countMismatch(row) ? 'MISMATCH' : 'same'];
 }
 
 /** Prints the tables; false when the executed counts differ between modes. */
 export async function printCorpusBench(names: string[], modes: Mode[]): Promise<boolean> {
+  const floor = await loopbackFloor();
+  console.log(`The floor: one loopback round trip in this process (fetch, keep-alive), p50 ${floor.fetchMs.toFixed(2)} ms; node:http ${floor.httpMs.toFixed(2)} ms\n`);
   if (modes.includes('spawn')) {
     console.log('A fresh Node process doing one loopback request (the floor of a spawn-mode execution)');
     console.log(table(SPAWN_HEADERS, await spawnCost(10)));

@@ -20,11 +20,9 @@ import { syncBuiltinESMExports } from 'node:module';
 import { urlToHttpOptions } from 'node:url';
 import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
 import { contextFromHeaders, storage } from './context.js';
-import { ConditionSocket } from './condition-socket.js';
 import { handleCoverageRequest } from './coverage-control.js';
 import { handleIdentityRequest } from './identity-control.js';
 import { reportEntryResponse } from './entry-response.js';
-import { FaultSocket } from './fault-socket.js';
 import { hookFollowRedirects } from './follow-redirects.js';
 import type { Fault } from './faults.js';
 import { HEADERS, PATHS, type RequestReceivedMessage } from './protocol.js';
@@ -220,9 +218,9 @@ function outgoingRequest(
   if (!call.tracked) return original.call(self, options, callback);
 
   // Wait a tick so that a timeout set right after the call (axios does req.setTimeout) is seen.
-  const deliver = (onFault: (fault: Fault) => void, pass: () => void) =>
+  const deliver = (onFault: (fault: Fault, sockets: FaultSockets) => void, pass: () => void) =>
     process.nextTick(() => {
-      call.requestDecision().then((decision) => (decision.fault ? onFault(decision.fault) : pass()), pass);
+      call.requestDecision().then((decision) => (decision.fault ? withFaultSockets((s) => onFault(decision.fault!, s), pass) : pass()), pass);
     });
 
   if (options.agent === undefined && typeof options.createConnection === 'function') {
@@ -241,7 +239,7 @@ function outgoingRequest(
         if (socket) oncreate(null, once(socket));
       };
       deliver(
-        (fault) =>
+        (fault, { conditionSocket, faultSocket }) =>
           fault.kind === 'condition'
             ? connectReal((s) => conditionSocket(this, s, fault, call))
             : oncreate(null, faultSocket(this, fault, host, port, call)),
@@ -255,7 +253,7 @@ function outgoingRequest(
     const addReal = (r: ClientRequest, opts: unknown) => (realAgent as unknown as { addRequest: Function }).addRequest(r, opts);
     standIn.addRequest = (r: ClientRequest, opts: unknown) =>
       deliver(
-        (fault) => {
+        (fault, { conditionSocket, faultSocket }) => {
           if (fault.kind !== 'condition') return (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port, call));
           // The real agent connects (TLS, keep-alive sockets and all); the request reads through the condition.
           const own = r as unknown as { onSocket?: (s: Duplex | undefined, err?: Error) => void };
@@ -278,33 +276,23 @@ function outgoingRequest(
   return req;
 }
 
+type FaultSockets = typeof import('./http-fault-sockets.js');
+let faultSockets: FaultSockets | undefined;
+
+/**
+ * Runs `use` with the fault sockets, loaded on the first fault: a service that is never faulted never
+ * loads them (the preload stays cheap). Synchronous once loaded.
+ */
+function withFaultSockets(use: (sockets: FaultSockets) => void, failed: () => void): void {
+  if (faultSockets) return use(faultSockets);
+  import('./http-fault-sockets.js').then((m) => use((faultSockets = m)), failed);
+}
+
 /** The agent Node would have used for these options. */
 function agentFor(options: Options): http.Agent {
   const fallback = options._defaultAgent ?? (options.protocol === 'https:' ? https.globalAgent : http.globalAgent);
   if (options.agent === false) return new (fallback.constructor as typeof http.Agent)();
   return (options.agent as http.Agent | undefined) ?? fallback;
-}
-
-function faultSocket(req: ClientRequest, fault: Fault, host: string, port: number, call: OutboundCall): FaultSocket {
-  // A timeout kept by the client itself (follow-redirects) is fired through the client; otherwise the
-  // socket reports idleness and Node's request turns it into 'timeout'.
-  const socket = new FaultSocket(fault, host, port, call.timeout?.fire);
-  // An agent would have applied the request's timeout to its socket; we stand in for it.
-  const timeout = (req as unknown as { timeout?: number }).timeout;
-  if (timeout) socket.setTimeout(timeout);
-  return socket;
-}
-
-function conditionSocket(req: ClientRequest, real: Socket, fault: Extract<Fault, { kind: 'condition' }>, call: OutboundCall): ConditionSocket {
-  // A timeout kept by the client itself (follow-redirects) is fired through the client; the request's
-  // own timeout is the shaped socket's idle timeout.
-  const fire = call.timeout?.fire;
-  const client = fire ? { ms: call.timeout!.ms, fire } : undefined;
-  const socket = new ConditionSocket(real, fault.condition, fault.realTime ? 'real-time' : { client });
-  // The request's timeout counts the silence the client sees, so it is kept by the shaped socket.
-  const timeout = (req as unknown as { timeout?: number }).timeout;
-  if (timeout) socket.setTimeout(timeout);
-  return socket;
 }
 
 /** Reports the call's outcome: status and body hash of the response, or the error. Passive only. */

@@ -3,7 +3,6 @@
  * execution id (FILIBUSTER_EXECUTION_ID), and are never reported nor faulted.
  */
 import { configFromEnv } from './env.js';
-import { instrument } from './index.js';
 
 const config = configFromEnv();
-if (config.executionId) instrument({ ...config, serviceName: 'functional-test', propagateOnly: true });
+if (config.executionId) (await import('./instrument.js')).instrument({ ...config, serviceName: 'functional-test', propagateOnly: true });

@@ -286,6 +286,18 @@ export interface BackgroundCallMessage {
   execution_id?: string;
 }
 
+/**
+ * Ours: an execution's planned faults as the test's own process needs them to answer `wasFaultInjected*()`
+ * without asking the orchestrator (fault-plan.ts): per fault, the method of its call and the services that
+ * call reached in executions already run. A command test gets it in FAULT_PLAN_VAR, a test module with
+ * the execution.
+ */
+export interface FaultPlan {
+  faults: { method?: string; targets: string[] }[];
+}
+
+export const FAULT_PLAN_VAR = 'FILIBUSTER_FAULT_PLAN';
+
 /** Ours: GET /filibuster/fault-injected answers this; `result` is the original's field. */
 export interface FaultInjectedResponse {
   result: boolean;

@@ -1,8 +1,9 @@
 /**
  * Zero-code preload for a service: `node --import filibuster/register app.js`.
- * Without FILIBUSTER_URL it does nothing at all.
+ * Without FILIBUSTER_URL it loads nothing more and does nothing at all; with it, only what a call needs at
+ * start (fault delivery, conditions and the test-side helpers load when first used).
  */
 import { configFromEnv } from './env.js';
-import { instrument } from './index.js';
 
-instrument(configFromEnv());
+const config = configFromEnv();
+if (config.orchestratorUrl) (await import('./instrument.js')).instrument(config);

@@ -7,7 +7,8 @@
  */
 import http from 'node:http';
 import { currentContext, storage, propagateOnlyContext } from './context.js';
-import { HEADERS, PATHS, type ExecutionCallsResponse, type FaultInjectedResponse, type ObservedCall } from './protocol.js';
+import { anyFault, faultOn, faultOnMethod, faultPlanOf } from './fault-plan.js';
+import { HEADERS, PATHS, type ExecutionCallsResponse, type FaultInjectedResponse, type FaultPlan, type ObservedCall } from './protocol.js';
 
 export type { ObservedCall } from './protocol.js';
 export { sameServerRetries, timeoutBudgetViolations } from './call-properties.js';
@@ -48,9 +49,12 @@ function ask<T>(base: string, path: string, accept: (body: unknown) => T | undef
   );
 }
 
-function askBoolean(path: string): Promise<boolean> {
+/** Answered from the execution's plan when this process has it, else asked of the orchestrator at `path`. */
+function askBoolean(path: string, local: (plan: FaultPlan) => boolean): Promise<boolean> {
   const base = process.env.FILIBUSTER_URL;
   if (!base) return Promise.resolve(false);
+  const plan = faultPlanOf(executionId());
+  if (plan) return Promise.resolve(local(plan));
   return ask(base, path, (body) => {
     const result = (body as FaultInjectedResponse | null)?.result;
     return typeof result === 'boolean' ? result : undefined;
@@ -59,12 +63,12 @@ function askBoolean(path: string): Promise<boolean> {
 
 /** True when this execution injects at least one fault (the original's `was_fault_injected()`). */
 export function wasFaultInjected(): Promise<boolean> {
-  return askBoolean(PATHS.faultInjected);
+  return askBoolean(PATHS.faultInjected, anyFault);
 }
 
 /** True when a fault is injected on a call whose callee is `service` (the original's `was_fault_injected_on`). */
 export function wasFaultInjectedOn(service: string): Promise<boolean> {
-  return askBoolean(PATHS.faultInjectedOnService + encodeURIComponent(service));
+  return askBoolean(PATHS.faultInjectedOnService + encodeURIComponent(service), (plan) => faultOn(plan, service));
 }
 
 /**
@@ -72,7 +76,7 @@ export function wasFaultInjectedOn(service: string): Promise<boolean> {
  */
 export function wasFaultInjectedOnMethod(method: string, service?: string): Promise<boolean> {
   const tail = service ? `${encodeURIComponent(service)}/${encodeURIComponent(method)}` : encodeURIComponent(method);
-  return askBoolean(PATHS.faultInjectedOnMethod + tail);
+  return askBoolean(PATHS.faultInjectedOnMethod + tail, (plan) => (service ? faultOnMethod(plan, service, method) : faultOnMethod(plan, method)));
 }
 
 /**

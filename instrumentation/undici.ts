@@ -17,11 +17,9 @@ import { createHash } from 'node:crypto';
 import { captureStack } from './call-identity.js';
 import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
 import { currentContext, storage } from './context.js';
-import { dnsError, headersTimeoutError, systemError } from './errors.js';
-import { responseHead, type Fault } from './faults.js';
 import { HEADERS } from './protocol.js';
 import { patchAbortSignal, timeoutOfSignal, type VisibleTimeout } from './timeouts.js';
-import { dispatchWithCondition } from './undici-conditions.js';
+import type { Handler } from './undici-handler.js';
 
 const DISPATCHER_SLOTS = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')];
 const kWrapped = Symbol('filibuster.wrapped');
@@ -41,7 +39,6 @@ interface DispatchOptions {
   [key: string]: unknown;
 }
 
-type Handler = Record<string, ((...args: any[]) => unknown) | unknown>;
 
 type GlobalSlots = Record<symbol, Dispatcher | undefined>;
 
@@ -120,9 +117,12 @@ export class UndiciInstrumentation {
       const observed = observeHandler(handler, call);
       call.requestDecision().then(
         (decision) => {
-          if (decision.fault?.kind === 'condition') dispatchWithCondition(inner, decision.fault, call.timeout, withOurs, observed);
-          else if (decision.fault) deliverFault(decision.fault, observed, call.timeout, origin.hostname, port, opts.headersTimeout);
-          else inner.dispatch(withOurs, observed);
+          const fault = decision.fault;
+          if (!fault) return inner.dispatch(withOurs, observed);
+          withFaultDelivery((d) => {
+            if (fault.kind === 'condition') d.dispatchWithCondition(inner, fault, call.timeout, withOurs, observed);
+            else d.deliverFault(fault, observed, call.timeout, origin.hostname, port, opts.headersTimeout);
+          }, () => inner.dispatch(withOurs, observed));
         },
         () => inner.dispatch(withOurs, observed),
       );
@@ -153,9 +153,6 @@ function withHeaders(headers: unknown, add: Record<string, string>): unknown {
   return { ...(headers as Record<string, string>), ...add };
 }
 
-function isNewApi(handler: Handler): boolean {
-  return typeof handler.onRequestStart === 'function' || typeof handler.onResponseStart === 'function';
-}
 
 function headerFromRaw(raw: unknown, name: string): string | undefined {
   if (!Array.isArray(raw)) return undefined;
@@ -231,103 +228,11 @@ function observeHandler(handler: Handler, call: OutboundCall): Handler {
   });
 }
 
-/** undici's Agent waits this long for response headers unless told otherwise. */
-const UNDICI_DEFAULT_HEADERS_TIMEOUT_MS = 300_000;
+type FaultDeliveryModule = typeof import('./undici-faults.js');
+let faultDelivery: FaultDeliveryModule | undefined;
 
-/** Drives the handler as undici would for a real failure or a real response. Always asynchronous. */
-function deliverFault(fault: Fault, handler: Handler, timeout: VisibleTimeout | undefined, host: string, port: number, headersTimeout?: number): void {
-  const modern = isNewApi(handler);
-  let aborted = false;
-  let silence: NodeJS.Timeout | undefined;
-  const fail = (err: unknown) => {
-    if (modern) (handler.onResponseError as Function)?.call(handler, controller, err);
-    else (handler.onError as Function)?.call(handler, err);
-  };
-  const abort = (reason?: unknown) => {
-    if (aborted) return;
-    aborted = true;
-    if (silence) clearTimeout(silence);
-    fail(reason ?? new DOMException('This operation was aborted', 'AbortError'));
-  };
-  const controller = {
-    abort,
-    pause() {},
-    resume() {},
-    get aborted() {
-      return aborted;
-    },
-    get paused() {
-      return false;
-    },
-    reason: null,
-  };
-  const connect = () => {
-    if (modern) (handler.onRequestStart as Function)?.call(handler, controller, {});
-    else (handler.onConnect as Function)?.call(handler, abort, null);
-  };
-
-  switch (fault.kind) {
-    case 'refused':
-      fail(systemError('ECONNREFUSED', 'connect', host, port));
-      return;
-    case 'reset':
-      connect();
-      if (!aborted) fail(systemError('ECONNRESET', 'read'));
-      return;
-    case 'dns':
-      fail(dnsError(fault.code, host));
-      return;
-    case 'black-hole':
-      connect();
-      // Where the caller's timeout is visible, waiting for it changes nothing but the clock: it fires now,
-      // as for a Timeout fault, unless the run asked for real time.
-      if (!fault.realTime && (timeout?.fire || headersTimeout !== undefined)) {
-        if (timeout?.fire) timeout.fire();
-        else if (!aborted) {
-          aborted = true;
-          fail(headersTimeoutError());
-        }
-        return;
-      }
-      // Nothing comes back: the caller's signal aborts the call (through `abort`), or undici's own headers
-      // timeout fires, as it would against a peer that never answers (default 300 s, kept off the loop).
-      silence = setTimeout(() => {
-        if (aborted) return;
-        aborted = true;
-        fail(headersTimeoutError());
-      }, headersTimeout ?? UNDICI_DEFAULT_HEADERS_TIMEOUT_MS);
-      silence.unref();
-      return;
-    case 'condition':
-      return; // dispatched to the real callee (undici-conditions.ts)
-    case 'timeout':
-      connect();
-      // Fire the caller's own timeout: its signal aborts (fetch rejects with its TimeoutError), or
-      // undici's headers timeout error for an explicit headersTimeout.
-      if (timeout?.fire) timeout.fire();
-      else if (!aborted) {
-        aborted = true;
-        fail(headersTimeoutError());
-      }
-      return;
-    case 'status': {
-      connect();
-      if (aborted) return;
-      const { statusText, headers } = responseHead(fault);
-      if (modern) {
-        const headerObject: Record<string, string> = {};
-        for (const [k, v] of headers) headerObject[k.toLowerCase()] = v;
-        (handler.onResponseStart as Function)?.call(handler, controller, fault.status, headerObject, statusText);
-        if (fault.body.length) (handler.onResponseData as Function)?.call(handler, controller, fault.body);
-        (handler.onResponseEnd as Function)?.call(handler, controller, {});
-      } else {
-        const raw: Buffer[] = [];
-        for (const [k, v] of headers) raw.push(Buffer.from(k.toLowerCase()), Buffer.from(v));
-        (handler.onHeaders as Function)?.call(handler, fault.status, raw, () => {}, statusText);
-        if (fault.body.length) (handler.onData as Function)?.call(handler, fault.body);
-        (handler.onComplete as Function)?.call(handler, []);
-      }
-      return;
-    }
-  }
+/** Runs `use` with the fault delivery, loaded on the first fault (the preload stays cheap); synchronous once loaded. */
+function withFaultDelivery(use: (d: FaultDeliveryModule) => void, failed: () => void): void {
+  if (faultDelivery) return use(faultDelivery);
+  import('./undici-faults.js').then((m) => use((faultDelivery = m)), failed);
 }

@@ -13,7 +13,7 @@
  * | truncated (content length) | Content-Length 10 and the first 10 body bytes             | node.TruncatedBody content_length    |
  * | corrupted body             | the body with its first byte flipped                      | node.CorruptBody                     |
  * | sliced                     | the response in 8-byte writes 30 ms apart                 | node.Sliced 8 B / 30 ms              |
- * | bandwidth over the timeout | the response at 100 B/s, caller timeout 400 ms            | node.SlowBody 100 B/s                |
+ * | bandwidth over the timeout | the response at 50 B/s, caller timeout 400 ms             | node.SlowBody 50 B/s                 |
  * | 429 / 503 + Retry-After    | 429 / 503 text/html, empty body, Retry-After: 2           | status fault with a Retry-After header|
  * | DNS ENOTFOUND / EAI_AGAIN  | a name whose lookup fails (a custom `lookup`, no query)   | node.ENOTFOUND / node.EAI_AGAIN      |
  *
@@ -159,9 +159,10 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'bandwidth over the timeout',
-    // 100 B/s is delivered as 5-byte slices every 50 ms (conditions.ts): the head alone takes ~1 s.
-    forced: { name: 'node.SlowBody', metadata: { bytes_per_second: 100 } },
-    real: (s) => rawPeer((socket) => writeSliced(socket, RESPONSE, 5, 50), s),
+    // 50 B/s is delivered as 3-byte slices every 60 ms (conditions.ts): the head alone takes ~2.5 s, well
+    // past undici's headers timer, which is coarse (a 400 ms one may fire a second late on a busy machine).
+    forced: { name: 'node.SlowBody', metadata: { bytes_per_second: 50 } },
+    real: (s) => rawPeer((socket) => writeSliced(socket, RESPONSE, 3, 60), s),
     timeoutMs: 400,
     passThrough: true,
   },

@@ -207,7 +207,7 @@ export class TestBed {
     this.active.add(running);
     try {
       const execution = this.session.begin(number, id, failures);
-      const outcome = await this.runners[slot % this.runners.length].run(id, this.testTimeoutMs(failures, timeoutMs));
+      const outcome = await this.runners[slot % this.runners.length].run(id, this.testTimeoutMs(failures, timeoutMs), this.session.faultPlan(execution));
       if (outcome.verdict === 'pass') this.longestPassMs = Math.max(this.longestPassMs, outcome.durationMs);
       const graceMs = settleGraceMs(failures);
       let quiet = await execution.quiescent(graceMs);

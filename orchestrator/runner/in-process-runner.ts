@@ -6,6 +6,8 @@
  * A hung execution cannot be killed here: after the timeout it is judged "hang" and the exploration goes
  * on while the stray promise is left to settle on its own (use the module runner when tests may hang).
  */
+import { forgetFaultPlan, setFaultPlan } from '../../instrumentation/fault-plan.js';
+import type { FaultPlan } from '../../instrumentation/protocol.js';
 import { instrument, runInExecution } from '../../instrumentation/index.js';
 import { flushProperties } from '../../instrumentation/properties.js';
 import { describeError } from './error-text.js';
@@ -32,8 +34,9 @@ export class InProcessTestRunner implements TestRunner {
     process.env.FILIBUSTER_URL = ctx.orchestratorUrl;
   }
 
-  async run(executionId: string, timeoutMs: number): Promise<TestOutcome> {
+  async run(executionId: string, timeoutMs: number, plan?: FaultPlan): Promise<TestOutcome> {
     const started = performance.now();
+    if (plan) setFaultPlan(executionId, plan);
     const elapsed = () => performance.now() - started;
     let timer: NodeJS.Timeout | undefined;
     const hang = new Promise<TestOutcome>((resolve) => {
@@ -55,6 +58,7 @@ export class InProcessTestRunner implements TestRunner {
       return await Promise.race([attempt, hang]);
     } finally {
       clearTimeout(timer);
+      forgetFaultPlan(executionId);
     }
   }
 

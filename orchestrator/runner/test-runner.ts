@@ -10,6 +10,7 @@
  *
  * Both kill the whole process tree when an execution exceeds its timeout (verdict "hang").
  */
+import { FAULT_PLAN_VAR, type FaultPlan } from '../../instrumentation/protocol.js';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +49,8 @@ export interface TestOutcome {
 
 export interface TestRunner {
   readonly description: string;
-  run(executionId: string, timeoutMs: number): Promise<TestOutcome>;
+  /** `plan`: the execution's planned faults, for the test's process to answer `wasFaultInjected*()` itself. */
+  run(executionId: string, timeoutMs: number, plan?: FaultPlan): Promise<TestOutcome>;
   close(): Promise<void>;
 }
 
@@ -94,11 +96,12 @@ export class SpawnTestRunner implements TestRunner {
     this.description = command;
   }
 
-  run(executionId: string, timeoutMs: number): Promise<TestOutcome> {
+  run(executionId: string, timeoutMs: number, plan?: FaultPlan): Promise<TestOutcome> {
     const started = performance.now();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...servicesEnv(this.ctx),
+      ...(plan ? { [FAULT_PLAN_VAR]: JSON.stringify(plan) } : {}),
       FILIBUSTER_EXECUTION_ID: executionId,
       NODE_OPTIONS: `--import "${PROPAGATE}" ${process.env.NODE_OPTIONS ?? ''}`.trim(),
     };
@@ -225,7 +228,7 @@ export class ModuleTestRunner implements TestRunner {
     });
   }
 
-  async run(executionId: string, timeoutMs: number): Promise<TestOutcome> {
+  async run(executionId: string, timeoutMs: number, plan?: FaultPlan): Promise<TestOutcome> {
     if (!this.ready) this.ready = this.start();
     await this.ready;
     const worker = this.worker!;
@@ -248,7 +251,7 @@ export class ModuleTestRunner implements TestRunner {
         else if (reply.type === 'failed') resolve({ verdict: 'fail', durationMs, detail: reply.detail, output: { error: reply.error, console: reply.console } });
         else resolve({ verdict: 'fail', durationMs, detail: workerEndDetail(reply, window.toString()), output: { console: window.toString() } });
       };
-      const request: WorkerRequest = { type: 'run', executionId };
+      const request: WorkerRequest = { type: 'run', executionId, plan };
       worker.send(request);
     });
   }

@@ -3,6 +3,8 @@
  * once per execution, inside that execution's context (propagate-only: the test's requests carry the
  * execution id and are never faulted).
  */
+import { forgetFaultPlan, setFaultPlan } from '../../instrumentation/fault-plan.js';
+import type { FaultPlan } from '../../instrumentation/protocol.js';
 import { pathToFileURL } from 'node:url';
 import { instrument, runInExecution } from '../../instrumentation/index.js';
 import { flushProperties } from '../../instrumentation/properties.js';
@@ -48,9 +50,10 @@ async function load(path: string, exportName: string): Promise<void> {
   }
 }
 
-async function run(executionId: string): Promise<void> {
+async function run(executionId: string, plan: FaultPlan | undefined): Promise<void> {
   const output = new BoundedText();
   written = output;
+  if (plan) setFaultPlan(executionId, plan);
   try {
     await runInExecution(executionId, () => test!({ executionId, services, orchestratorUrl }));
     // Properties the test evaluated must reach the orchestrator before it judges the execution.
@@ -61,6 +64,7 @@ async function run(executionId: string): Promise<void> {
     const { detail, text } = describeError(err);
     reply({ type: 'failed', detail, error: text, console: output.toString() });
   } finally {
+    forgetFaultPlan(executionId);
     if (written === output) written = undefined;
   }
 }
@@ -69,6 +73,6 @@ process.on('message', (message: WorkerRequest) => {
   if (message.type === 'load') {
     services = message.services;
     void load(message.path, message.exportName);
-  } else if (message.type === 'run') void run(message.executionId);
+  } else if (message.type === 'run') void run(message.executionId, message.plan);
 });
 process.on('disconnect', () => process.exit(0));

@@ -1,9 +1,10 @@
 /** Messages between the ModuleTestRunner and its worker process (over the IPC channel). */
+import type { FaultPlan } from '../../instrumentation/protocol.js';
 import type { ServiceEndpoint } from './services.js';
 
 export type WorkerRequest =
   | { type: 'load'; path: string; exportName: string; services: Record<string, ServiceEndpoint> }
-  | { type: 'run'; executionId: string };
+  | { type: 'run'; executionId: string; plan?: FaultPlan };
 
 export type WorkerReply =
   | { type: 'loaded' }

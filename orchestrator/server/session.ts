@@ -4,7 +4,7 @@
  * execution), recognises late messages from finished executions, and answers the functional test's
  * questions (was a fault injected?).
  */
-import type { CreateMessage, CreateResponse, EntryResponseMessage, InvocationCompleteMessage, PropertyMessage, RequestReceivedMessage } from '../../instrumentation/protocol.js';
+import type { CreateMessage, CreateResponse, EntryResponseMessage, FaultPlan, InvocationCompleteMessage, PropertyMessage, RequestReceivedMessage } from '../../instrumentation/protocol.js';
 import { Execution } from './execution.js';
 import type { Call, Failure } from '../search/model.js';
 import { ORCHESTRATOR_ID_LIMIT } from './validate.js';
@@ -198,6 +198,16 @@ export class Session {
       return (method === second && (this.targetsByEi.get(f.execution_index)?.has(first) ?? false)) || method === `${first}/${second}`;
     });
     return { status: 200, body: { result } };
+  }
+
+  /** What the test's own process needs to answer the three questions above itself (fault-plan.ts). */
+  faultPlan(execution: Execution): FaultPlan {
+    return {
+      faults: execution.failures.map((f) => ({
+        ...(this.methodByEi.has(f.execution_index) ? { method: this.methodByEi.get(f.execution_index) } : {}),
+        targets: [...(this.targetsByEi.get(f.execution_index) ?? [])],
+      })),
+    };
   }
 
   /** The calls the execution has made so far, for properties checked by the test. */
