@@ -19,7 +19,7 @@ table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;tex
 .bar .span{position:absolute;top:0;bottom:0;background:#60a5fa}.call.faulted .bar .span{background:#dc2626}.bar .span.open{background:repeating-linear-gradient(90deg,#f59e0b 0 4px,#fde68a 4px 8px)}
 .times{font-family:monospace;color:#666;font-size:.85em}
 .service-graph{max-width:100%;height:auto}.service-graph rect{fill:#f8fafc;stroke:#64748b}.service-graph .test rect{fill:#eef2ff;stroke-dasharray:4 3}.service-graph text{font:13px system-ui,sans-serif;fill:#111}
-.service-graph path.edge-line,.service-graph path.entry-edge{fill:none;stroke-width:2.5}.service-graph path.entry-edge{stroke:#94a3b8;stroke-dasharray:5 4}.service-graph a:hover path{stroke-width:5}
+.service-graph path.edge-line,.service-graph path.entry-edge{fill:none;stroke-width:2.5}.service-graph path.entry-edge{stroke:#94a3b8;stroke-dasharray:5 4}.service-graph a:hover path{stroke-width:5}.service-graph text.edge-label{font-size:12px;stroke:none}
 .state-up{stroke:#16a34a;fill:#16a34a}.state-degraded{stroke:#ca8a04;fill:#ca8a04}.state-leak{stroke:#ea580c;fill:#ea580c}.state-down{stroke:#dc2626;fill:#dc2626}.state-crash{stroke:#7f1d1d;fill:#7f1d1d}.state-pruned,.state-untested,.state-none{stroke:#9ca3af;fill:#9ca3af}#arrow-entry{fill:#94a3b8}
 .legend{padding:0 .4em;border-radius:3px;color:#fff}.legend.state-up{background:#16a34a}.legend.state-degraded{background:#ca8a04}.legend.state-leak{background:#ea580c}.legend.state-down{background:#dc2626}.legend.state-crash{background:#7f1d1d}.legend.state-pruned,.legend.state-untested{background:#9ca3af}
 `;

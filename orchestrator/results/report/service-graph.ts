@@ -13,7 +13,7 @@ const RANK: Record<CellState, number> = { none: -1, untested: 0, pruned: 1, up: 
 const THE_TEST = 'the test';
 const BOX_W = 150;
 const BOX_H = 34;
-const COL_GAP = 90;
+const COL_GAP = 110;
 const ROW_GAP = 22;
 
 interface GraphEdge {
@@ -56,17 +56,23 @@ function columns(edges: readonly GraphEdge[], entries: readonly string[]): Map<s
   return col;
 }
 
-function arrow(from: { x: number; y: number }, to: { x: number; y: number }): string {
+interface Arrow {
+  d: string;
+  /** Where its label goes: the middle of the curve. */
+  mid: { x: number; y: number };
+}
+
+function arrow(from: { x: number; y: number }, to: { x: number; y: number }): Arrow {
   if (to.x > from.x) {
     const x1 = from.x + BOX_W;
     const mid = (x1 + to.x) / 2;
-    return `M${x1},${from.y} C${mid},${from.y} ${mid},${to.y} ${to.x - 2},${to.y}`;
+    return { d: `M${x1},${from.y} C${mid},${from.y} ${mid},${to.y} ${to.x - 2},${to.y}`, mid: { x: mid, y: (from.y + to.y) / 2 } };
   }
   // A call back to the same column or leftwards: loop over the boxes.
   const x1 = from.x + BOX_W / 2;
   const x2 = to.x + BOX_W / 2;
   const top = Math.min(from.y, to.y) - BOX_H;
-  return `M${x1},${from.y - BOX_H / 2} C${x1},${top} ${x2},${top} ${x2},${to.y - BOX_H / 2 - 2}`;
+  return { d: `M${x1},${from.y - BOX_H / 2} C${x1},${top} ${x2},${top} ${x2},${to.y - BOX_H / 2 - 2}`, mid: { x: (x1 + x2) / 2, y: top + BOX_H / 4 } };
 }
 
 /** The graph of `results`, or a sentence when no call was seen. */
@@ -89,10 +95,13 @@ export function serviceGraph(results: RunResults): string {
   }
   const width = 20 + (Math.max(...byCol.keys()) + 1) * (BOX_W + COL_GAP) - COL_GAP;
   const boxes = [...pos].map(([s, p]) => `<g class="service${s === THE_TEST ? ' test' : ''}" data-service="${htmlEscape(s)}"><rect x="${p.x}" y="${p.y - BOX_H / 2}" width="${BOX_W}" height="${BOX_H}" rx="6"/><text x="${p.x + BOX_W / 2}" y="${p.y + 4}" text-anchor="middle">${htmlEscape(s)}</text></g>`);
-  const entryArrows = entries.map((s) => `<path class="entry-edge" d="${arrow(pos.get(THE_TEST)!, pos.get(s)!)}" marker-end="url(#arrow-entry)"/>`);
+  const entryArrows = entries.map((s) => `<path class="entry-edge" d="${arrow(pos.get(THE_TEST)!, pos.get(s)!).d}" marker-end="url(#arrow-entry)"/>`);
   const edgeArrows = edges.map((e) => {
     const href = `#filter:edge=${encodeURIComponent(e.label)}`;
-    return `<a class="graph-edge" href="${htmlEscape(href)}" data-edge="${htmlEscape(e.label)}" data-state="${e.state}"><title>${htmlEscape(`${e.label}: ${e.state} (show the executions that faulted it)`)}</title><path class="edge-line state-${e.state}" d="${arrow(pos.get(e.caller)!, pos.get(e.callee)!)}" marker-end="url(#arrow-${e.state})"/></a>`;
+    const a = arrow(pos.get(e.caller)!, pos.get(e.callee)!);
+    // The state in words too (colour alone does not say it to everyone), and a target wider than a line.
+    const label = `<text class="edge-label state-${e.state}" x="${a.mid.x}" y="${a.mid.y - 6}" text-anchor="middle">${e.state}</text>`;
+    return `<a class="graph-edge" href="${htmlEscape(href)}" data-edge="${htmlEscape(e.label)}" data-state="${e.state}"><title>${htmlEscape(`${e.label}: ${e.state} (show the executions that faulted it)`)}</title><path class="edge-line state-${e.state}" d="${a.d}" marker-end="url(#arrow-${e.state})"/>${label}</a>`;
   });
   const markers = ['entry', ...Object.keys(RANK)].map((s) => `<marker id="arrow-${s}" class="state-${s}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>`);
   const legend = Object.keys(RANK).filter((s) => s !== 'none').map((s) => `<span class="legend state-${s}">${s}</span>`).join(' ');
