@@ -13,7 +13,8 @@ import { spawnCost, SPAWN_HEADERS } from './spawn-cost.js';
 import { latencyWaiting, LATENCY_HEADERS } from './latency.js';
 import { table } from './table.js';
 import { USER_APP_HEADERS, userApps } from './user-apps.js';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { CHROMIUM, reportBench } from './report.js';
 import { tmpdir } from 'node:os';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
   console.log('\nEngine scaling (explorer alone, simulated 10-call fan-out app, dynamic reduction on; heap after GC)');
   const rows = engineScaling(10, [100, 1_000, 10_000, 100_000]);
   console.log(table(ENGINE_HEADERS, rows.map(engineRowCells)));
+  console.log('\nreport.html: page weight and first render in headless Chromium (netflix explored, then 10,000 executions of its shape)');
+  console.log(existsSync(CHROMIUM) ? await reportBench() : `skipped: needs Debian's chromium at ${CHROMIUM}`);
 }
 
 void main();

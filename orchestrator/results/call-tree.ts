@@ -60,3 +60,15 @@ function node(c: Call, depth: number, root: number | undefined): CallNode {
     ...(root !== undefined ? { root } : {}),
   };
 }
+
+/** A call's start and end in ms since its execution opened; end null when its outcome never arrived. */
+export type CallTime = [number, number | null];
+
+/**
+ * Per node of `callTree(calls)` (same order), when the call started and ended, for the report's
+ * waterfall; undefined when the calls carry no times (journals of older versions).
+ */
+export function callTimes(calls: readonly Call[]): CallTime[] | undefined {
+  if (calls.length === 0 || calls.some((c) => c.startMs === undefined)) return undefined;
+  return calls.map((c) => [c.startMs!, c.endMs ?? null]);
+}

@@ -39,6 +39,8 @@
  *     "counterexample"?: relative path,
  *     "tree"?: [{ "depth", "source", "target", "method", "path", "outcome", "fault"? }] (ran only: the calls
  *       in causal pre-order; outcome is the status or exception the caller met),
+ *     "call_times"?: [[start, end | null]] (ran only: per tree node, ms since the execution opened; end null
+ *       when the call's outcome never arrived),
  *     "entry"?: [{ "service", "method", "path", "status", "body_md5", "content_type"?, "headers"?, "body_excerpt"?,
  *       "body_bytes"? }] (ran only: the responses entry services sent to the test, when they run our
  *       instrumentation; headers and body only for failing executions),
@@ -76,7 +78,7 @@ import type { BudgetSplit } from '../search/budget.js';
 import type { ExplorationOrder } from '../search/frontier.js';
 import type { Failure } from '../search/model.js';
 import type { PropertyTally } from '../server/execution.js';
-import type { CallNode, EntryResponse } from './call-tree.js';
+import type { CallNode, CallTime, EntryResponse } from './call-tree.js';
 import type { TestSpec } from './counterexample.js';
 import type { ReadableFailure } from './readable-failure.js';
 
@@ -120,6 +122,8 @@ export interface ExecutionResult {
   calls?: number;
   counterexample?: string;
   tree?: CallNode[];
+  /** Per node of `tree`, [start, end] in ms since the execution opened (end null: no outcome arrived). */
+  call_times?: CallTime[];
   entry?: EntryResponse[];
   /** Failing executions: what the test printed and threw, and the services' lines (readable-failure.ts). */
   output?: ReadableFailure['output'];

@@ -5,7 +5,7 @@
  */
 import { ORIGINAL_RULES, type IdentityRules } from '../../instrumentation/protocol.js';
 import type { ExplorationOptions } from './exploration-options.js';
-import { callTree } from '../results/call-tree.js';
+import { callTimes, callTree } from '../results/call-tree.js';
 import { dirname } from 'node:path';
 import { parseConditions } from '../catalogue/conditions.js';
 import { buildCounterexample, catalogueOfFaults, replaySection, type CounterexampleContext } from '../results/counterexample.js';
@@ -112,6 +112,11 @@ function readablePart(r: ExecutionResult): ReadableFailure {
   return { ...(r.output ? { output: r.output } : {}), ...(r.entry ? { entry: r.entry } : {}), ...(r.logs ? { logs: r.logs } : {}), ...(r.logs_note ? { logs_note: r.logs_note } : {}) };
 }
 
+function withCallTimes(calls: readonly Call[]): Pick<ExecutionResult, 'call_times'> {
+  const times = callTimes(calls);
+  return times ? { call_times: times } : {};
+}
+
 /** The result line of an execution that ran. */
 export function ranResult(number: number, run: Attempted, faults: FaultEntry[]): ExecutionResult {
   const readable = readableFailure(run);
@@ -126,6 +131,7 @@ export function ranResult(number: number, run: Attempted, faults: FaultEntry[]):
     duration_ms: Math.round(run.outcome.durationMs),
     calls: run.calls.length,
     tree: callTree(run.calls),
+    ...withCallTimes(run.calls),
     ...(run.entry.length > 0 ? { entry: readable.entry ?? run.entry.map(entrySummary) } : {}),
     ...(readable.output ? { output: readable.output } : {}),
     ...(readable.logs ? { logs: readable.logs } : {}),

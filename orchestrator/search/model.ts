@@ -47,6 +47,9 @@ export interface Call {
   exception?: ExceptionRecord;
   /** The planned failure with this call's EI, if any (the original's `fault_injection`). */
   failure?: Failure;
+  /** When the call started and its outcome arrived, in ms since its execution opened (server/execution.ts). */
+  startMs?: number;
+  endMs?: number;
 }
 
 /** A scheduled execution. Its prefix is a view on the discovering execution's calls, not a copy. */

@@ -59,6 +59,8 @@ interface LiveCall {
   arrival: number;
   /** When its create message arrived (performance.now()): how long an open call has been open. */
   startedAt: number;
+  /** When its outcome arrived (performance.now()), for the report's waterfall. */
+  endedAt?: number;
   generatedId: number;
   message: CreateMessage;
   parentGeneratedId?: number | null;
@@ -82,6 +84,8 @@ export class Execution {
   private readonly propertyTallies = new Map<string, PropertyTally>();
   private readonly entriesStarted = new Set<string>();
   private readonly entriesEnded: EntryResponse[] = [];
+  /** Call times are kept relative to this (performance.now() when the execution was opened). */
+  private readonly openedAt = performance.now();
 
   constructor(number: number, id: string, failures: readonly Failure[]) {
     this.number = number;
@@ -131,6 +135,7 @@ export class Execution {
     const call = this.calls.get(generatedId);
     if (!call || call.completion) return;
     call.completion = message;
+    call.endedAt = performance.now();
     if (message.target_service_name && !call.target) call.target = message.target_service_name;
     if (message.decision_timeout) this.problems.push(`the decision for ${call.message.execution_index} did not arrive in time`);
     if (message.fault_refused) this.problems.push(`a fault was not injected: ${message.fault_refused}`);
@@ -327,10 +332,17 @@ export class Execution {
       returnValue: done?.return_value,
       exception: done?.exception,
       failure: c.injected ? c.failure : undefined,
+      startMs: relativeMs(c.startedAt, this.openedAt),
+      ...(c.endedAt !== undefined ? { endMs: relativeMs(c.endedAt, this.openedAt) } : {}),
     };
     call.key = callKey(call);
     return call;
   }
+}
+
+/** Milliseconds since the execution opened, to a tenth (what a waterfall can show). */
+function relativeMs(at: number, openedAt: number): number {
+  return Math.round((at - openedAt) * 10) / 10;
 }
 
 function sortSiblings(list: LiveCall[], root: boolean): void {

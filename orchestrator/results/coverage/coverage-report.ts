@@ -4,12 +4,13 @@
  * with c8, for two sets: the fault-free execution alone, and every execution. What the generated
  * executions add is the difference: the lines only fault-injected executions reached (the error handling
  * that a fault-free test never runs). Written to coverage/: `all/` (HTML and text), `fault-free/` (text),
- * `summary.json`, and `faults-only.txt`.
+ * `summary.json`, `faults-only.txt`, and `faults.html`: the sources with those lines marked (fault-lines-html.ts).
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { RunResults } from '../run-results.js';
+import { writeFaultLines, type LineHits } from './fault-lines-html.js';
 
 interface FileCoverage {
   getLineCoverage(): Record<string, number>;
@@ -51,12 +52,13 @@ function stage(into: string, slices: string[]): void {
   });
 }
 
-function linesOf(map: CoverageMap, root: string): Map<string, Set<number>> {
-  const out = new Map<string, Set<number>>();
+/** Per file, every instrumentable line and whether it was reached. */
+function linesOf(map: CoverageMap, root: string): LineHits {
+  const out: LineHits = new Map();
   for (const file of map.files()) {
-    const hit = new Set<number>();
-    for (const [line, count] of Object.entries(map.fileCoverageFor(file).getLineCoverage())) if (count > 0) hit.add(Number(line));
-    out.set(relative(root, file), hit);
+    const lines = new Map<number, boolean>();
+    for (const [line, count] of Object.entries(map.fileCoverageFor(file).getLineCoverage())) lines.set(Number(line), count > 0);
+    out.set(relative(root, file), lines);
   }
   return out;
 }
@@ -98,12 +100,14 @@ export async function coverageReport(outputDir: string, results: RunResults, roo
   rmSync(join(dir, 'stage'), { recursive: true, force: true });
 
   const baseLines = linesOf(before, root);
+  const allLines = linesOf(after, root);
   const faultOnly: CoverageSummary['faultOnly'] = [];
-  for (const [file, hit] of linesOf(after, root)) {
-    const base = baseLines.get(file) ?? new Set<number>();
-    const lines = [...hit].filter((l) => !base.has(l)).sort((a, b) => a - b);
+  for (const [file, hits] of allLines) {
+    const base = baseLines.get(file);
+    const lines = [...hits].filter(([l, hit]) => hit && !base?.get(l)).map(([l]) => l).sort((a, b) => a - b);
     if (lines.length > 0) faultOnly.push({ file, lines });
   }
+  writeFaultLines(dir, allLines, baseLines, root);
   faultOnly.sort((a, b) => a.file.localeCompare(b.file));
   const summary: CoverageSummary = { faultFree: totals(before), all: totals(after), faultOnly };
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
@@ -120,5 +124,6 @@ export function coverageText(summary: CoverageSummary): string {
   const count = summary.faultOnly.reduce((n, f) => n + f.lines.length, 0);
   lines.push(count === 0 ? 'No line was reached only under faults.' : `Reached only under faults (${count} lines):`);
   for (const f of summary.faultOnly) lines.push(`  ${f.file}: ${f.lines.join(', ')}`);
+  if (count > 0) lines.push('Marked in the sources: coverage/faults.html in the output folder.');
   return lines.join('\n');
 }

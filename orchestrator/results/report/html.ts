@@ -1,31 +1,27 @@
 /**
- * report.html: one self-contained page (no script, no network) that a developer reads after a run:
- * the summary, the failures grouped by cause, the resiliency matrix, and every execution with its call
- * tree in causal order (faulted calls marked). Rendered on the server side, so it reads the same in any
- * browser, in a CI artifact viewer, or with scripts disabled.
+ * report.html: one self-contained page (nothing fetched: styles, script and data inline) that a developer
+ * works from after a run: the summary, the failures grouped by cause with the command that replays each,
+ * the services as a graph coloured by the resiliency matrix, the matrix itself, and the executions,
+ * failing ones first, rendered a page at a time from an embedded blob by the page's script (report-data.ts,
+ * report-client.ts), with filters kept in the URL. Everything but the execution list reads without scripts.
  */
-import type { CallNode } from '../call-tree.js';
 import type { ExecutionResult, RunResults } from '../run-results.js';
-import { failureBlocks } from './failure-html.js';
 import { htmlEscape } from './html-escape.js';
 import { resiliencyMatrix, type CellState } from './matrix.js';
+import { readable } from './readable.js';
+import { CLIENT_SCRIPT } from './report-client.js';
+import { embeddedJson, isFailingResult, reportData } from './report-data.js';
+import { STYLE } from './report-style.js';
+import { serviceGraph } from './service-graph.js';
 
-export { htmlEscape };
+export { htmlEscape, readable };
 
-/** Call trees drawn in full for at most this many executions (failing ones always); results.json has all. */
-const MAX_TREES = 2000;
-
-const READABLE: Record<string, string> = {
-  'node.ECONNREFUSED': 'connection refused',
-  'node.ECONNRESET': 'connection reset',
-  'node.Timeout': 'timeout',
-};
-
-/** "node.ECONNREFUSED on foo → bar (GET /bar)" → "connection refused on foo → bar (GET /bar)". */
-export function readable(description: string): string {
-  const space = description.indexOf(' ');
-  const name = space < 0 ? description : description.slice(0, space);
-  return (READABLE[name] ?? name) + (space < 0 ? '' : description.slice(space));
+/** How the report names the command replaying a counterexample (relative to the results folder). */
+export interface ReplayOptions {
+  /** The command, as the CLI prints it; absent when the test cannot be replayed from the CLI. */
+  command?: (counterexample: string) => string;
+  /** What to do instead, when there is no command. */
+  note?: string;
 }
 
 function faultText(e: ExecutionResult): string {
@@ -36,16 +32,14 @@ function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n')[0];
 }
 
-const isFailing = (e: ExecutionResult) => e.status === 'ran' && (e.verdict === 'fail' || e.verdict === 'crash' || e.verdict === 'hang');
+const isFailing = isFailingResult;
 
-function tree(nodes: readonly CallNode[]): string {
-  if (nodes.length === 0) return '<p class="muted">No instrumented call.</p>';
-  const items = nodes.map((n) => {
-    const cls = n.fault ? 'call faulted' : 'call';
-    const mark = n.fault ? ` <span class="fault">injected: ${htmlEscape(readable(n.fault).replace(/ on .*$/, ''))}</span>` : '';
-    return `<li class="${cls}" style="margin-left:${n.depth * 1.5}em"><span class="edge">${htmlEscape(n.source)} → ${htmlEscape(n.target)}</span> <code>${htmlEscape(n.method)} ${htmlEscape(n.path)}</code> <span class="outcome">${htmlEscape(n.outcome)}</span>${mark}</li>`;
-  });
-  return `<ol class="tree">${items.join('')}</ol>`;
+/** The replay command of a counterexample, with a copy button; the note when there is none. */
+function replayLine(counterexample: string | undefined, replay: ReplayOptions): string {
+  if (!counterexample) return '';
+  if (!replay.command) return replay.note ? `<p class="replay muted">${htmlEscape(replay.note)}</p>` : '';
+  const command = replay.command(counterexample);
+  return `<div class="replay"><span class="label">replay: </span><code class="replay-command">${htmlEscape(command)}</code><button type="button" class="copy" data-text="${htmlEscape(command)}">copy</button></div>`;
 }
 
 function summary(r: RunResults): string {
@@ -69,7 +63,7 @@ function summary(r: RunResults): string {
 }
 
 /** Failures grouped by their minimal failing fault set (triage), each with one counterexample. */
-function triageGroups(r: RunResults): string {
+function triageGroups(r: RunResults, replay: ReplayOptions): string {
   const groups = r.triage!.groups;
   if (groups.length === 0) return '<p class="ok">No failing execution.</p>';
   const parts = groups.map((g) => {
@@ -83,18 +77,18 @@ function triageGroups(r: RunResults): string {
       const s = g.signature;
       const head = `<strong>${htmlEscape(s.verdict)} at ${htmlEscape(s.entry)}</strong>: ${htmlEscape(s.error || 'no message')} (${count}; grouped by signature, not minimised: triage was cut short)`;
       const example = `<p>Faulted edges: ${htmlEscape(s.edges.join(', ') || 'none')}. For example <a href="#execution-${s.example}">#${s.example}</a>: ${htmlEscape(faults)}${link}</p>`;
-      return `<li class="cause" id="group-${g.id}"><p>${head}</p>${example}${detail}<p class="muted">Executions: ${members}</p></li>`;
+      return `<li class="cause" id="group-${g.id}"><p>${head}</p>${example}${replayLine(g.counterexample, replay)}${detail}<p class="muted">Executions: ${members}</p></li>`;
     }
     const minimal = g.minimal ? 'minimal fault set' : 'fault set (not minimised: triage was cut short)';
-    return `<li class="cause" id="group-${g.id}"><p><strong>${htmlEscape(faults)}</strong> → ${htmlEscape(g.verdict)} (${count}; ${minimal}; ${htmlEscape(g.stability)})${link}</p>${detail}<p class="muted">Executions: ${members}</p></li>`;
+    return `<li class="cause" id="group-${g.id}"><p><strong>${htmlEscape(faults)}</strong> → ${htmlEscape(g.verdict)} (${count}; ${minimal}; ${htmlEscape(g.stability)})${link}</p>${replayLine(g.counterexample, replay)}${detail}<p class="muted">Executions: ${members}</p></li>`;
   });
   const stopped = r.triage!.stopped ? `<p class="muted">Triage stopped: ${htmlEscape(r.triage!.stopped)}</p>` : '';
   return `<p>${groups.length} distinct failure${groups.length === 1 ? '' : 's'} (failing executions grouped by their minimal failing fault set, or by signature where triage was cut short).</p><ul class="causes">${parts.join('')}</ul>${stopped}`;
 }
 
 /** Failures grouped by what went wrong: by minimal fault set when triage ran, else by verdict and message. */
-function failureGroups(r: RunResults): string {
-  if (r.triage) return triageGroups(r);
+function failureGroups(r: RunResults, replay: ReplayOptions): string {
+  if (r.triage) return triageGroups(r, replay);
   const groups = new Map<string, ExecutionResult[]>();
   for (const e of r.executions.filter(isFailing)) {
     const key = `${e.verdict}: ${firstLine(e.detail)}`;
@@ -107,7 +101,7 @@ function failureGroups(r: RunResults): string {
     const first = list[0];
     const link = first.counterexample ? ` — counterexample <a href="${htmlEscape(first.counterexample)}">${htmlEscape(first.counterexample)}</a>` : '';
     const members = list.map((e) => `<a href="#execution-${e.number}">#${e.number}</a>`).join(' ');
-    return `<li class="cause"><p><strong>${htmlEscape(cause)}</strong> (${list.length} execution${list.length === 1 ? '' : 's'})</p><p>First: #${first.number}, ${htmlEscape(faultText(first))}${link}</p><p class="muted">All: ${members}</p></li>`;
+    return `<li class="cause"><p><strong>${htmlEscape(cause)}</strong> (${list.length} execution${list.length === 1 ? '' : 's'})</p><p>First: <a href="#execution-${first.number}">#${first.number}</a>, ${htmlEscape(faultText(first))}${link}</p>${replayLine(first.counterexample, replay)}<p class="muted">All: ${members}</p></li>`;
   });
   return `<p>${groups.size} distinct cause${groups.size === 1 ? '' : 's'}.</p><ul class="causes">${parts.join('')}</ul>`;
 }
@@ -130,22 +124,18 @@ function matrix(r: RunResults): string {
 <p class="muted">Each cell: the worst outcome of the single-fault executions on that edge. up = the test passed and the entry point answered as without faults; degraded = the test passed with a different answer, or a <code>sometimes</code> property (a fallback) held; leak = the test passed but a call was left open after it; down = the test failed; crash = a service crashed; a pruned execution counts as the execution it was pruned as (it would have shown the same), and pruned = dynamic reduction skipped them without saying which; untested = no fault applied to that edge; — = the entry point never called that edge.</p>`;
 }
 
+/** The filters, the pager and the table the page's script fills (report-client.ts). */
 function executions(r: RunResults): string {
-  let drawn = 0;
-  const rows = r.executions.map((e) => {
-    const verdict = e.status === 'pruned' ? 'pruned' : (e.verdict ?? '');
-    const link = e.counterexample ? `<a href="${htmlEscape(e.counterexample)}">counterexample</a>` : '';
-    const draw = e.status === 'ran' && (isFailing(e) || drawn < MAX_TREES);
-    if (draw) drawn++;
-    const details =
-      e.status !== 'ran'
-        ? ''
-        : draw
-          ? `<details${isFailing(e) ? ' open' : ''}><summary>call tree (${e.tree?.length ?? 0})</summary>${tree(e.tree ?? [])}${e.detail ? `<pre>${htmlEscape(e.detail)}</pre>` : ''}</details>${isFailing(e) ? failureBlocks(e) : ''}`
-          : '<span class="muted">in results.json</span>';
-    return `<tr id="execution-${e.number}" class="execution verdict-${htmlEscape(verdict)}"><td>#${e.number}</td><td>${htmlEscape(faultText(e))}</td><td class="verdict">${htmlEscape(verdict)}</td><td>${e.duration_ms ?? ''}${e.duration_ms !== undefined ? ' ms' : ''}</td><td>${link}</td><td>${details}</td></tr>`;
-  });
-  return `<table class="executions"><tr><th>#</th><th>faults</th><th>verdict</th><th>duration</th><th></th><th></th></tr>${rows.join('')}</table>`;
+  const verdicts = ['fail', 'crash', 'hang', 'leak', 'pass', 'inconclusive', 'not-reproduced', 'pruned'].filter((v) => r.executions.some((e) => (e.status === 'pruned' ? 'pruned' : e.verdict) === v));
+  const filters = `<form class="filters" onsubmit="return false">
+<label>verdict <select id="filter-verdict"><option value="">any</option>${verdicts.map((v) => `<option>${v}</option>`).join('')}</select></label>
+<label>faulted edge <select id="filter-edge"><option value="">any</option></select></label>
+<label>fault type <select id="filter-kind"><option value="">any</option></select></label>
+<label>search <input id="filter-text" type="search" placeholder="text in faults, errors, calls"></label>
+</form>`;
+  const pager = `<p class="pager"><button type="button" id="page-prev">← previous</button> <span id="execution-info"></span> <button type="button" id="page-next">next →</button></p>`;
+  return `${filters}${pager}<noscript><p>The list of executions is drawn by the page's script; results.json holds every execution.</p></noscript>
+<table class="executions"><thead><tr><th>#</th><th>faults</th><th>verdict</th><th>duration</th><th></th><th></th></tr></thead><tbody id="execution-list"></tbody></table>`;
 }
 
 function properties(r: RunResults): string {
@@ -162,34 +152,29 @@ function backgroundCalls(r: RunResults): string {
   return `<ul>${r.background_calls.map((c) => `<li><code>${htmlEscape(c)}</code></li>`).join('')}</ul>`;
 }
 
-const STYLE = `
-body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}
-h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
-.summary th{background:#f6f6f6;font-weight:normal}
-.muted{color:#777}.ok{color:#1a7f37}
-.verdict-fail .verdict,.verdict-crash .verdict,.verdict-hang .verdict,.verdict-leak .verdict{color:#b42318;font-weight:bold}
-.verdict-pruned{color:#777}.property.violated .verdict{color:#b42318;font-weight:bold}
-.cell.up{background:#dcfce7}.cell.degraded{background:#fef9c3}.cell.down{background:#fee2e2;font-weight:bold}.cell.crash{background:#fca5a5;font-weight:bold}.cell.leak{background:#fed7aa}.cell.none{color:#9ca3af}.cell.pruned{background:#f3f4f6}
-.tree{list-style:none;padding-left:0;margin:.3em 0}.call.faulted{color:#b42318}.fault{font-weight:bold}
-.outcome{font-family:monospace}pre{white-space:pre-wrap;max-width:60em}
-.readable details{margin:.3em 0}.readable summary{cursor:pointer;color:#444}.readable pre{background:#f6f6f6;padding:.4em;max-height:40em;overflow:auto}
-.headers th{font-weight:normal;font-family:monospace}.headers td{font-family:monospace}
-`;
+/** The copy buttons of the server-rendered replay commands (the execution list's are the client's own). */
+const COPY_SCRIPT = `document.querySelectorAll('button.copy[data-text]').forEach(function (b) { b.addEventListener('click', function () { var t = b.getAttribute('data-text'); var ok = function () { b.textContent = 'copied'; }; if (navigator.clipboard) navigator.clipboard.writeText(t).then(ok, ok); }); });`;
 
-export function reportHtml(r: RunResults): string {
+/** The page for `r`; `replay` names the command that replays a counterexample (the CLI's own). */
+export function reportHtml(r: RunResults, replay: ReplayOptions = {}): string {
   const failing = r.executions.filter(isFailing).length;
+  const data = reportData(r, replay.command, replay.note);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>filibuster report: ${htmlEscape(r.test.value)}</title><style>${STYLE}</style></head>
 <body>
 <h1>filibuster: ${failing === 0 ? 'no failing execution' : `${failing} failing execution${failing === 1 ? '' : 's'}`}</h1>
-<section id="summary"><h2>Summary</h2>${summary(r)}</section>
-<section id="failures"><h2>Failures by cause</h2>${failureGroups(r)}</section>
-<section id="properties"><h2>Properties</h2>${properties(r)}</section>
+<nav class="toc"><a href="#failures">failures</a> · <a href="#graph">services</a> · <a href="#matrix">matrix</a> · <a href="#executions">executions</a> · <a href="#summary">summary</a></nav>
+<section id="failures"><h2>Failures by cause</h2>${failureGroups(r, replay)}</section>
+<section id="graph"><h2>Services</h2>${serviceGraph(r)}</section>
 <section id="matrix"><h2>Resiliency matrix</h2>${matrix(r)}</section>
 <section id="executions"><h2>Executions</h2>${executions(r)}</section>
+<section id="summary"><h2>Summary</h2>${summary(r)}</section>
+<section id="properties"><h2>Properties</h2>${properties(r)}</section>
 <section id="background"><h2>Not explored: calls outside any request, and connections the instrumentation does not cover (HTTP/2, raw TCP/TLS)</h2>${backgroundCalls(r)}</section>
+<script type="application/json" id="report-data">${embeddedJson(data)}</script>
+<script>${CLIENT_SCRIPT}
+${COPY_SCRIPT}</script>
 </body></html>
 `;
 }
