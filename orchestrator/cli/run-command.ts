@@ -24,7 +24,7 @@ import { ConfigError, loadServicesConfig } from '../runner/service-config.js';
 import { ServiceError } from '../runner/services.js';
 import { ListenError } from '../server/server.js';
 import { TestSetupError } from '../runner/test-runner.js';
-import { replayCommand } from '../replay-command.js';
+import { cliInvocation, replayCommand } from '../replay-command.js';
 import { replaySettings, type ReplaySettings } from './replay-args.js';
 import { createReporter, summary } from './reporter.js';
 
