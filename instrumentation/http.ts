@@ -278,14 +278,21 @@ function outgoingRequest(
 
 type FaultSockets = typeof import('./http-fault-sockets.js');
 let faultSockets: FaultSockets | undefined;
+let loadingFaultSockets: Promise<FaultSockets> | undefined;
 
 /**
- * Runs `use` with the fault sockets, loaded on the first fault: a service that is never faulted never
- * loads them (the preload stays cheap). Synchronous once loaded.
+ * Loads the fault sockets once, off the preload's path: `instrument()` starts it right after start-up
+ * (warmUpFaultDelivery), so by the first request they are in and every fault is delivered the same way
+ * (an error's stack does not depend on whether it was the process's first).
  */
+export function loadFaultSockets(): Promise<FaultSockets> {
+  return (loadingFaultSockets ??= import('./http-fault-sockets.js').then((m) => (faultSockets = m)));
+}
+
+/** Runs `use` with the fault sockets: synchronous once loaded (the usual case), else once they are. */
 function withFaultSockets(use: (sockets: FaultSockets) => void, failed: () => void): void {
   if (faultSockets) return use(faultSockets);
-  import('./http-fault-sockets.js').then((m) => use((faultSockets = m)), failed);
+  loadFaultSockets().then(use, failed);
 }
 
 /** The agent Node would have used for these options. */

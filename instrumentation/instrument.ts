@@ -4,10 +4,10 @@
  */
 import { CallTracker } from './call-tracker.js';
 import { propagateOnlyContext, storage } from './context.js';
-import { HttpInstrumentation } from './http.js';
+import { HttpInstrumentation, loadFaultSockets } from './http.js';
 import { registerPropertyReporter } from './properties.js';
 import type { InstrumentationConfig } from './types.js';
-import { UndiciInstrumentation } from './undici.js';
+import { loadFaultDelivery, UndiciInstrumentation } from './undici.js';
 import { watchUncoveredConnections } from './uncovered.js';
 
 export interface Instrumented {
@@ -39,7 +39,11 @@ export function instrument(config: InstrumentationConfig): Instrumented {
   const undici = new UndiciInstrumentation(tracker);
   http.enable();
   undici.enable();
-  if (!config.propagateOnly) watchUncoveredConnections((kind, target) => tracker.reportUncovered(kind, target));
+  if (!config.propagateOnly) {
+    watchUncoveredConnections((kind, target) => tracker.reportUncovered(kind, target));
+    // Fault delivery loads once the preload is done (the application starts meanwhile), before any request.
+    setImmediate(() => void Promise.all([loadFaultSockets(), loadFaultDelivery()]).catch(() => {}));
+  }
   current = {
     active: true,
     flush: () => tracker.client?.flush() ?? Promise.resolve(),

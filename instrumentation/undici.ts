@@ -230,9 +230,15 @@ function observeHandler(handler: Handler, call: OutboundCall): Handler {
 
 type FaultDeliveryModule = typeof import('./undici-faults.js');
 let faultDelivery: FaultDeliveryModule | undefined;
+let loadingFaultDelivery: Promise<FaultDeliveryModule> | undefined;
 
-/** Runs `use` with the fault delivery, loaded on the first fault (the preload stays cheap); synchronous once loaded. */
+/** Loads the fault delivery once, off the preload's path (http.ts `loadFaultSockets` says why). */
+export function loadFaultDelivery(): Promise<FaultDeliveryModule> {
+  return (loadingFaultDelivery ??= import('./undici-faults.js').then((m) => (faultDelivery = m)));
+}
+
+/** Runs `use` with the fault delivery: synchronous once loaded (the usual case), else once it is. */
 function withFaultDelivery(use: (d: FaultDeliveryModule) => void, failed: () => void): void {
   if (faultDelivery) return use(faultDelivery);
-  import('./undici-faults.js').then((m) => use((faultDelivery = m)), failed);
+  loadFaultDelivery().then(use, failed);
 }
