@@ -184,36 +184,47 @@ function failure(s: Scenario, ei: string): Failure {
   return { execution_index: ei, ...(s.forced ? { forced_exception: s.forced } : { failure_metadata: s.status }), args: [] };
 }
 
-describe('network conditions: injected == real, per client', { timeout: 300_000 }, () => {
-  const orchestrator = new RealismOrchestrator();
-  let plain: Child;
-  let instrumented: Child;
+/**
+ * The two sides of a comparison: the orchestrator, a plain and an instrumented child, a healthy peer for
+ * the injected side, and a real peer per scenario that has one. Set up before the describe's tests and
+ * taken down after them.
+ */
+function realismBed(scenarios: { name: string; real?: (sockets: Set<net.Socket>) => net.Server | http.Server }[]) {
+  const bed = {
+    orchestrator: new RealismOrchestrator(),
+    plain: undefined as unknown as Child,
+    instrumented: undefined as unknown as Child,
+    realUrl: new Map<string, string>(),
+    healthyPort: 0,
+  };
   const servers: (http.Server | net.Server)[] = [];
   const sockets = new Set<net.Socket>();
-  const realUrl = new Map<string, string>();
-  let healthyPort = 0;
-
   before(async () => {
-    const url = await orchestrator.start();
+    const url = await bed.orchestrator.start();
     // The healthy callee of the injected side sends the whole response at once.
     const healthy = rawPeer((socket) => socket.end(RESPONSE), sockets);
-    healthyPort = await listen(healthy);
+    bed.healthyPort = await listen(healthy);
     servers.push(healthy);
-    for (const s of SCENARIOS) {
+    for (const s of scenarios) {
       if (!s.real) continue;
       const server = s.real(sockets);
       servers.push(server);
-      realUrl.set(s.name, `http://127.0.0.1:${await listen(server)}/`);
+      bed.realUrl.set(s.name, `http://127.0.0.1:${await listen(server)}/`);
     }
-    [plain, instrumented] = await Promise.all([startChild(false, url), startChild(true, url)]);
+    [bed.plain, bed.instrumented] = await Promise.all([startChild(false, url), startChild(true, url)]);
   });
-
   after(async () => {
-    await Promise.all([stopChild(plain), stopChild(instrumented)]);
+    await Promise.all([stopChild(bed.plain), stopChild(bed.instrumented)]);
     for (const s of sockets) s.destroy();
     await Promise.all(servers.map(close));
-    await orchestrator.close();
+    await bed.orchestrator.close();
   });
+  return bed;
+}
+
+describe('network conditions: injected == real, per client', { timeout: 300_000 }, () => {
+  const bed = realismBed(SCENARIOS);
+  const { orchestrator } = bed;
 
   // Injected as in real time: a black hole or a latency waits the caller's timeout, as the real ones do.
   before(() => (orchestrator.session.realTimeConditions = true));
@@ -224,21 +235,21 @@ describe('network conditions: injected == real, per client', { timeout: 300_000 
         test(`${client}: injected == real`, { skip: scenario.skip?.[client] }, async () => {
           const extra: Record<string, string> = scenario.timeoutMs !== undefined ? { timeoutMs: String(scenario.timeoutMs) } : {};
           // DNS: both sides call the healthy peer by a name; the real side's lookup of it fails.
-          const namedUrl = `http://users.internal:${healthyPort}/`;
+          const namedUrl = `http://users.internal:${bed.healthyPort}/`;
           const real = scenario.lookup
-            ? await observe(plain, client, scenario.name, namedUrl, undefined, { ...extra, lookup: scenario.lookup })
-            : await observe(plain, client, scenario.name, realUrl.get(scenario.name)!, undefined, extra);
+            ? await observe(bed.plain, client, scenario.name, namedUrl, undefined, { ...extra, lookup: scenario.lookup })
+            : await observe(bed.plain, client, scenario.name, bed.realUrl.get(scenario.name)!, undefined, extra);
 
           // Learn the call's EI from a fault-free execution against the healthy peer (the EI names the
           // callee by port and path, not by host, so the named URL has the same EI).
-          const healthyUrl = `http://127.0.0.1:${healthyPort}/`;
-          const first = await orchestrator.run(instrumented, client, scenario.name, healthyUrl, [], extra);
+          const healthyUrl = `http://127.0.0.1:${bed.healthyPort}/`;
+          const first = await orchestrator.run(bed.instrumented, client, scenario.name, healthyUrl, [], extra);
           assert.ok(first.quiet, 'the fault-free call did not complete');
           assert.equal(first.calls.length, 1, `expected exactly one call, got ${first.calls.length}`);
           assert.equal((first.description as { outcome?: string }).outcome, 'response', 'the fault-free call failed');
           const ei = first.calls[0].ei;
 
-          const injected = await orchestrator.run(instrumented, client, scenario.name, scenario.lookup ? namedUrl : healthyUrl, [failure(scenario, ei)], extra);
+          const injected = await orchestrator.run(bed.instrumented, client, scenario.name, scenario.lookup ? namedUrl : healthyUrl, [failure(scenario, ei)], extra);
           assert.ok(injected.quiet, 'the injected call did not complete');
           assert.equal(injected.calls.length, 1);
           assert.deepEqual(injected.execution.unhitFailures(), [], 'the planned fault was not hit');
@@ -269,51 +280,25 @@ describe('network conditions: injected == real, per client', { timeout: 300_000 
  * real side runs with 200 ms, and the timeout's value is the one difference allowed in what is observed.
  */
 describe('visible timeouts are not waited for', { timeout: 120_000 }, () => {
-  const orchestrator = new RealismOrchestrator();
-  let plain: Child;
-  let instrumented: Child;
-  const sockets = new Set<net.Socket>();
-  const servers: net.Server[] = [];
-  let healthyPort = 0;
   const LONG = 100_000;
   const cases = [
-    { name: 'black hole', forced: { name: 'node.BlackHole', metadata: {} }, real: () => rawPeer(() => {}, sockets) },
-    { name: 'latency over the timeout', forced: { name: 'node.Latency', metadata: { delay_ms: LONG + 100 } }, // 3 s: npm undici's timers are coarse (a 200 ms headersTimeout fires up to a second late).
-      real: () => rawPeer((socket) => setTimeout(() => socket.end(RESPONSE), 3000), sockets) },
+    { name: 'black hole', forced: { name: 'node.BlackHole', metadata: {} }, real: (sockets: Set<net.Socket>) => rawPeer(() => {}, sockets) },
+    // 3 s: npm undici's timers are coarse (a 200 ms headersTimeout fires up to a second late).
+    { name: 'latency over the timeout', forced: { name: 'node.Latency', metadata: { delay_ms: LONG + 100 } }, real: (sockets: Set<net.Socket>) => rawPeer((socket) => setTimeout(() => socket.end(RESPONSE), 3000), sockets) },
   ];
-  const realUrl = new Map<string, string>();
-
-  before(async () => {
-    const url = await orchestrator.start();
-    const healthy = rawPeer((socket) => socket.end(RESPONSE), sockets);
-    healthyPort = await listen(healthy);
-    servers.push(healthy);
-    for (const c of cases) {
-      const server = c.real();
-      servers.push(server);
-      realUrl.set(c.name, `http://127.0.0.1:${await listen(server)}/`);
-    }
-    [plain, instrumented] = await Promise.all([startChild(false, url), startChild(true, url)]);
-  });
-
-  after(async () => {
-    await Promise.all([stopChild(plain), stopChild(instrumented)]);
-    for (const s of sockets) s.destroy();
-    await Promise.all(servers.map(close));
-    await orchestrator.close();
-  });
+  const bed = realismBed(cases);
 
   const sameTimeout = (value: unknown) => JSON.parse(JSON.stringify(normalise(value)).replaceAll(String(LONG), '200'));
 
   for (const c of cases) {
     for (const client of CLIENTS.filter((k) => k !== 'node-fetch')) {
       test(`${c.name}, ${client}: the 100 s timeout fires without the wait, as the real 200 ms one does`, { timeout: 20_000 }, async () => {
-        const real = await observe(plain, client, c.name, realUrl.get(c.name)!, undefined, { timeoutMs: '200' });
-        const healthyUrl = `http://127.0.0.1:${healthyPort}/`;
+        const real = await observe(bed.plain, client, c.name, bed.realUrl.get(c.name)!, undefined, { timeoutMs: '200' });
+        const healthyUrl = `http://127.0.0.1:${bed.healthyPort}/`;
         const long = { timeoutMs: String(LONG) };
-        const first = await orchestrator.run(instrumented, client, c.name, healthyUrl, [], long);
+        const first = await bed.orchestrator.run(bed.instrumented, client, c.name, healthyUrl, [], long);
         const ei = first.calls[0].ei;
-        const injected = await orchestrator.run(instrumented, client, c.name, healthyUrl, [{ execution_index: ei, forced_exception: c.forced, args: [] }], long);
+        const injected = await bed.orchestrator.run(bed.instrumented, client, c.name, healthyUrl, [{ execution_index: ei, forced_exception: c.forced, args: [] }], long);
         assert.deepEqual(injected.execution.unhitFailures(), [], 'the planned fault was not hit');
         assert.deepStrictEqual(sameTimeout(injected.description), sameTimeout(real));
       });
