@@ -13,6 +13,7 @@ import { calleeName, CompiledRules, ORIGINAL_RULES, type IdentityRules } from '.
 import { currentContext, type RequestContext } from './context.js';
 import { decisionFrom, type Decision } from './faults.js';
 import { OrchestratorClient } from './orchestrator-client.js';
+import { tracingSuppressed } from './otel-context.js';
 import {
   HEADERS,
   PATHS,
@@ -200,6 +201,9 @@ export class CallTracker {
 
   /** Called synchronously when a call starts; undefined when the call is to be left alone. */
   begin(start: CallStart): OutboundCall | undefined {
+    // OpenTelemetry's own traffic (an exporter sending spans, from a timer that may have started inside a
+    // request and so carries its context) and ours: never reported, never faulted.
+    if (tracingSuppressed()) return undefined;
     const ctx = currentContext() ?? this.defaultContext;
     if (!ctx || ctx.suppressed) {
       if (!ctx) this.reportBackground(start);
