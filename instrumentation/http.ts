@@ -25,6 +25,7 @@ import { handleIdentityRequest } from './identity-control.js';
 import { reportEntryResponse } from './entry-response.js';
 import { hookFollowRedirects } from './follow-redirects.js';
 import type { Fault } from './faults.js';
+import { activeClientSpan, annotateServerSpan, type CallAttributes } from './otel-spans.js';
 import { PatchSlots } from './patch-slots.js';
 import { HEADERS, PATHS, type RequestReceivedMessage } from './protocol.js';
 
@@ -111,7 +112,10 @@ export class HttpInstrumentation {
       if (handleCoverageRequest(req, res)) return true;
       if (handleIdentityRequest(req, res, (rules) => tracker.setIdentityRules(rules))) return true;
       const ctx = contextFromHeaders(req.headers);
-      const run = () => storage.run(ctx, () => forward.call(this, event, ...args));
+      const run = () => {
+        if (ctx.inboundEi) annotateServerSpan(this, inboundAttributes(req, ctx.executionId));
+        return storage.run(ctx, () => forward.call(this, event, ...args));
+      };
       if (ctx.inboundEi && ctx.inboundGeneratedId !== undefined && tracker.client && !tracker.client.disabled) {
         const received: RequestReceivedMessage = {
           instrumentation_type: 'request_received',
@@ -136,6 +140,10 @@ export class HttpInstrumentation {
       return run();
     });
   }
+}
+
+function inboundAttributes(req: IncomingMessage, executionId: string | undefined): CallAttributes {
+  return { executionId, executionIndex: headerText(req, HEADERS.executionIndex), generatedId: headerText(req, HEADERS.generatedId), vclock: headerText(req, HEADERS.vclock) };
 }
 
 function headerText(req: IncomingMessage, name: string): string {
@@ -216,6 +224,8 @@ function outgoingRequest(
       opts: unknown,
       oncreate: (err: Error | null, socket?: unknown) => void,
     ) {
+      // Called inside the client's instrumentation, if any: its span is the active one here.
+      call.attachSpan(activeClientSpan());
       const connectReal = (shape: (socket: Socket) => Duplex) => {
         // createConnection may return the socket, call back with it, or both: shape it once.
         let real: Socket | undefined;
@@ -237,7 +247,10 @@ function outgoingRequest(
     const realAgent = agentFor(options);
     const standIn = Object.create(realAgent) as http.Agent & { addRequest: Function };
     const addReal = (r: ClientRequest, opts: unknown) => (realAgent as unknown as { addRequest: Function }).addRequest(r, opts);
-    standIn.addRequest = (r: ClientRequest, opts: unknown) =>
+    standIn.addRequest = (r: ClientRequest, opts: unknown) => {
+      // Node calls this synchronously inside http.request, so inside a tracing wrapper's context in either
+      // order of wrapping: its client span is the active one.
+      call.attachSpan(activeClientSpan());
       deliver(
         (fault, { conditionSocket, faultSocket }) => {
           if (fault.kind !== 'condition') return (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port, call));
@@ -252,6 +265,7 @@ function outgoingRequest(
         },
         () => addReal(r, opts),
       );
+    };
     options.agent = standIn;
   }
 

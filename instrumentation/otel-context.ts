@@ -13,7 +13,7 @@ const API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
 /** The part of an OpenTelemetry `Context` we use. */
-interface OtelContext {
+export interface OtelContext {
   getValue(key: symbol): unknown;
   setValue(key: symbol, value: unknown): OtelContext;
 }
@@ -24,12 +24,23 @@ interface ContextManager {
   with<T>(context: OtelContext, fn: () => T): T;
 }
 
-interface ApiGlobals {
+/** The API's registered globals (the tracer provider is used by otel-spans.ts). */
+export interface ApiGlobals {
   context?: ContextManager;
+  trace?: unknown;
+}
+
+export function apiGlobals(): ApiGlobals | undefined {
+  return (globalThis as Record<symbol, ApiGlobals | undefined>)[API_GLOBAL];
 }
 
 function contextManager(): ContextManager | undefined {
-  return (globalThis as Record<symbol, ApiGlobals | undefined>)[API_GLOBAL]?.context;
+  return apiGlobals()?.context;
+}
+
+/** The active OpenTelemetry context; undefined without OpenTelemetry. */
+export function activeContext(): OtelContext | undefined {
+  return contextManager()?.active();
 }
 
 /** True when the active OpenTelemetry context suppresses tracing (an exporter sending, our own traffic). */

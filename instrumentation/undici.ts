@@ -120,8 +120,10 @@ export class UndiciInstrumentation {
           const fault = decision.fault;
           if (!fault) return inner.dispatch(withOurs, observed);
           withFaultDelivery((d) => {
-            if (fault.kind === 'condition') d.dispatchWithCondition(inner, fault, call.timeout, withOurs, observed);
-            else d.deliverFault(fault, observed, call.timeout, origin.hostname, port, opts.headersTimeout);
+            if (fault.kind === 'condition') return d.dispatchWithCondition(inner, fault, call.timeout, withOurs, observed);
+            // undici never sees this request, so no client instrumentation records it: we do.
+            call.recordUnseenFault({ method: String(opts.method).toUpperCase(), url: `${origin.origin}${opts.path}`, host: origin.hostname, port });
+            d.deliverFault(fault, observed, call.timeout, origin.hostname, port, opts.headersTimeout);
           }, () => inner.dispatch(withOurs, observed));
         },
         () => inner.dispatch(withOurs, observed),

@@ -22,8 +22,31 @@ interface OtlpValue {
 interface OtlpSpan {
   name: string;
   traceId: string;
+  /** OTLP's enum: 2 server, 3 client. */
   kind: number;
   attributes?: { key: string; value: OtlpValue }[];
+  events?: { name: string; attributes?: { key: string; value: OtlpValue }[] }[];
+}
+
+const SERVER = 2;
+const CLIENT = 3;
+
+function attribute(span: OtlpSpan, key: string): string | undefined {
+  const v = span.attributes?.find((a) => a.key === key)?.value;
+  return v === undefined ? undefined : String(v.stringValue ?? v.intValue);
+}
+
+const faulted = (s: OtlpSpan) => (s.events ?? []).some((e) => e.name === 'filibuster.fault');
+
+/** The executions whose entry server span was exported (by trace: every span of an execution shares it). */
+function exportedExecutions(spans: OtlpSpan[]): Set<string> {
+  const entryTraces = new Set(spans.filter((s) => s.kind === SERVER && /\/checkout/.test(`${s.name} ${attributeText(s)}`)).map((s) => s.traceId));
+  const ids = new Set<string>();
+  for (const s of spans) {
+    const id = attribute(s, 'filibuster.execution_id');
+    if (id && entryTraces.has(s.traceId)) ids.add(id);
+  }
+  return ids;
 }
 interface OtlpBody {
   resourceSpans?: { scopeSpans?: { spans?: OtlpSpan[] }[] }[];
@@ -81,5 +104,23 @@ test('otel-traced: with a user NodeSDK loaded before or after ours, the explorat
     assert.deepEqual(ours.map((s) => `${s.name} ${attributeText(s)}`), [], `${order}: no span of our control traffic`);
     const toCollector = traced.spans.filter((s) => /\/v1\/traces/.test(attributeText(s)));
     assert.deepEqual(toCollector.map((s) => s.name), [], `${order}: the exporter's own calls are not traced`);
+
+    // Filibuster on the spans: every client span of an http call, every server span of a call, and one
+    // faulted span per faulted call, fetch included (undici never sees a faulted request).
+    const clients = traced.spans.filter((s) => s.kind === CLIENT && /\/history/.test(attributeText(s)));
+    assert.ok(clients.length > 0 && clients.every((s) => attribute(s, 'filibuster.execution_id') && attribute(s, 'filibuster.execution_index') && attribute(s, 'filibuster.vclock') && attribute(s, 'filibuster.generated_id')), `${order}: http client spans carry the Filibuster attributes`);
+    const servers = traced.spans.filter((s) => s.kind === SERVER && /ledger|\/balance|\/history/.test(attributeText(s)));
+    assert.ok(servers.length > 0 && servers.every((s) => attribute(s, 'filibuster.execution_index')), `${order}: ledger's server spans carry the Filibuster attributes`);
+    // The runner stops every service at once, so the spans of the last executions may never be exported:
+    // count the executions whose entry span (front's /checkout, the last of an execution to end) was.
+    const exported = exportedExecutions(traced.spans);
+    assert.ok(exported.size >= 20, `${order}: ${exported.size} of 30 executions exported`);
+    for (const path of ['/balance', '/history']) {
+      const spans = traced.spans.filter((s) => faulted(s) && attributeText(s).includes(path));
+      const ids = new Set(spans.map((s) => attribute(s, 'filibuster.execution_id')));
+      const expected = traced.outcome.results.executions.filter((e) => e.id !== undefined && exported.has(e.id) && e.faults.some((f) => f.description.includes(path)));
+      assert.ok(expected.length > 0);
+      assert.deepEqual(expected.filter((e) => !ids.has(e.id)).map((e) => e.id), [], `${order}: every faulted call to ${path} has a span`);
+    }
   }
 });

@@ -23,4 +23,5 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(Number(process.env.PORT ?? 4318), process.env.HOST ?? '127.0.0.1');
-process.on('SIGTERM', () => process.exit(0));
+// The runner stops every service at once: keep accepting for a moment, while they export their last spans.
+process.on('SIGTERM', () => setTimeout(() => process.exit(0), 500));

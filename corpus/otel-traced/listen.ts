@@ -7,6 +7,6 @@ export function listen(app: Express, defaultPort: number): void {
   app.listen(port, host, (err?: Error) => {
     if (err) throw err;
   });
-  // Exit cleanly on SIGTERM so coverage and logs are flushed.
-  process.on('SIGTERM', () => process.exit(0));
+  // Exit on SIGTERM, unless the tracing preload handles it (it exports its last spans first).
+  if (process.listenerCount('SIGTERM') === 0) process.on('SIGTERM', () => process.exit(0));
 }

@@ -17,3 +17,5 @@ const sdk = new NodeSDK({
   instrumentations: [getNodeAutoInstrumentations({ '@opentelemetry/instrumentation-fs': { enabled: false } })],
 });
 sdk.start();
+// Export the last spans before the runner's SIGTERM ends the process.
+process.once('SIGTERM', () => void sdk.shutdown().finally(() => process.exit(0)));
