@@ -93,12 +93,19 @@ export interface SpanRequest {
   port: number;
 }
 
+let userProvider: { getTracer(name: string): Tracer } | undefined;
+
+/** The tracer provider `FilibusterInstrumentation` was given (otel.ts); else the registered global one. */
+export function useTracerProvider(provider: unknown): void {
+  userProvider = provider as typeof userProvider;
+}
+
 /**
  * A client span of ours for a faulted call no instrumentation saw, ended at once (the fault is delivered
  * now); undefined when no tracer provider is registered.
  */
 export function recordFaultSpan(request: SpanRequest, attributes: CallAttributes, fault: FaultDescription): void {
-  const provider = apiGlobals()?.trace as { getTracer(name: string): Tracer } | undefined;
+  const provider = userProvider ?? (apiGlobals()?.trace as typeof userProvider);
   if (!provider) return;
   const span = provider.getTracer('filibuster').startSpan(
     request.method,
