@@ -7,6 +7,7 @@
  * fields that old clients never send; the most important is `execution_id`, which attributes every
  * message to the execution it belongs to.
  */
+import { createHash } from 'node:crypto';
 
 export type VClock = Record<string, number>;
 
@@ -375,4 +376,12 @@ export function checkRules(value: unknown): IdentityRules | undefined {
   if (!v || (v.mode !== 'original' && v.mode !== 'templated')) return undefined;
   if (!strings(v.templates) || !strings(v.ignoredQuery) || !strings(v.slottedQuery)) return undefined;
   return { mode: v.mode, templates: v.templates!, ignoredQuery: v.ignoredQuery!, slottedQuery: v.slottedQuery! };
+}
+
+/**
+ * The trace id of an execution run with `--traces` (otel-standalone.ts): derived from its execution id, so
+ * the test's root span and results.json agree without another message.
+ */
+export function traceIdOf(executionId: string): string {
+  return createHash('sha256').update(executionId).digest('hex').slice(0, 32);
 }

@@ -74,6 +74,8 @@ export interface RunArgs {
   verbose: boolean;
   serviceEnv?: Record<string, string>;
   coverage?: boolean;
+  /** --traces console|file=PATH|otlp=URL (checked by the CLI). */
+  traces?: string;
   /** `--shard i/n` (search/shard.ts). */
   shard?: ShardSpec;
 }
@@ -163,6 +165,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     outputDir: args.outputDir,
     serviceEnv,
     coverage: args.coverage,
+    traces: args.traces,
     shard: args.shard,
     onExecution: (r, s) => reporter.execution(r, s),
     log: (m) => process.stderr.write(`${m}\n`),

@@ -111,6 +111,8 @@ export interface FaultEntry {
 export interface ExecutionResult {
   number: number;
   id?: string;
+  /** The execution's OpenTelemetry trace id (a run with --traces). */
+  trace_id?: string;
   status: 'ran' | 'pruned';
   /** A pruned execution: the number of the execution that showed the outcome it would have shown. */
   pruned_as?: number;

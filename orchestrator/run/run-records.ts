@@ -123,6 +123,7 @@ export function ranResult(number: number, run: Attempted, faults: FaultEntry[]):
   return {
     number,
     id: run.id,
+    ...(run.traceId ? { trace_id: run.traceId } : {}),
     status: 'ran',
     faults,
     verdict: run.judgement.verdict,
