@@ -37,15 +37,19 @@ test('--traces file=PATH: one trace per execution, rooted in the test; its id in
     dynamicReduction: false,
     order: 'dfs',
     traces: `file=${file}`,
+    traceUrl: 'http://viewer.test/trace/{traceId}',
     outputDir: join(dir, 'out'),
   });
   assert.deepEqual(counts(outcome), { ran: 30, pruned: 0, failing: 0 }, 'the same exploration as without traces');
   const results = JSON.parse(readFileSync(outcome.resultsPath, 'utf8'));
   assert.ok(validate(results), JSON.stringify(validate.errors));
+  const report = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+  assert.ok(report.includes(`http://viewer.test/trace/${outcome.results.executions[0].trace_id}`), 'the report links the trace');
   const spans = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as FileSpan);
 
   for (const e of outcome.results.executions) {
     assert.equal(e.trace_id, traceIdOf(e.id!));
+    assert.equal(e.trace_url, `http://viewer.test/trace/${e.trace_id}`);
     const trace = spans.filter((s) => s.traceId === e.trace_id);
     const roots = trace.filter((s) => !s.parentSpanId);
     assert.deepEqual(roots.map((s) => `${s.service}: ${s.name}`), ['functional-test: filibuster execution'], `#${e.number}: one root, the test's`);
@@ -65,4 +69,7 @@ test('--traces with a malformed value is a usage error (exit 2) naming the accep
   const r = await cli(['--test-module', join(DIST, 'functional-tests/otel-traced.js'), '--traces', 'jaeger', '--output-dir', tempDir()]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /--traces "jaeger": expected console, file=PATH or otlp=URL/);
+  const alone = await cli(['--test-module', join(DIST, 'functional-tests/otel-traced.js'), '--trace-url', 'http://x/{traceId}', '--output-dir', tempDir()]);
+  assert.equal(alone.code, 2, alone.stdout + alone.stderr);
+  assert.match(alone.stderr, /--trace-url links the traces of --traces/);
 });

@@ -28,6 +28,10 @@ import { groupRunOptions, withExamples } from './run-help.js';
 
 const DEFAULT_BUDGET = formatDuration(DEFAULT_TIME_BUDGET_MS);
 
+function usage(message: string): never {
+  throw new UsageError(message);
+}
+
 /** --traces is checked before anything starts: a usage error, not a service that fails at start. */
 function checkTraces(text: string): string {
   try {
@@ -129,6 +133,7 @@ async function main(argv: string[]): Promise<number> {
           .option('coverage', { type: 'boolean', default: false, describe: "V8 coverage of the runner-started services, per execution; prints the lines only faults reached (coverage/ in --output-dir)" })
           .option('output-dir', { type: 'string', default: '.filibuster', describe: 'where results, counterexamples and logs go' })
           .option('traces', { type: 'string', describe: 'standalone OpenTelemetry traces of the services and the test, one trace per execution (its id in results.json): console, file=PATH (JSON lines) or otlp=URL (an OTLP/http traces endpoint, e.g. http://127.0.0.1:4318/v1/traces)' })
+          .option('trace-url', { type: 'string', describe: "with --traces: the report links each execution's trace at this URL, {traceId} replaced (e.g. 'http://localhost:16686/trace/{traceId}' for a Jaeger UI)" })
           .option('service-env', { type: 'string', array: true, describe: 'KEY=VALUE added to every started service (e.g. a bug switch)' })
           .option('verbose', { type: 'boolean', default: false, describe: 'one line per execution, also on a terminal' }),
       async (a) => {
@@ -167,6 +172,7 @@ async function main(argv: string[]): Promise<number> {
           serviceEnv: parseEnvPairs(a.serviceEnv as string[] | undefined),
           coverage: a.coverage,
           traces: a.traces !== undefined ? checkTraces(a.traces) : undefined,
+          traceUrl: a.traceUrl !== undefined && a.traces === undefined ? usage('--trace-url links the traces of --traces: give --traces too') : a.traceUrl,
           shard: a.shard !== undefined ? parseShard(a.shard) : undefined,
         };
         exitCode = (await runExploration(args)).exitCode;

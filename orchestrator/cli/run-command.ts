@@ -76,6 +76,8 @@ export interface RunArgs {
   coverage?: boolean;
   /** --traces console|file=PATH|otlp=URL (checked by the CLI). */
   traces?: string;
+  /** --trace-url TEMPLATE ({traceId} replaced). */
+  traceUrl?: string;
   /** `--shard i/n` (search/shard.ts). */
   shard?: ShardSpec;
 }
@@ -166,6 +168,7 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     serviceEnv,
     coverage: args.coverage,
     traces: args.traces,
+    traceUrl: args.traceUrl,
     shard: args.shard,
     onExecution: (r, s) => reporter.execution(r, s),
     log: (m) => process.stderr.write(`${m}\n`),

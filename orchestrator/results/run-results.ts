@@ -113,6 +113,8 @@ export interface ExecutionResult {
   id?: string;
   /** The execution's OpenTelemetry trace id (a run with --traces). */
   trace_id?: string;
+  /** The trace in a trace viewer (--trace-url). */
+  trace_url?: string;
   status: 'ran' | 'pruned';
   /** A pruned execution: the number of the execution that showed the outcome it would have shown. */
   pruned_as?: number;

@@ -106,6 +106,8 @@ export interface ExplorationOptions {
    * spans, each execution one trace rooted in the test, its id in results.json (otel-standalone.ts).
    */
   traces?: string;
+  /** With `traces`: a URL template for an execution's trace in a trace viewer, `{traceId}` replaced (e.g. a Jaeger UI). */
+  traceUrl?: string;
   /**
    * V8 coverage of every runner-started instrumented service, one slice per execution, reported at the
    * end (coverage/ in the output directory: fault-free vs all, and the lines only faults reached).

@@ -124,6 +124,7 @@ export function ranResult(number: number, run: Attempted, faults: FaultEntry[]):
     number,
     id: run.id,
     ...(run.traceId ? { trace_id: run.traceId } : {}),
+    ...(run.traceUrl ? { trace_url: run.traceUrl } : {}),
     status: 'ran',
     faults,
     verdict: run.judgement.verdict,

@@ -38,8 +38,9 @@ export interface Run {
   properties: PropertyTally[];
   /** What the services wrote while it ran (runner-started ones), and what a reader must know about it. */
   logs: { services: Record<string, string>; note?: string };
-  /** The execution's trace (--traces). */
+  /** The execution's trace (--traces), and its URL in a trace viewer (--trace-url). */
   traceId?: string;
+  traceUrl?: string;
 }
 
 export interface TestBedOptions {
@@ -55,6 +56,8 @@ export interface TestBedOptions {
   serviceEnv?: Record<string, string>;
   /** Standalone traces (exploration-options.ts): given to the services and the test as FILIBUSTER_TRACES. */
   traces?: string;
+  /** The trace viewer's URL template (exploration-options.ts). */
+  traceUrl?: string;
   /** Required of every request when set (a host beyond loopback: auth.ts); given to services and the test. */
   token?: string;
   /** Service ports to reuse (a resumed run: resume.ts). */
@@ -124,6 +127,7 @@ export class TestBed {
   private readonly timeouts = new TimeoutsSeen();
   /** Executions are traced (--traces): each result names its trace. */
   private traces = false;
+  private traceUrl?: string;
   private aborted = false;
   /** Why a crashed service could not be restarted (throwIfDown). */
   private down?: Error;
@@ -142,6 +146,7 @@ export class TestBed {
     const tokenEnv: Record<string, string> = options.token ? { [TOKEN_ENV]: options.token } : {};
     if (options.traces) tokenEnv.FILIBUSTER_TRACES = options.traces;
     this.traces = options.traces !== undefined;
+    this.traceUrl = options.traceUrl;
     let endpoints: Record<string, ServiceEndpoint> = {};
     if (options.servicesConfig) {
       const config = loadServicesConfig(options.servicesConfig);
@@ -166,6 +171,13 @@ export class TestBed {
     const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker, token: options.token, traces: options.traces };
     const slots = options.test.kind === 'function' ? 1 : Math.max(1, options.slots ?? 1);
     for (let slot = 0; slot < slots; slot++) this.runners.push(runnerFor(options, { ...ctx, slot }));
+  }
+
+  /** An execution's trace id, and its URL in the trace viewer, when the run is traced. */
+  private traceOf(id: string): Pick<Run, 'traceId' | 'traceUrl'> {
+    if (!this.traces) return {};
+    const traceId = traceIdOf(id);
+    return this.traceUrl ? { traceId, traceUrl: this.traceUrl.replaceAll('{traceId}', traceId) } : { traceId };
   }
 
   /** The identity rules the services run with (identity-rules.ts); the original's without a services config. */
@@ -234,7 +246,7 @@ export class TestBed {
       const logs = logsOf(watch?.stop(), running.overlapped, this.runners.length);
       if (this.coverageDir) await this.services!.collectCoverage(join(this.coverageDir, 'executions', id));
       if (restartCrashed) await this.restartCrashed().catch((err: unknown) => (this.down = err as Error));
-      return { id, ...(this.traces ? { traceId: traceIdOf(id) } : {}), outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name), logs };
+      return { id, ...this.traceOf(id), outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name), logs };
     } finally {
       watch?.stop();
       this.active.delete(running);
