@@ -43,6 +43,8 @@ export function preloadModes(register: string, label = ''): Mode[] {
   ];
 }
 
+export const PRELOAD_HEADERS = ['mode', 'runs', 'CPU ms', '+ms'];
+
 export function preloadCost(n = 20, registers: string[] = [REGISTER]): (string | number)[][] {
   const modes: Mode[] = [{ name: 'no preload', args: [], env: {} }, ...registers.flatMap((r, i) => preloadModes(r, i === 0 ? '' : ` (${r})`))];
   const samples = modes.map(() => [] as number[]);
@@ -54,5 +56,5 @@ export function preloadCost(n = 20, registers: string[] = [REGISTER]): (string |
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [n, ...registers] = process.argv.slice(2);
   console.log('Preload cost: CPU ms of `node -e ""` (median), and above no preload');
-  console.log(table(['mode', 'runs', 'CPU ms', '+ms'], preloadCost(Number(n) || 20, [REGISTER, ...registers])));
+  console.log(table(PRELOAD_HEADERS, preloadCost(Number(n) || 20, [REGISTER, ...registers])));
 }
