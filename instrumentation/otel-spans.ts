@@ -12,6 +12,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { activeContext, apiGlobals } from './otel-context.js';
+import { HEADERS } from './protocol.js';
 
 const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
 const CLIENT = 2;
@@ -83,6 +84,32 @@ export function annotateCall(span: Span, attributes: CallAttributes, fault: Faul
 export function annotateServerSpan(server: EventEmitter, attributes: CallAttributes): void {
   if (!activeContext()) return;
   server.prependOnceListener('request', () => activeSpan()?.setAttributes(filibusterAttributes(attributes)));
+}
+
+/** The part of undici's request that OpenTelemetry's UndiciInstrumentation hands to its hooks. */
+export interface UndiciHookRequest {
+  /** `name: value\r\n` text (undici 5) or a flat name, value array (undici 6+). */
+  headers: string | (string | string[])[];
+}
+
+/**
+ * For UndiciInstrumentation's `startSpanHook`: the Filibuster attributes of a fetch/undici call, read
+ * from the X-Filibuster-* headers we put on it (undici's span is made where we cannot reach it). A
+ * faulted call never gets here: it has a span of ours.
+ */
+export function filibusterUndiciAttributes(request: UndiciHookRequest): Attributes {
+  const headers = new Map<string, string>();
+  if (typeof request.headers === 'string') {
+    for (const line of request.headers.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    }
+  } else {
+    for (let i = 0; i + 1 < request.headers.length; i += 2) headers.set(String(request.headers[i]).toLowerCase(), String(request.headers[i + 1]));
+  }
+  const ei = headers.get(HEADERS.executionIndex);
+  if (ei === undefined) return {};
+  return filibusterAttributes({ executionId: headers.get(HEADERS.execution), executionIndex: ei, generatedId: headers.get(HEADERS.generatedId) ?? '', vclock: headers.get(HEADERS.vclock) ?? '' });
 }
 
 /** The request a span of ours describes. */

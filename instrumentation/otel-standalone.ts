@@ -29,6 +29,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { FilibusterInstrumentation } from './otel.js';
 import { apiGlobals } from './otel-context.js';
+import { filibusterUndiciAttributes } from './otel-spans.js';
 import { traceIdOf } from './protocol.js';
 import { parseTraces, type TracesTarget } from './traces-spec.js';
 
@@ -99,7 +100,7 @@ export function startStandaloneTracing(text: string, service: string): void {
     const provider = new BasicTracerProvider({ idGenerator: ids, spanProcessors: [new SimpleSpanProcessor(exporterFor(target, service))] });
     trace.setGlobalTracerProvider(provider);
   }
-  registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation(), new FilibusterInstrumentation()] });
+  registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation({ startSpanHook: filibusterUndiciAttributes }), new FilibusterInstrumentation()] });
 }
 
 /** Runs `fn` inside the root span of an execution's trace (the test's side). */

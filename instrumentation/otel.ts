@@ -20,6 +20,9 @@ import { instrument, type Instrumented } from './instrument.js';
 import { useTracerProvider } from './otel-spans.js';
 import type { InstrumentationConfig } from './types.js';
 
+/** For your UndiciInstrumentation: `new UndiciInstrumentation({ startSpanHook: filibusterUndiciAttributes })`. */
+export { filibusterUndiciAttributes } from './otel-spans.js';
+
 export type FilibusterInstrumentationConfig = OtelInstrumentationConfig & Partial<InstrumentationConfig>;
 
 const VERSION = '0.1.0';

@@ -115,6 +115,11 @@ test('otel-traced: with a user NodeSDK loaded before or after ours, the explorat
     // count the executions whose entry span (front's /checkout, the last of an execution to end) was.
     const exported = exportedExecutions(traced.spans);
     assert.ok(exported.size >= 20, `${order}: ${exported.size} of 30 executions exported`);
+    // Each execution is one trace (the test's request starts it at front).
+    for (const id of exported) {
+      const traces = new Set(traced.spans.filter((s) => attribute(s, 'filibuster.execution_id') === id).map((s) => s.traceId));
+      assert.equal(traces.size, 1, `${order}: execution ${id} is in ${traces.size} traces`);
+    }
     for (const path of ['/balance', '/history']) {
       const spans = traced.spans.filter((s) => faulted(s) && attributeText(s).includes(path));
       const ids = new Set(spans.map((s) => attribute(s, 'filibuster.execution_id')));

@@ -56,6 +56,8 @@ test('--traces file=PATH: one trace per execution, rooted in the test; its id in
     assert.ok(trace.some((s) => s.service === 'front' && s.kind === 1), `#${e.number}: front's server span is in the trace`);
     // Every span that names an execution is in that execution's trace.
     for (const s of spans) if (s.attributes['filibuster.execution_id'] === e.id) assert.equal(s.traceId, e.trace_id);
+    const balance = trace.filter((s) => s.kind === 2 && JSON.stringify(s.attributes).includes('/balance'));
+    assert.ok(balance.length >= 1 && balance.every((s) => s.attributes['filibuster.execution_index']), `#${e.number}: the fetch's client span carries the Filibuster attributes`);
     for (const f of e.faults) {
       const path = f.description.includes('/balance') ? '/balance' : '/history';
       const faulted = trace.filter((s) => s.events.some((ev) => ev.name === 'filibuster.fault') && JSON.stringify(s.attributes).includes(path));
