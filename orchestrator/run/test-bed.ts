@@ -145,7 +145,10 @@ export class TestBed {
     this.server = await startServer(this.session, options.port, options.host, options.token);
     const tokenEnv: Record<string, string> = options.token ? { [TOKEN_ENV]: options.token } : {};
     if (options.traces) tokenEnv.FILIBUSTER_TRACES = options.traces;
-    this.traces = options.traces !== undefined;
+    // The root span with the planned trace id is opened by the test-module worker: a spawned or in-process
+    // test has none, so its executions' traces start at the entry service and are not named here.
+    this.traces = options.traces !== undefined && options.test.kind === 'module';
+    if (options.traces !== undefined && !this.traces) options.warn?.('--traces: the services are traced, but only a --test-module test roots each execution in one trace (no trace ids in results.json)');
     this.traceUrl = options.traceUrl;
     let endpoints: Record<string, ServiceEndpoint> = {};
     if (options.servicesConfig) {
