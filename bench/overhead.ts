@@ -7,7 +7,9 @@
  * - instrumented, disabled: `node --import filibuster/register service.js` with no FILIBUSTER_URL (what a
  *   service pays for shipping the instrumentation when no orchestrator is configured);
  * - instrumented, no fault: the same with FILIBUSTER_URL pointing at a real orchestrator (session and
- *   server, in this process), with one fault-free execution begun per request, as a run does.
+ *   server, in this process), with one fault-free execution begun per request, as a run does;
+ * - the same with standalone traces (`--traces file=/dev/null`: OpenTelemetry's http and undici
+ *   instrumentations and ours record every span, exported one by one as it ends).
  *
  * Requests go one at a time, round-robin over the three modes, so the noise of a shared machine falls on
  * all three alike. Overhead per call = (p50 of the mode − p50 uninstrumented) / instrumented calls per
@@ -32,8 +34,10 @@ const REGISTER = join(ROOT, 'dist/instrumentation/register.js');
 /** Instrumented outbound calls per request (a → b, b → c); the bench's own request is not instrumented. */
 const CALLS_PER_REQUEST = 2;
 
-type Mode = 'uninstrumented' | 'instrumented, disabled' | 'instrumented, no fault';
-const MODES: Mode[] = ['uninstrumented', 'instrumented, disabled', 'instrumented, no fault'];
+type Mode = 'uninstrumented' | 'instrumented, disabled' | 'instrumented, no fault' | 'no fault, --traces file';
+const MODES: Mode[] = ['uninstrumented', 'instrumented, disabled', 'instrumented, no fault', 'no fault, --traces file'];
+/** Modes that talk to the orchestrator (one fault-free execution per request). */
+const ORCHESTRATED: Mode[] = ['instrumented, no fault', 'no fault, --traces file'];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -91,7 +95,8 @@ async function startChain(mode: Mode, orchestratorUrl: string): Promise<Chain> {
       args.unshift('--import', REGISTER);
       env.FILIBUSTER_SERVICE_NAME = name;
       env.FILIBUSTER_SERVICE_MAP = serviceMap;
-      if (mode === 'instrumented, no fault') env.FILIBUSTER_URL = orchestratorUrl;
+      if (ORCHESTRATED.includes(mode)) env.FILIBUSTER_URL = orchestratorUrl;
+      if (mode === 'no fault, --traces file') env.FILIBUSTER_TRACES = 'file=/dev/null';
       // To see where an instrumented service's time goes: BENCH_PROFILE_DIR=dir writes a CPU profile per service.
       if (mode === 'instrumented, no fault' && process.env.BENCH_PROFILE_DIR) args.unshift('--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR);
     }
@@ -145,7 +150,7 @@ export async function instrumentationOverhead(requests = 2000, warmup = 300): Pr
       for (const mode of MODES) {
         const headers: Record<string, string> = {};
         // One fault-free execution per request, attributed by its id, as an exploration run does.
-        const execution = mode === 'instrumented, no fault' ? session.begin(++executions, `bench-${executions}`, []) : undefined;
+        const execution = ORCHESTRATED.includes(mode) ? session.begin(++executions, `bench-${executions}`, []) : undefined;
         if (execution) headers[HEADERS.execution] = execution.id;
         const started = performance.now();
         const status = await get(agent, chains.get(mode)!.entryPort, headers);
@@ -160,7 +165,7 @@ export async function instrumentationOverhead(requests = 2000, warmup = 300): Pr
       }
     }
     agent.destroy();
-    const perRequest = (server.received() - receivedAtWarmup) / requests;
+    const perRequest = (server.received() - receivedAtWarmup) / requests / ORCHESTRATED.length;
     const stats = new Map(MODES.map((m) => {
       const s = samples.get(m)!.sort((a, b) => a - b);
       return [m, { p50: percentile(s, 50), p99: percentile(s, 99) }];
@@ -170,7 +175,7 @@ export async function instrumentationOverhead(requests = 2000, warmup = 300): Pr
       const s = stats.get(m)!;
       return m === 'uninstrumented'
         ? [m, requests, s.p50, s.p99, '', '', '', '']
-        : [m, requests, s.p50, s.p99, (s.p50 - base.p50) / CALLS_PER_REQUEST, (s.p99 - base.p99) / CALLS_PER_REQUEST, (100 * (s.p50 - base.p50)) / base.p50, m === 'instrumented, no fault' ? perRequest : ''];
+        : [m, requests, s.p50, s.p99, (s.p50 - base.p50) / CALLS_PER_REQUEST, (s.p99 - base.p99) / CALLS_PER_REQUEST, (100 * (s.p50 - base.p50)) / base.p50, ORCHESTRATED.includes(m) ? perRequest : ''];
     });
   } finally {
     for (const chain of chains.values()) for (const child of chain.children) child.kill('SIGTERM');

@@ -9,6 +9,7 @@ import { analysisTimes } from './analysis.js';
 import { DEFAULT_APPS, MODES, printCorpusBench } from './corpus.js';
 import { ENGINE_HEADERS, engineRowCells, engineScaling } from './engine.js';
 import { instrumentationOverhead, machine, OVERHEAD_HEADERS } from './overhead.js';
+import { PRELOAD_HEADERS, preloadCost } from './preload.js';
 import { spawnCost, SPAWN_HEADERS } from './spawn-cost.js';
 import { latencyWaiting, LATENCY_HEADERS } from './latency.js';
 import { table } from './table.js';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   console.log(table(LATENCY_HEADERS, await latencyWaiting()));
   console.log('\nInstrumentation overhead: one request through a → b → c (2 instrumented calls), loopback, round-robin over modes');
   console.log(table(OVERHEAD_HEADERS, await instrumentationOverhead()));
+  console.log('\nPreload cost: CPU ms of `node -e ""` (median of 20), and above no preload');
+  console.log(table(PRELOAD_HEADERS, preloadCost()));
   console.log('\nA fresh Node process doing one loopback request (spawn mode pays this per execution)');
   console.log(table(SPAWN_HEADERS, await spawnCost()));
   console.log();

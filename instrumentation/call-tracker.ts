@@ -11,8 +11,10 @@ import { isIP } from 'node:net';
 import { captureStack, identityHash, signatureHash, stripHost, type StackInfo } from './call-identity.js';
 import { calleeName, CompiledRules, ORIGINAL_RULES, type IdentityRules } from './identity-rules.js';
 import { currentContext, type RequestContext } from './context.js';
-import { decisionFrom, type Decision } from './faults.js';
+import { decisionFrom, type Decision, type Fault } from './faults.js';
 import { OrchestratorClient } from './orchestrator-client.js';
+import { tracingSuppressed } from './otel-context.js';
+import { annotateCall, recordFaultSpan, type CallAttributes, type FaultDescription, type Span, type SpanRequest } from './otel-spans.js';
 import {
   HEADERS,
   PATHS,
@@ -76,6 +78,10 @@ export interface OutboundCall {
   readonly timeout: VisibleTimeout | undefined;
   setTimeout(timeout: VisibleTimeout): void;
   complete(outcome: CallOutcome): void;
+  /** The OpenTelemetry client span of this call, when a tracer made one: the decision annotates it. */
+  attachSpan(span: Span | undefined): void;
+  /** A fault delivered before any client instrumentation saw the call: a span of ours records it. */
+  recordUnseenFault(request: SpanRequest): void;
 }
 
 const PASS: Decision = {};
@@ -94,6 +100,8 @@ class PropagatedCall implements OutboundCall {
   }
   setTimeout(): void {}
   complete(): void {}
+  attachSpan(): void {}
+  recordUnseenFault(): void {}
 }
 
 class TrackedCall implements OutboundCall {
@@ -103,6 +111,8 @@ class TrackedCall implements OutboundCall {
   private completed = false;
   private decisionTimedOut = false;
   private refused?: string;
+  private span?: Span;
+  private fault?: FaultDescription;
 
   private readonly client: OrchestratorClient;
   private readonly message: CreateMessage;
@@ -132,10 +142,25 @@ class TrackedCall implements OutboundCall {
         if (decision.fault && decision.fault.kind !== 'status' && decision.fault.kind !== 'condition') this.injectedRecord = { name: answer!.forced_exception!.name, metadata: {} };
         this.refused = decision.refused;
         if (decision.refused) process.emitWarning(`filibuster: fault not injected: ${decision.refused}`);
+        if (decision.fault) this.fault = describeFault(decision.fault, this.injectedRecord);
+        if (this.span) annotateCall(this.span, this.spanAttributes(), this.fault);
         return decision;
       });
     }
     return this.decision;
+  }
+
+  attachSpan(span: Span | undefined): void {
+    this.span ??= span;
+  }
+
+  recordUnseenFault(request: SpanRequest): void {
+    if (!this.span && this.fault) recordFaultSpan(request, this.spanAttributes(), this.fault);
+  }
+
+  private spanAttributes(): CallAttributes {
+    const m = this.message;
+    return { executionId: m.execution_id, executionIndex: m.execution_index, generatedId: String(m.generated_id), vclock: serializeVclock(m.vclock) };
   }
 
   complete(outcome: CallOutcome): void {
@@ -200,6 +225,9 @@ export class CallTracker {
 
   /** Called synchronously when a call starts; undefined when the call is to be left alone. */
   begin(start: CallStart): OutboundCall | undefined {
+    // OpenTelemetry's own traffic (an exporter sending spans, from a timer that may have started inside a
+    // request and so carries its context) and ours: never reported, never faulted.
+    if (tracingSuppressed()) return undefined;
     const ctx = currentContext() ?? this.defaultContext;
     if (!ctx || ctx.suppressed) {
       if (!ctx) this.reportBackground(start);
@@ -298,6 +326,13 @@ export class CallTracker {
       url: stripHost(start.url),
     });
   }
+}
+
+/** How a fault shows on a span: its catalogue name (an exception) or its status. */
+function describeFault(fault: Fault, injected: ExceptionRecord | undefined): FaultDescription {
+  if (fault.kind === 'status') return { kind: 'status', name: String(fault.status) };
+  if (fault.kind === 'condition') return { kind: 'condition', name: fault.condition.kind };
+  return { kind: fault.kind, name: injected?.name ?? fault.kind };
 }
 
 /** Names an error the way the catalogue names faults, so natural and injected failures compare equal. */

@@ -25,6 +25,8 @@ import { handleIdentityRequest } from './identity-control.js';
 import { reportEntryResponse } from './entry-response.js';
 import { hookFollowRedirects } from './follow-redirects.js';
 import type { Fault } from './faults.js';
+import { activeClientSpan, annotateServerSpan, type CallAttributes } from './otel-spans.js';
+import { PatchSlots } from './patch-slots.js';
 import { HEADERS, PATHS, type RequestReceivedMessage } from './protocol.js';
 
 const kCall = Symbol('filibuster.call');
@@ -33,18 +35,14 @@ const kPatched = Symbol('filibuster.patched');
 type RequestFn = (this: unknown, options: Options, callback?: (res: IncomingMessage) => void) => ClientRequest;
 type Options = RequestOptions & { _defaultAgent?: http.Agent; createConnection?: Function | any };
 
-interface Originals {
-  httpRequest: typeof http.request;
-  httpGet: typeof http.get;
-  httpsRequest: typeof https.request;
-  httpsGet: typeof https.get;
-  httpEmit: typeof http.Server.prototype.emit;
-  httpsEmit: typeof https.Server.prototype.emit;
-  setTimeout: ClientRequest['setTimeout'];
+/** Cleared by `disable()`: a wrapper of ours that someone wrapped over stays in their chain, passing through. */
+interface Switch {
+  active: boolean;
 }
 
 export class HttpInstrumentation {
-  private originals?: Originals;
+  private slots?: PatchSlots;
+  private switch?: Switch;
 
   private readonly tracker: CallTracker;
 
@@ -55,77 +53,69 @@ export class HttpInstrumentation {
   enable(): void {
     if ((http as unknown as Record<symbol, boolean>)[kPatched]) return;
     (http as unknown as Record<symbol, boolean>)[kPatched] = true;
-    this.originals = {
-      httpRequest: http.request,
-      httpGet: http.get,
-      httpsRequest: https.request,
-      httpsGet: https.get,
-      httpEmit: http.Server.prototype.emit,
-      httpsEmit: https.Server.prototype.emit,
-      setTimeout: http.ClientRequest.prototype.setTimeout,
-    };
-    this._patchOutgoing(http, this.originals.httpRequest as unknown as RequestFn, 'http:');
-    this._patchOutgoing(https, this.originals.httpsRequest as unknown as RequestFn, 'https:');
-    this._patchSetTimeout(this.originals.setTimeout);
+    const slots = (this.slots = new PatchSlots());
+    const on = (this.switch = { active: true });
+    this._patchOutgoing(slots, on, http, http.request as unknown as RequestFn, 'http:');
+    this._patchOutgoing(slots, on, https, https.request as unknown as RequestFn, 'https:');
+    this._patchSetTimeout(slots, http.ClientRequest.prototype.setTimeout);
     hookFollowRedirects(kCall);
     if (!this.tracker.config.propagateOnly) {
-      this._patchIncoming(http.Server.prototype, this.originals.httpEmit);
-      this._patchIncoming(https.Server.prototype as unknown as http.Server, this.originals.httpsEmit);
+      this._patchIncoming(slots, on, http.Server.prototype, http.Server.prototype.emit);
+      this._patchIncoming(slots, on, https.Server.prototype as unknown as http.Server, https.Server.prototype.emit);
     }
     syncBuiltinESMExports();
   }
 
+  /** Restores the functions still holding our wrappers; ours wrapped over by someone else pass through. */
   disable(): void {
-    const o = this.originals;
-    if (!o) return;
-    http.request = o.httpRequest;
-    http.get = o.httpGet;
-    https.request = o.httpsRequest;
-    https.get = o.httpsGet;
-    http.Server.prototype.emit = o.httpEmit;
-    https.Server.prototype.emit = o.httpsEmit;
-    http.ClientRequest.prototype.setTimeout = o.setTimeout;
+    if (!this.slots || !this.switch) return;
+    this.switch.active = false;
+    this.slots.restore();
     delete (http as unknown as Record<symbol, boolean>)[kPatched];
-    this.originals = undefined;
+    this.slots = this.switch = undefined;
     syncBuiltinESMExports();
   }
 
-  private _patchOutgoing(module: typeof http | typeof https, original: RequestFn, protocol: 'http:' | 'https:'): void {
+  private _patchOutgoing(slots: PatchSlots, on: Switch, module: typeof http | typeof https, original: RequestFn, protocol: 'http:' | 'https:'): void {
     const tracker = this.tracker;
     const patched = function request(this: unknown, ...args: unknown[]): ClientRequest {
+      if (!on.active) return (original as (...a: unknown[]) => ClientRequest).apply(this, args);
       const { options, callback } = normalizeArgs(args, protocol, module);
       if (options.socketPath) return original.call(this, options, callback);
       return outgoingRequest(tracker, original, this, options, callback, patched);
     };
-    module.request = patched as unknown as typeof http.request;
+    slots.install(module, 'request', patched);
     // `get` is re-implemented so that it goes through the patched request (as OpenTelemetry does).
-    module.get = function get(...args: unknown[]): ClientRequest {
+    slots.install(module, 'get', function get(...args: unknown[]): ClientRequest {
       const req = (patched as (...a: unknown[]) => ClientRequest)(...args);
       req.end();
       return req;
-    } as typeof http.get;
+    });
   }
 
   /** Records `req.setTimeout(ms)`: it makes a timeout visible, hence a timeout fault applicable. */
-  private _patchSetTimeout(original: ClientRequest['setTimeout']): void {
-    http.ClientRequest.prototype.setTimeout = function setTimeout(this: ClientRequest, msecs: number, callback?: () => void) {
+  private _patchSetTimeout(slots: PatchSlots, original: ClientRequest['setTimeout']): void {
+    slots.install(http.ClientRequest.prototype, 'setTimeout', function setTimeout(this: ClientRequest, msecs: number, callback?: () => void) {
       const call = (this as unknown as Record<symbol, OutboundCall | undefined>)[kCall];
       if (call && typeof msecs === 'number' && msecs > 0) call.setTimeout({ ms: msecs });
       return original.call(this, msecs, callback);
-    };
+    });
   }
 
-  private _patchIncoming(proto: http.Server, original: typeof http.Server.prototype.emit): void {
+  private _patchIncoming(slots: PatchSlots, on: Switch, proto: http.Server, original: typeof http.Server.prototype.emit): void {
     const tracker = this.tracker;
-    proto.emit = function emit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+    slots.install(proto, 'emit', function emit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
       const forward = original as (this: http.Server, ...a: unknown[]) => boolean;
-      if (event !== 'request') return forward.call(this, event, ...args);
+      if (event !== 'request' || !on.active) return forward.call(this, event, ...args);
       const req = args[0] as IncomingMessage;
       const res = args[1] as ServerResponse;
       if (handleCoverageRequest(req, res)) return true;
       if (handleIdentityRequest(req, res, (rules) => tracker.setIdentityRules(rules))) return true;
       const ctx = contextFromHeaders(req.headers);
-      const run = () => storage.run(ctx, () => forward.call(this, event, ...args));
+      const run = () => {
+        if (ctx.inboundEi) annotateServerSpan(this, inboundAttributes(req, ctx.executionId));
+        return storage.run(ctx, () => forward.call(this, event, ...args));
+      };
       if (ctx.inboundEi && ctx.inboundGeneratedId !== undefined && tracker.client && !tracker.client.disabled) {
         const received: RequestReceivedMessage = {
           instrumentation_type: 'request_received',
@@ -148,8 +138,12 @@ export class HttpInstrumentation {
         return true;
       }
       return run();
-    };
+    });
   }
+}
+
+function inboundAttributes(req: IncomingMessage, executionId: string | undefined): CallAttributes {
+  return { executionId, executionIndex: headerText(req, HEADERS.executionIndex), generatedId: headerText(req, HEADERS.generatedId), vclock: headerText(req, HEADERS.vclock) };
 }
 
 function headerText(req: IncomingMessage, name: string): string {
@@ -230,6 +224,8 @@ function outgoingRequest(
       opts: unknown,
       oncreate: (err: Error | null, socket?: unknown) => void,
     ) {
+      // Called inside the client's instrumentation, if any: its span is the active one here.
+      call.attachSpan(activeClientSpan());
       const connectReal = (shape: (socket: Socket) => Duplex) => {
         // createConnection may return the socket, call back with it, or both: shape it once.
         let real: Socket | undefined;
@@ -251,7 +247,10 @@ function outgoingRequest(
     const realAgent = agentFor(options);
     const standIn = Object.create(realAgent) as http.Agent & { addRequest: Function };
     const addReal = (r: ClientRequest, opts: unknown) => (realAgent as unknown as { addRequest: Function }).addRequest(r, opts);
-    standIn.addRequest = (r: ClientRequest, opts: unknown) =>
+    standIn.addRequest = (r: ClientRequest, opts: unknown) => {
+      // Node calls this synchronously inside http.request, so inside a tracing wrapper's context in either
+      // order of wrapping: its client span is the active one.
+      call.attachSpan(activeClientSpan());
       deliver(
         (fault, { conditionSocket, faultSocket }) => {
           if (fault.kind !== 'condition') return (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port, call));
@@ -266,6 +265,7 @@ function outgoingRequest(
         },
         () => addReal(r, opts),
       );
+    };
     options.agent = standIn;
   }
 

@@ -13,13 +13,11 @@
  */
 import http from 'node:http';
 import { debuglog } from 'node:util';
+import { controlRequest } from './raw-http.js';
 import { PATHS, type BatchablePath, type CreateMessage, type CreateResponse, type ReportBody } from './protocol.js';
 import { ReportQueue, type PostAnswer } from './report-queue.js';
 
 const debug = debuglog('filibuster');
-
-// Captured before any patching: control traffic never goes through the instrumentation.
-const request = http.request;
 
 const NO_ANSWER: PostAnswer = { status: 0, text: '' };
 
@@ -107,7 +105,8 @@ export class OrchestratorClient {
         'content-length': body.length,
       };
       if (this.token) headers['x-filibuster-token'] = this.token;
-      const req = request(
+      // Unwrapped and under suppress-tracing: control traffic is neither instrumented nor traced.
+      const req = controlRequest(
         { protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, path, method, agent, headers },
         (res) => {
           const chunks: Buffer[] = [];

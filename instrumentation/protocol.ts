@@ -376,3 +376,19 @@ export function checkRules(value: unknown): IdentityRules | undefined {
   if (!strings(v.templates) || !strings(v.ignoredQuery) || !strings(v.slottedQuery)) return undefined;
   return { mode: v.mode, templates: v.templates!, ignoredQuery: v.ignoredQuery!, slottedQuery: v.slottedQuery! };
 }
+
+/**
+ * The trace id of an execution run with `--traces` (otel-standalone.ts): derived from its execution id, so
+ * the test's root span and results.json agree without another message. Four FNV-1a hashes with different
+ * offsets (no node:crypto: this module is on the preload's path, and loading crypto costs milliseconds).
+ */
+export function traceIdOf(executionId: string): string {
+  let out = '';
+  for (const offset of [0x811c9dc5, 0x01000193, 0x2166136, 0x5bd1e995]) {
+    let h = offset;
+    for (let i = 0; i < executionId.length; i++) h = Math.imul(h ^ executionId.charCodeAt(i), 0x01000193) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  // An all-zero trace id is invalid in W3C trace context.
+  return /^0+$/.test(out) ? '1'.padStart(32, '0') : out;
+}

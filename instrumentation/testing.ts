@@ -5,9 +5,11 @@
  *
  * Outside a filibuster run (no FILIBUSTER_URL) no fault is ever injected, so they answer false.
  */
-import http from 'node:http';
 import { currentContext, storage, propagateOnlyContext } from './context.js';
 import { anyFault, faultOn, faultOnMethod, faultPlanOf } from './fault-plan.js';
+import type { RequestOptions } from 'node:http';
+import { urlToHttpOptions } from 'node:url';
+import { controlRequest } from './raw-http.js';
 import { HEADERS, PATHS, type ExecutionCallsResponse, type FaultInjectedResponse, type FaultPlan, type ObservedCall } from './protocol.js';
 
 export type { ObservedCall } from './protocol.js';
@@ -18,6 +20,10 @@ function executionId(): string | undefined {
   return currentContext()?.executionId ?? (process.env.FILIBUSTER_EXECUTION_ID || undefined);
 }
 
+function requestOptions(url: URL, headers: Record<string, string>): RequestOptions {
+  return { ...urlToHttpOptions(url), method: 'GET', headers, timeout: 10_000 };
+}
+
 /** GET `path` from the orchestrator; `accept` returns the answer, or undefined for a malformed body. */
 function ask<T>(base: string, path: string, accept: (body: unknown) => T | undefined): Promise<T> {
   const url = new URL(path, base);
@@ -25,11 +31,11 @@ function ask<T>(base: string, path: string, accept: (body: unknown) => T | undef
   const headers: Record<string, string> = id ? { [HEADERS.execution]: id } : {};
   // An orchestrator beyond loopback requires its token (the orchestrator's auth.ts).
   if (process.env.FILIBUSTER_TOKEN) headers['x-filibuster-token'] = process.env.FILIBUSTER_TOKEN;
-  // Suppressed: this control request is never instrumented itself.
+  // Suppressed, and through the unwrapped request: this control request is neither instrumented nor traced.
   const ctx = { ...(currentContext() ?? propagateOnlyContext(id)), suppressed: true };
   return storage.run(ctx, () =>
     new Promise<T>((resolve, reject) => {
-      const req = http.get(url, { headers, timeout: 10_000 }, (res) => {
+      const req = controlRequest(requestOptions(url, headers), (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
@@ -45,6 +51,7 @@ function ask<T>(base: string, path: string, accept: (body: unknown) => T | undef
       });
       req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
       req.on('error', (err) => reject(new Error(`filibuster: cannot ask the orchestrator at ${url.origin} (${err.message})`)));
+      req.end();
     }),
   );
 }

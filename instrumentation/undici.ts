@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { captureStack } from './call-identity.js';
 import { exceptionRecord, type CallTracker, type OutboundCall } from './call-tracker.js';
 import { currentContext, storage } from './context.js';
+import { PatchSlots } from './patch-slots.js';
 import { HEADERS } from './protocol.js';
 import { patchAbortSignal, timeoutOfSignal, type VisibleTimeout } from './timeouts.js';
 import type { Handler } from './undici-handler.js';
@@ -43,8 +44,9 @@ interface DispatchOptions {
 type GlobalSlots = Record<symbol, Dispatcher | undefined>;
 
 export class UndiciInstrumentation {
-  private originalFetch?: typeof fetch;
-  private originalDispatchers = new Map<symbol, Dispatcher>();
+  private slots?: PatchSlots;
+  /** Cleared by `disable()`: a wrapper of ours that someone wrapped over stays in their chain, passing through. */
+  private switch?: { active: boolean };
 
   private readonly tracker: CallTracker;
 
@@ -53,35 +55,32 @@ export class UndiciInstrumentation {
   }
 
   enable(): void {
-    if (this.originalFetch) return;
+    if (this.slots) return;
     patchAbortSignal();
     // Node 20 loads its bundled undici lazily; touching Response makes it install its global Agent now.
     void (globalThis as { Response?: unknown }).Response;
-    const slots = globalThis as unknown as GlobalSlots;
+    const slots = (this.slots = new PatchSlots());
+    const on = (this.switch = { active: true });
+    const globals = globalThis as unknown as GlobalSlots;
     for (const slot of DISPATCHER_SLOTS) {
-      const inner = slots[slot];
-      if (inner && !inner[kWrapped]) {
-        this.originalDispatchers.set(slot, inner);
-        slots[slot] = this._wrapDispatcher(inner);
-      }
+      const inner = globals[slot];
+      if (inner && !inner[kWrapped]) slots.install(globals, slot, this._wrapDispatcher(inner, on));
     }
-    this.originalFetch = globalThis.fetch;
-    globalThis.fetch = this._patchFetch(this.originalFetch);
+    slots.install(globalThis, 'fetch', this._patchFetch(globalThis.fetch, on));
   }
 
+  /** Restores what still holds our wrappers; ours wrapped over by someone else pass through. */
   disable(): void {
-    if (!this.originalFetch) return;
-    globalThis.fetch = this.originalFetch;
-    const slots = globalThis as unknown as GlobalSlots;
-    for (const [slot, inner] of this.originalDispatchers) slots[slot] = inner;
-    this.originalDispatchers.clear();
-    this.originalFetch = undefined;
+    if (!this.slots || !this.switch) return;
+    this.switch.active = false;
+    this.slots.restore();
+    this.slots = this.switch = undefined;
   }
 
-  private _patchFetch(original: typeof fetch): typeof fetch {
+  private _patchFetch(original: typeof fetch, on: { active: boolean }): typeof fetch {
     return function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
       const ctx = currentContext();
-      if (!ctx || ctx.propagateOnly || ctx.suppressed) return original(input, init);
+      if (!on.active || !ctx || ctx.propagateOnly || ctx.suppressed) return original(input, init);
       const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
       const pendingFetch = { ...captureStack(fetch), timeout: timeoutOfSignal(signal) };
       return storage.run({ ...ctx, pendingFetch: { stackSignature: pendingFetch.signature, callsite: pendingFetch.callsite, frames: pendingFetch.frames, timeout: pendingFetch.timeout } }, () =>
@@ -90,11 +89,12 @@ export class UndiciInstrumentation {
     };
   }
 
-  private _wrapDispatcher(inner: Dispatcher): Dispatcher {
+  private _wrapDispatcher(inner: Dispatcher, on: { active: boolean }): Dispatcher {
     const tracker = this.tracker;
     const wrapper: Dispatcher = Object.create(inner);
     wrapper[kWrapped] = true;
     wrapper.dispatch = function dispatch(opts: DispatchOptions, handler: Handler): boolean {
+      if (!on.active) return inner.dispatch(opts, handler);
       const origin = new URL(String(opts.origin));
       const port = Number(origin.port || (origin.protocol === 'https:' ? 443 : 80));
       const pending = currentContext()?.pendingFetch;
@@ -120,8 +120,10 @@ export class UndiciInstrumentation {
           const fault = decision.fault;
           if (!fault) return inner.dispatch(withOurs, observed);
           withFaultDelivery((d) => {
-            if (fault.kind === 'condition') d.dispatchWithCondition(inner, fault, call.timeout, withOurs, observed);
-            else d.deliverFault(fault, observed, call.timeout, origin.hostname, port, opts.headersTimeout);
+            if (fault.kind === 'condition') return d.dispatchWithCondition(inner, fault, call.timeout, withOurs, observed);
+            // undici never sees this request, so no client instrumentation records it: we do.
+            call.recordUnseenFault({ method: String(opts.method).toUpperCase(), url: `${origin.origin}${opts.path}`, host: origin.hostname, port });
+            d.deliverFault(fault, observed, call.timeout, origin.hostname, port, opts.headersTimeout);
           }, () => inner.dispatch(withOurs, observed));
         },
         () => inner.dispatch(withOurs, observed),

@@ -19,6 +19,7 @@ import { corpusTable, runCorpus, writeCorpusJson, type CorpusCatalogue } from '.
 import { loadTable, runLoad } from './loadgen-command.js';
 import type { FaultFilterSpec, FilterRule } from '../search/filters.js';
 import { classifyError, EXIT, runExploration, UsageError, type RunArgs } from './run-command.js';
+import { parseTraces } from '../../instrumentation/traces-spec.js';
 import { CONDITION_NAMES } from '../catalogue/conditions.js';
 import { DEFAULT_TIME_BUDGET_MS } from '../run/exploration-options.js';
 import { formatDuration, SEARCH_SHARE } from '../search/budget.js';
@@ -26,6 +27,20 @@ import { VERSION } from './version.js';
 import { groupRunOptions, withExamples } from './run-help.js';
 
 const DEFAULT_BUDGET = formatDuration(DEFAULT_TIME_BUDGET_MS);
+
+function usage(message: string): never {
+  throw new UsageError(message);
+}
+
+/** --traces is checked before anything starts: a usage error, not a service that fails at start. */
+function checkTraces(text: string): string {
+  try {
+    parseTraces(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return text;
+}
 
 function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | undefined {
   if (!pairs || pairs.length === 0) return undefined;
@@ -117,6 +132,8 @@ async function main(argv: string[]): Promise<number> {
           .option('fail-fast', { type: 'boolean', default: false, describe: 'stop at the first failing execution (the original stop point)' })
           .option('coverage', { type: 'boolean', default: false, describe: "V8 coverage of the runner-started services, per execution; prints the lines only faults reached (coverage/ in --output-dir)" })
           .option('output-dir', { type: 'string', default: '.filibuster', describe: 'where results, counterexamples and logs go' })
+          .option('traces', { type: 'string', describe: 'standalone OpenTelemetry traces of the services and the test, one trace per execution (its id in results.json): console, file=PATH (JSON lines) or otlp=URL (an OTLP/http traces endpoint, e.g. http://127.0.0.1:4318/v1/traces)' })
+          .option('trace-url', { type: 'string', describe: "with --traces: the report links each execution's trace at this URL, {traceId} replaced (e.g. 'http://localhost:16686/trace/{traceId}' for a Jaeger UI)" })
           .option('service-env', { type: 'string', array: true, describe: 'KEY=VALUE added to every started service (e.g. a bug switch)' })
           .option('verbose', { type: 'boolean', default: false, describe: 'one line per execution, also on a terminal' }),
       async (a) => {
@@ -154,6 +171,8 @@ async function main(argv: string[]): Promise<number> {
           verbose: a.verbose,
           serviceEnv: parseEnvPairs(a.serviceEnv as string[] | undefined),
           coverage: a.coverage,
+          traces: a.traces !== undefined ? checkTraces(a.traces) : undefined,
+          traceUrl: a.traceUrl !== undefined && a.traces === undefined ? usage('--trace-url links the traces of --traces: give --traces too') : a.traceUrl,
           shard: a.shard !== undefined ? parseShard(a.shard) : undefined,
         };
         exitCode = (await runExploration(args)).exitCode;

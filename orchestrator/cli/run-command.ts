@@ -74,6 +74,10 @@ export interface RunArgs {
   verbose: boolean;
   serviceEnv?: Record<string, string>;
   coverage?: boolean;
+  /** --traces console|file=PATH|otlp=URL (checked by the CLI). */
+  traces?: string;
+  /** --trace-url TEMPLATE ({traceId} replaced). */
+  traceUrl?: string;
   /** `--shard i/n` (search/shard.ts). */
   shard?: ShardSpec;
 }
@@ -163,6 +167,8 @@ export async function runExploration(args: RunArgs, out: NodeJS.WriteStream = pr
     outputDir: args.outputDir,
     serviceEnv,
     coverage: args.coverage,
+    traces: args.traces,
+    traceUrl: args.traceUrl,
     shard: args.shard,
     onExecution: (r, s) => reporter.execution(r, s),
     log: (m) => process.stderr.write(`${m}\n`),

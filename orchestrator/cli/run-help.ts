@@ -15,7 +15,7 @@ export const RUN_OPTION_GROUPS: ReadonlyArray<readonly [string, readonly string[
     'Search and budget:',
     ['order', 'profile', 'time-budget', 'exhaustive', 'max-tests', 'max-faults', 'workers', 'shard', 'disable-dynamic-reduction', 'strict-reduction', 'ei-compat', 'fail-fast'],
   ],
-  ['Output:', ['output-dir', 'verbose', 'coverage']],
+  ['Output:', ['output-dir', 'verbose', 'coverage', 'traces', 'trace-url']],
   ['Reliability:', ['triage', 'replays', 'inconclusive-retries', 'timeout', 'resume']],
 ];
 

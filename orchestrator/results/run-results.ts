@@ -111,6 +111,10 @@ export interface FaultEntry {
 export interface ExecutionResult {
   number: number;
   id?: string;
+  /** The execution's OpenTelemetry trace id (a run with --traces). */
+  trace_id?: string;
+  /** The trace in a trace viewer (--trace-url). */
+  trace_url?: string;
   status: 'ran' | 'pruned';
   /** A pruned execution: the number of the execution that showed the outcome it would have shown. */
   pruned_as?: number;

@@ -102,6 +102,13 @@ export interface ExplorationOptions {
   /** Extra environment for the services (e.g. a bug switch). */
   serviceEnv?: Record<string, string>;
   /**
+   * Standalone traces (`console`, `file=PATH` or `otlp=URL`): the services and the test record OpenTelemetry
+   * spans, each execution one trace rooted in the test, its id in results.json (otel-standalone.ts).
+   */
+  traces?: string;
+  /** With `traces`: a URL template for an execution's trace in a trace viewer, `{traceId}` replaced (e.g. a Jaeger UI). */
+  traceUrl?: string;
+  /**
    * V8 coverage of every runner-started instrumented service, one slice per execution, reported at the
    * end (coverage/ in the output directory: fault-free vs all, and the lines only faults reached).
    */

@@ -123,6 +123,8 @@ export function ranResult(number: number, run: Attempted, faults: FaultEntry[]):
   return {
     number,
     id: run.id,
+    ...(run.traceId ? { trace_id: run.traceId } : {}),
+    ...(run.traceUrl ? { trace_url: run.traceUrl } : {}),
     status: 'ran',
     faults,
     verdict: run.judgement.verdict,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { EntryResponse, Execution, PropertyTally } from '../server/execution.js';
 import type { Call, Failure } from '../search/model.js';
 import { TOKEN_ENV } from '../server/auth.js';
-import { NETWORK_FAULTS, ORIGINAL_RULES, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
+import { NETWORK_FAULTS, ORIGINAL_RULES, traceIdOf, type IdentityMode, type IdentityRules } from '../../instrumentation/protocol.js';
 import { loadServicesConfig, type ServicesConfig } from '../runner/service-config.js';
 import { ServiceManager, type ServiceEndpoint } from '../runner/services.js';
 import type { ExecutionLogs } from '../runner/log-window.js';
@@ -38,6 +38,9 @@ export interface Run {
   properties: PropertyTally[];
   /** What the services wrote while it ran (runner-started ones), and what a reader must know about it. */
   logs: { services: Record<string, string>; note?: string };
+  /** The execution's trace (--traces), and its URL in a trace viewer (--trace-url). */
+  traceId?: string;
+  traceUrl?: string;
 }
 
 export interface TestBedOptions {
@@ -51,6 +54,10 @@ export interface TestBedOptions {
   outputDir: string;
   eiCompat: boolean;
   serviceEnv?: Record<string, string>;
+  /** Standalone traces (exploration-options.ts): given to the services and the test as FILIBUSTER_TRACES. */
+  traces?: string;
+  /** The trace viewer's URL template (exploration-options.ts). */
+  traceUrl?: string;
   /** Required of every request when set (a host beyond loopback: auth.ts); given to services and the test. */
   token?: string;
   /** Service ports to reuse (a resumed run: resume.ts). */
@@ -118,6 +125,9 @@ export class TestBed {
   private longestPassMs = 0;
   /** The caller timeouts seen so far: how long a call may stay open before it never returned (open-calls.ts). */
   private readonly timeouts = new TimeoutsSeen();
+  /** Executions are traced (--traces): each result names its trace. */
+  private traces = false;
+  private traceUrl?: string;
   private aborted = false;
   /** Why a crashed service could not be restarted (throwIfDown). */
   private down?: Error;
@@ -134,6 +144,12 @@ export class TestBed {
   async start(options: TestBedOptions): Promise<void> {
     this.server = await startServer(this.session, options.port, options.host, options.token);
     const tokenEnv: Record<string, string> = options.token ? { [TOKEN_ENV]: options.token } : {};
+    if (options.traces) tokenEnv.FILIBUSTER_TRACES = options.traces;
+    // The root span with the planned trace id is opened by the test-module worker: a spawned or in-process
+    // test has none, so its executions' traces start at the entry service and are not named here.
+    this.traces = options.traces !== undefined && options.test.kind === 'module';
+    if (options.traces !== undefined && !this.traces) options.warn?.('--traces: the services are traced, but only a --test-module test roots each execution in one trace (no trace ids in results.json)');
+    this.traceUrl = options.traceUrl;
     let endpoints: Record<string, ServiceEndpoint> = {};
     if (options.servicesConfig) {
       const config = loadServicesConfig(options.servicesConfig);
@@ -155,9 +171,16 @@ export class TestBed {
       endpoints = this.services.endpoints();
       this.session.nameServices(this.services.serviceMap());
     }
-    const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker, token: options.token };
+    const ctx = { orchestratorUrl: this.server.url, services: endpoints, marker: this.marker, token: options.token, traces: options.traces };
     const slots = options.test.kind === 'function' ? 1 : Math.max(1, options.slots ?? 1);
     for (let slot = 0; slot < slots; slot++) this.runners.push(runnerFor(options, { ...ctx, slot }));
+  }
+
+  /** An execution's trace id, and its URL in the trace viewer, when the run is traced. */
+  private traceOf(id: string): Pick<Run, 'traceId' | 'traceUrl'> {
+    if (!this.traces) return {};
+    const traceId = traceIdOf(id);
+    return this.traceUrl ? { traceId, traceUrl: this.traceUrl.replaceAll('{traceId}', traceId) } : { traceId };
   }
 
   /** The identity rules the services run with (identity-rules.ts); the original's without a services config. */
@@ -226,7 +249,7 @@ export class TestBed {
       const logs = logsOf(watch?.stop(), running.overlapped, this.runners.length);
       if (this.coverageDir) await this.services!.collectCoverage(join(this.coverageDir, 'executions', id));
       if (restartCrashed) await this.restartCrashed().catch((err: unknown) => (this.down = err as Error));
-      return { id, outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name), logs };
+      return { id, ...this.traceOf(id), outcome, calls, judgement, entry: [...execution.entryResponses], properties: execution.properties, crashed: crashed.map((c) => c.name), logs };
     } finally {
       watch?.stop();
       this.active.delete(running);

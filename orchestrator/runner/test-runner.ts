@@ -65,6 +65,8 @@ interface RunnerContext {
   slot?: number;
   /** The orchestrator's token (auth.ts), given to the test as FILIBUSTER_TOKEN. */
   token?: string;
+  /** Standalone traces (--traces), given to the test as FILIBUSTER_TRACES. */
+  traces?: string;
 }
 
 /** Kills a test process's group, then anything that carries its marker (a setsid'd descendant). */
@@ -76,6 +78,7 @@ function killTestTree(child: ChildProcess, marker: string | undefined): void {
 function servicesEnv(ctx: RunnerContext): Record<string, string> {
   const env: Record<string, string> = { FILIBUSTER_URL: ctx.orchestratorUrl, FILIBUSTER_SERVICES: JSON.stringify(ctx.services) };
   if (ctx.token) env.FILIBUSTER_TOKEN = ctx.token;
+  if (ctx.traces) env.FILIBUSTER_TRACES = ctx.traces;
   for (const s of Object.values(ctx.services)) env[`FILIBUSTER_SERVICE_${s.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`] = s.url;
   return env;
 }

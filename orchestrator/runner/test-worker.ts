@@ -19,6 +19,9 @@ let services: TestContext['services'] = {};
 const orchestratorUrl = process.env.FILIBUSTER_URL ?? '';
 
 instrument({ serviceName: 'functional-test', orchestratorUrl, propagateOnly: true });
+// Standalone traces (--traces): each execution is a trace rooted here. OpenTelemetry loads only then.
+const tracing = process.env.FILIBUSTER_TRACES ? await import('../../instrumentation/otel-standalone.js') : undefined;
+tracing?.startStandaloneTracing(process.env.FILIBUSTER_TRACES!, 'functional-test');
 
 function reply(message: WorkerReply): void {
   process.send?.(message);
@@ -55,7 +58,8 @@ async function run(executionId: string, plan: FaultPlan | undefined): Promise<vo
   written = output;
   if (plan) setFaultPlan(executionId, plan);
   try {
-    await runInExecution(executionId, () => test!({ executionId, services, orchestratorUrl }));
+    const body = () => runInExecution(executionId, async () => test!({ executionId, services, orchestratorUrl }));
+    await (tracing ? tracing.inExecutionTrace(executionId, body) : body());
     // Properties the test evaluated must reach the orchestrator before it judges the execution.
     await flushProperties();
     reply({ type: 'passed' });

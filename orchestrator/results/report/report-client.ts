@@ -129,6 +129,8 @@ const SOURCE = String.raw`
     tr.appendChild(el('td', '', x.d === undefined ? '' : x.d + ' ms'));
     var link = el('td');
     if (x.c) { var a = el('a', '', 'counterexample'); a.href = x.c; link.appendChild(a); }
+    if (x.u) { var t = el('a', 'trace', 'trace'); t.href = x.u; t.title = 'trace ' + x.i; link.appendChild(t); }
+    else if (x.i) link.appendChild(el('span', 'muted trace', 'trace ' + x.i));
     tr.appendChild(link);
     tr.appendChild(detailsCell(x));
     return tr;

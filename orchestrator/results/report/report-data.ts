@@ -26,6 +26,9 @@ export interface ExecutionRow {
   k: number[];
   /** Duration in ms. */
   d?: number;
+  /** Its trace id (--traces), and the trace's URL in a viewer (--trace-url). */
+  i?: string;
+  u?: string;
   /** The detail (error message) when it failed or was inconclusive. */
   x?: string;
   /** Counterexample, relative to the results folder. */
@@ -111,6 +114,8 @@ class Builder {
     const failing = isFailingResult(e);
     const row: ExecutionRow = { n: e.number, v: e.status === 'pruned' ? 'pruned' : (e.verdict ?? ''), f: e.faults.map((f) => this.strings.id(f.description)), e: edges, k: kinds };
     if (e.duration_ms !== undefined) row.d = e.duration_ms;
+    if (e.trace_id) row.i = e.trace_id;
+    if (e.trace_url) row.u = e.trace_url;
     if (e.detail && e.verdict !== 'pass') row.x = e.detail;
     if (e.counterexample) row.c = e.counterexample;
     if (e.counterexample && this.replay && failing) row.r = this.replay(e.counterexample);
