@@ -15,6 +15,7 @@ import { context, propagation, trace, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
@@ -97,7 +98,11 @@ export function startStandaloneTracing(text: string, service: string): void {
   if (!apiGlobals()?.trace) {
     ids = new PlannedIds();
     // One span at a time, as it ends: a run's services are stopped at once, and nothing may be lost.
-    const provider = new BasicTracerProvider({ idGenerator: ids, spanProcessors: [new SimpleSpanProcessor(exporterFor(target, service))] });
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': service }),
+      idGenerator: ids,
+      spanProcessors: [new SimpleSpanProcessor(exporterFor(target, service))],
+    });
     trace.setGlobalTracerProvider(provider);
   }
   registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation({ startSpanHook: filibusterUndiciAttributes }), new FilibusterInstrumentation()] });
