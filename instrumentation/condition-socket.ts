@@ -33,13 +33,13 @@ export class ConditionSocket extends Duplex {
   private idleTimer?: NodeJS.Timeout;
   timeout = 0;
   /** Watches the real response for its end, when a latency may outlast the caller's timeout. */
-  private answer?: { end: ResponseEnd; delayMs: number; client?: ClientTimeout };
+  private answer?: { end?: ResponseEnd; delayMs: number; client?: ClientTimeout };
 
   constructor(real: Socket, condition: Condition, latencyTimeout: LatencyTimeout = 'real-time') {
     super();
     this.real = real;
     if (condition.kind === 'latency' && latencyTimeout !== 'real-time') {
-      this.answer = { end: new ResponseEnd('GET'), delayMs: condition.delayMs, client: latencyTimeout.client };
+      this.answer = { delayMs: condition.delayMs, client: latencyTimeout.client };
     }
     this.shaper = new ResponseShaper(condition, {
       data: (chunk) => {
@@ -57,11 +57,11 @@ export class ConditionSocket extends Duplex {
     });
     real.on('data', (chunk: Buffer) => {
       this.shaper.write(chunk);
-      if (this.answer?.end.feed(chunk)) this.answered();
+      if (this.answer?.end?.feed(chunk)) this.answered();
     });
     real.on('end', () => {
       this.shaper.end();
-      if (this.answer?.end.end()) this.answered();
+      if (this.answer?.end?.end()) this.answered();
     });
     real.on('error', (err) => this.destroy(err));
     real.on('connect', () => this.emit('connect'));
@@ -98,8 +98,7 @@ export class ConditionSocket extends Duplex {
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.touch();
     // The request line's method tells whether the response has a body (HEAD).
-    if (this.answer && !this.methodSeen) {
-      this.methodSeen = true;
+    if (this.answer && !this.answer.end) {
       this.answer.end = new ResponseEnd(chunk.toString('latin1', 0, 16).split(' ')[0]);
     }
     this.real.write(chunk, encoding, callback);
@@ -125,8 +124,6 @@ export class ConditionSocket extends Duplex {
       this.real.destroy();
     }
   }
-
-  private methodSeen = false;
 
   /**
    * The callee's answer is all in. If the latency outlasts the caller's timeout, the caller would see

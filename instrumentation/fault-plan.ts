@@ -2,7 +2,8 @@
  * `wasFaultInjected*()` answered in the test's own process: the runner hands each execution's planned
  * faults to the process that runs its test (with the execution for a test module, in FAULT_PLAN_VAR for a
  * command), so the question costs no round trip to the orchestrator. The answers are the orchestrator's
- * (server/session.ts): the same planned faults, the same services learned from earlier executions.
+ * (server/session.ts): the same planned faults, the same services learned from earlier executions, read
+ * by the same functions (protocol.ts: anyFault, faultOn, faultOnMethod).
  * A test without a plan (a Python test, a plan-less runner) still asks the orchestrator (testing.ts).
  *
  * The plans live on globalThis under a registered symbol, so two copies of this package in one process
@@ -39,19 +40,4 @@ export function faultPlanOf(executionId: string | undefined): FaultPlan | undefi
   } catch {
     return undefined; // asked of the orchestrator instead
   }
-}
-
-/** A fault is planned (the original's `was_fault_injected()`). */
-export function anyFault(plan: FaultPlan): boolean {
-  return plan.faults.length > 0;
-}
-
-/** A planned fault is on a call that reached `service`. */
-export function faultOn(plan: FaultPlan, service: string): boolean {
-  return plan.faults.some((f) => f.targets.includes(service));
-}
-
-/** A planned fault is on a call with this method (to this service, when given; or a gRPC "package.Service/Method"). */
-export function faultOnMethod(plan: FaultPlan, first: string, second?: string): boolean {
-  return plan.faults.some((f) => (second === undefined ? f.method === first : (f.method === second && f.targets.includes(first)) || f.method === `${first}/${second}`));
 }

@@ -27,6 +27,7 @@ import { hookFollowRedirects } from './follow-redirects.js';
 import type { Fault } from './faults.js';
 import { activeClientSpan, annotateServerSpan, type CallAttributes } from './otel-spans.js';
 import { PatchSlots } from './patch-slots.js';
+import { LazyModule } from './lazy-module.js';
 import { HEADERS, PATHS, type RequestReceivedMessage } from './protocol.js';
 
 const kCall = Symbol('filibuster.call');
@@ -214,7 +215,7 @@ function outgoingRequest(
   // Wait a tick so that a timeout set right after the call (axios does req.setTimeout) is seen.
   const deliver = (onFault: (fault: Fault, sockets: FaultSockets) => void, pass: () => void) =>
     process.nextTick(() => {
-      call.requestDecision().then((decision) => (decision.fault ? withFaultSockets((s) => onFault(decision.fault!, s), pass) : pass()), pass);
+      call.requestDecision().then((decision) => (decision.fault ? faultSockets.use((s) => onFault(decision.fault!, s), pass) : pass()), pass);
     });
 
   if (options.agent === undefined && typeof options.createConnection === 'function') {
@@ -277,23 +278,9 @@ function outgoingRequest(
 }
 
 type FaultSockets = typeof import('./http-fault-sockets.js');
-let faultSockets: FaultSockets | undefined;
-let loadingFaultSockets: Promise<FaultSockets> | undefined;
 
-/**
- * Loads the fault sockets once, off the preload's path: `instrument()` starts it right after start-up
- * (warmUpFaultDelivery), so by the first request they are in and every fault is delivered the same way
- * (an error's stack does not depend on whether it was the process's first).
- */
-export function loadFaultSockets(): Promise<FaultSockets> {
-  return (loadingFaultSockets ??= import('./http-fault-sockets.js').then((m) => (faultSockets = m)));
-}
-
-/** Runs `use` with the fault sockets: synchronous once loaded (the usual case), else once they are. */
-function withFaultSockets(use: (sockets: FaultSockets) => void, failed: () => void): void {
-  if (faultSockets) return use(faultSockets);
-  loadFaultSockets().then(use, failed);
-}
+/** The sockets a faulted call reads from (lazy-module.ts). */
+export const faultSockets = new LazyModule<FaultSockets>(() => import('./http-fault-sockets.js'));
 
 /** The agent Node would have used for these options. */
 function agentFor(options: Options): http.Agent {

@@ -4,10 +4,10 @@
  */
 import { CallTracker } from './call-tracker.js';
 import { propagateOnlyContext, storage } from './context.js';
-import { HttpInstrumentation, loadFaultSockets } from './http.js';
+import { faultSockets, HttpInstrumentation } from './http.js';
 import { registerPropertyReporter } from './properties.js';
 import type { InstrumentationConfig } from './types.js';
-import { loadFaultDelivery, UndiciInstrumentation } from './undici.js';
+import { faultDelivery, UndiciInstrumentation } from './undici.js';
 import { watchUncoveredConnections } from './uncovered.js';
 
 export interface Instrumented {
@@ -42,7 +42,7 @@ export function instrument(config: InstrumentationConfig): Instrumented {
   if (!config.propagateOnly) {
     watchUncoveredConnections((kind, target) => tracker.reportUncovered(kind, target));
     // Fault delivery loads once the preload is done (the application starts meanwhile), before any request.
-    setImmediate(() => void Promise.all([loadFaultSockets(), loadFaultDelivery()]).catch(() => {}));
+    setImmediate(() => void Promise.all([faultSockets.load(), faultDelivery.load()]).catch(() => {}));
   }
   current = {
     active: true,

@@ -298,6 +298,23 @@ export interface FaultPlan {
 
 export const FAULT_PLAN_VAR = 'FILIBUSTER_FAULT_PLAN';
 
+/* What `wasFaultInjected*()` answers, from a plan: the orchestrator and the test's process both ask these. */
+
+/** A fault is planned (the original's `was_fault_injected()`). */
+export function anyFault(plan: FaultPlan): boolean {
+  return plan.faults.length > 0;
+}
+
+/** A planned fault is on a call that reached `service`. */
+export function faultOn(plan: FaultPlan, service: string): boolean {
+  return plan.faults.some((f) => f.targets.includes(service));
+}
+
+/** A planned fault is on a call with this method (to this service, when given; or a gRPC "package.Service/Method"). */
+export function faultOnMethod(plan: FaultPlan, first: string, second?: string): boolean {
+  return plan.faults.some((f) => (second === undefined ? f.method === first : (f.method === second && f.targets.includes(first)) || f.method === `${first}/${second}`));
+}
+
 /** Ours: GET /filibuster/fault-injected answers this; `result` is the original's field. */
 export interface FaultInjectedResponse {
   result: boolean;

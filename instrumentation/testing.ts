@@ -6,11 +6,11 @@
  * Outside a filibuster run (no FILIBUSTER_URL) no fault is ever injected, so they answer false.
  */
 import { currentContext, storage, propagateOnlyContext } from './context.js';
-import { anyFault, faultOn, faultOnMethod, faultPlanOf } from './fault-plan.js';
+import { faultPlanOf } from './fault-plan.js';
 import type { RequestOptions } from 'node:http';
 import { urlToHttpOptions } from 'node:url';
 import { controlRequest } from './raw-http.js';
-import { HEADERS, PATHS, type ExecutionCallsResponse, type FaultInjectedResponse, type FaultPlan, type ObservedCall } from './protocol.js';
+import { anyFault, faultOn, faultOnMethod, HEADERS, PATHS, type ExecutionCallsResponse, type FaultInjectedResponse, type FaultPlan, type ObservedCall } from './protocol.js';
 
 export type { ObservedCall } from './protocol.js';
 export { sameServerRetries, timeoutBudgetViolations } from './call-properties.js';

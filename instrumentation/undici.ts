@@ -21,6 +21,7 @@ import { PatchSlots } from './patch-slots.js';
 import { HEADERS } from './protocol.js';
 import { patchAbortSignal, timeoutOfSignal, type VisibleTimeout } from './timeouts.js';
 import type { Handler } from './undici-handler.js';
+import { LazyModule } from './lazy-module.js';
 
 const DISPATCHER_SLOTS = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')];
 const kWrapped = Symbol('filibuster.wrapped');
@@ -119,7 +120,7 @@ export class UndiciInstrumentation {
         (decision) => {
           const fault = decision.fault;
           if (!fault) return inner.dispatch(withOurs, observed);
-          withFaultDelivery((d) => {
+          faultDelivery.use((d) => {
             if (fault.kind === 'condition') return d.dispatchWithCondition(inner, fault, call.timeout, withOurs, observed);
             // undici never sees this request, so no client instrumentation records it: we do.
             call.recordUnseenFault({ method: String(opts.method).toUpperCase(), url: `${origin.origin}${opts.path}`, host: origin.hostname, port });
@@ -230,17 +231,5 @@ function observeHandler(handler: Handler, call: OutboundCall): Handler {
   });
 }
 
-type FaultDeliveryModule = typeof import('./undici-faults.js');
-let faultDelivery: FaultDeliveryModule | undefined;
-let loadingFaultDelivery: Promise<FaultDeliveryModule> | undefined;
-
-/** Loads the fault delivery once, off the preload's path (http.ts `loadFaultSockets` says why). */
-export function loadFaultDelivery(): Promise<FaultDeliveryModule> {
-  return (loadingFaultDelivery ??= import('./undici-faults.js').then((m) => (faultDelivery = m)));
-}
-
-/** Runs `use` with the fault delivery: synchronous once loaded (the usual case), else once it is. */
-function withFaultDelivery(use: (d: FaultDeliveryModule) => void, failed: () => void): void {
-  if (faultDelivery) return use(faultDelivery);
-  loadFaultDelivery().then(use, failed);
-}
+/** Faults delivered to an undici handler (lazy-module.ts). */
+export const faultDelivery = new LazyModule<typeof import('./undici-faults.js')>(() => import('./undici-faults.js'));

@@ -9,7 +9,7 @@ import { FaultCatalogue } from '../catalogue/catalogue.js';
 import { parseConditions } from '../catalogue/conditions.js';
 import { sha256OfFile, type LoadedCounterexample, type TestSpec } from '../results/counterexample.js';
 
-/** A run given no port records none (its 5005 aside): its replay takes any free port. */
+/** A run on any free port (`--port 0`) records no port: its replay takes any free port too. */
 const DEFAULT_PORT = 0;
 /** The CLI's default: a flag left at its default was not given. */
 const DEFAULT_HOST = '127.0.0.1';

@@ -4,6 +4,7 @@
  * execution), recognises late messages from finished executions, and answers the functional test's
  * questions (was a fault injected?).
  */
+import { anyFault, faultOn, faultOnMethod } from '../../instrumentation/protocol.js';
 import type { CreateMessage, CreateResponse, EntryResponseMessage, FaultPlan, InvocationCompleteMessage, PropertyMessage, RequestReceivedMessage } from '../../instrumentation/protocol.js';
 import { Execution } from './execution.js';
 import type { Call, Failure } from '../search/model.js';
@@ -176,28 +177,21 @@ export class Session {
   faultInjected(executionId: string | undefined): Answer {
     const execution = this.executionFor(executionId);
     if (!execution) return this.unknownExecution(executionId);
-    return { status: 200, body: { result: execution.failures.length > 0 } };
+    return { status: 200, body: { result: anyFault(this.faultPlan(execution)) } };
   }
 
   /** was_fault_injected_on(service): a planned fault is on a call that reached `service` in an earlier run. */
   faultInjectedOn(executionId: string | undefined, service: string): Answer {
     const execution = this.executionFor(executionId);
     if (!execution) return this.unknownExecution(executionId);
-    const result = execution.failures.some((f) => this.targetsByEi.get(f.execution_index)?.has(service) ?? false);
-    return { status: 200, body: { result } };
+    return { status: 200, body: { result: faultOn(this.faultPlan(execution), service) } };
   }
 
   /** A planned fault is on a call with this method (and to this service, when given). */
   faultInjectedOnMethod(executionId: string | undefined, first: string, second?: string): Answer {
     const execution = this.executionFor(executionId);
     if (!execution) return this.unknownExecution(executionId);
-    const result = execution.failures.some((f) => {
-      const method = this.methodByEi.get(f.execution_index);
-      if (second === undefined) return method === first;
-      // service/METHOD, or a gRPC-style "package.Service/Method" split in two by the path.
-      return (method === second && (this.targetsByEi.get(f.execution_index)?.has(first) ?? false)) || method === `${first}/${second}`;
-    });
-    return { status: 200, body: { result } };
+    return { status: 200, body: { result: faultOnMethod(this.faultPlan(execution), first, second) } };
   }
 
   /** What the test's own process needs to answer the three questions above itself (fault-plan.ts). */
