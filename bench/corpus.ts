@@ -47,6 +47,8 @@ export interface ModeRun {
   failing: number;
   wallMs: number;
   msPerExecution: number;
+  /** HTTP requests that reached the orchestrator per instrumented call (every kind: decisions, reports). */
+  requestsPerCall: number;
 }
 
 export interface CorpusBenchRow {
@@ -96,6 +98,7 @@ async function exploreIn(app: CorpusApp, test: CorpusTest, mode: Mode): Promise<
     failing: c.failed + c.crashed + c.hung + c.inconclusive,
     wallMs: outcome.results.wall_ms,
     msPerExecution: (loopEnd - (loopStart ?? loopEnd)) / Math.max(1, c.ran),
+    requestsPerCall: outcome.traffic.requests / Math.max(1, outcome.traffic.calls),
   };
 }
 
@@ -188,7 +191,7 @@ export function corpusHeaders(modes: Mode[]): string[] {
   for (const mode of modes) {
     headers.push(`${mode} s`, `${mode} ms/exec`);
     if (mode === 'spawn') headers.push('bare ms', 'spawn/bare');
-    if (mode === 'w1') headers.push('bare in-process ms', 'w1/bare');
+    if (mode === 'w1') headers.push('bare in-process ms', 'w1/bare', 'requests/call');
   }
   return [...headers, 'counts'];
 }
@@ -200,7 +203,7 @@ export function corpusCells(row: CorpusBenchRow, modes: Mode[]): (string | numbe
     const r = row.runs[mode]!;
     cells.push((r.wallMs / 1000).toFixed(1), r.msPerExecution);
     if (mode === 'spawn') cells.push(row.bareMs ?? '–', row.bareMs ? r.msPerExecution / row.bareMs : '–');
-    if (mode === 'w1') cells.push(row.bareInProcessMs ?? '–', row.bareInProcessMs ? r.msPerExecution / row.bareInProcessMs : '–');
+    if (mode === 'w1') cells.push(row.bareInProcessMs ?? '–', row.bareInProcessMs ? r.msPerExecution / row.bareInProcessMs : '–', r.requestsPerCall);
   }
   return [...cells, countMismatch(row) ? 'MISMATCH' : 'same'];
 }

@@ -20,6 +20,7 @@ import {
   PATHS,
   serializeEi,
   serializeVclock,
+  wallClockMs,
   type CreateMessage,
   type EiFrame,
   type ExceptionRecord,
@@ -82,6 +83,11 @@ export interface OutboundCall {
   attachSpan(span: Span | undefined): void;
   /** A fault delivered before any client instrumentation saw the call: a span of ours records it. */
   recordUnseenFault(request: SpanRequest): void;
+  /**
+   * The callee named itself in its response head (`x-filibuster-served-by`): reported with the outcome,
+   * whatever it is (the callee may have withdrawn its request_received: received-report.ts).
+   */
+  noteServedBy(name: string | undefined): void;
 }
 
 const PASS: Decision = {};
@@ -102,6 +108,7 @@ class PropagatedCall implements OutboundCall {
   complete(): void {}
   attachSpan(): void {}
   recordUnseenFault(): void {}
+  noteServedBy(): void {}
 }
 
 class TrackedCall implements OutboundCall {
@@ -113,6 +120,7 @@ class TrackedCall implements OutboundCall {
   private refused?: string;
   private span?: Span;
   private fault?: FaultDescription;
+  private servedBy?: string;
 
   private readonly client: OrchestratorClient;
   private readonly message: CreateMessage;
@@ -154,6 +162,10 @@ class TrackedCall implements OutboundCall {
     this.span ??= span;
   }
 
+  noteServedBy(name: string | undefined): void {
+    if (name) this.servedBy ??= name;
+  }
+
   recordUnseenFault(request: SpanRequest): void {
     if (!this.span && this.fault) recordFaultSpan(request, this.spanAttributes(), this.fault);
   }
@@ -172,12 +184,12 @@ class TrackedCall implements OutboundCall {
       execution_index: this.message.execution_index,
       vclock: this.message.vclock,
       execution_id: this.message.execution_id,
+      ended_at: wallClockMs(),
     };
+    const target = ('target' in outcome ? outcome.target : undefined) ?? this.servedBy;
     if ('exception' in outcome) update.exception = outcome.exception;
-    else {
-      update.return_value = outcome.returnValue;
-      if (outcome.target) update.target_service_name = outcome.target;
-    }
+    else update.return_value = outcome.returnValue;
+    if (target) update.target_service_name = target;
     if (this.decisionTimedOut) update.decision_timeout = true;
     if (this.refused) update.fault_refused = this.refused;
     this.client.send(PATHS.update, update);
@@ -292,11 +304,13 @@ export class CallTracker {
       parent_generated_id: ctx.inboundGeneratedId ?? null,
       sibling_sequence: ctx.state.nextSibling++,
       callee: name ?? `${start.host}:${start.port}`,
+      started_at: wallClockMs(),
     };
     if (ctx.rootSequence !== undefined && !ctx.inboundEi) message.root_sequence = ctx.rootSequence;
 
     const vclockText = serializeVclock(vclock);
     const headers: Record<string, string> = {
+      [HEADERS.callerNamesCallee]: '1',
       [HEADERS.generatedId]: String(generatedId),
       [HEADERS.vclock]: vclockText,
       [HEADERS.originVclock]: vclockText,

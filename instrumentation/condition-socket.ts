@@ -12,6 +12,7 @@ import { Duplex } from 'node:stream';
 import type { Condition } from './conditions.js';
 import { systemError } from './errors.js';
 import { ResponseEnd } from './response-end.js';
+import { ServedByReader } from './served-by.js';
 import { ResponseShaper } from './response-shaper.js';
 
 /** A timeout kept by the client itself (a fetch signal, follow-redirects), which the socket cannot see. */
@@ -35,9 +36,11 @@ export class ConditionSocket extends Duplex {
   /** Watches the real response for its end, when a latency may outlast the caller's timeout. */
   private answer?: { end?: ResponseEnd; delayMs: number; client?: ClientTimeout };
 
-  constructor(real: Socket, condition: Condition, latencyTimeout: LatencyTimeout = 'real-time') {
+  /** `onServedBy`: the callee named itself in its response head (served-by.ts), shown to the client or not. */
+  constructor(real: Socket, condition: Condition, latencyTimeout: LatencyTimeout = 'real-time', onServedBy?: (name: string) => void) {
     super();
     this.real = real;
+    const servedBy = onServedBy && new ServedByReader(onServedBy);
     if (condition.kind === 'latency' && latencyTimeout !== 'real-time') {
       this.answer = { delayMs: condition.delayMs, client: latencyTimeout.client };
     }
@@ -56,6 +59,7 @@ export class ConditionSocket extends Duplex {
       },
     });
     real.on('data', (chunk: Buffer) => {
+      servedBy?.feed(chunk);
       this.shaper.write(chunk);
       if (this.answer?.end?.feed(chunk)) this.answered();
     });

@@ -5,7 +5,10 @@
  * body. The report compares it with the fault-free execution's to tell "up" from "degraded".
  *
  * Only requests that carry an execution id (ours, from the test) are reported: when they arrive, so the
- * orchestrator waits for the answer before judging the execution, and when the response is finished.
+ * orchestrator waits for the answer before judging the execution, and when the response is complete (its
+ * `end()`, or its connection's close when it never gets there). Both are held with the process's other
+ * reports (report-queue.ts) and may ride on a decision; the response's bytes wait until the arrival is on
+ * the wire, so the test never holds an answer the orchestrator does not know it is waiting for.
  * The body is hashed as it is written, never buffered: only its first bytes are kept, with the headers,
  * so that a failing execution shows what the test was answered.
  */
@@ -13,7 +16,13 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PATHS, type EntryResponseMessage } from './protocol.js';
 
-type Send = (path: typeof PATHS.entryResponse, message: EntryResponseMessage) => void;
+/** Where entry reports go (orchestrator-client.ts). */
+export interface EntryReports {
+  /** Queues a report; its number, or undefined when it was dropped. */
+  send(path: typeof PATHS.entryResponse, message: EntryResponseMessage): number | undefined;
+  /** Runs `callback` once report `seq` is on the wire. */
+  whenWritten(seq: number, callback: () => void): void;
+}
 
 function chunkBuffer(chunk: unknown, encoding: unknown): Buffer | undefined {
   if (chunk === undefined || chunk === null || typeof chunk === 'function') return undefined;
@@ -61,7 +70,7 @@ export interface EntryContext {
   template: (path: string) => string;
 }
 
-export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, entry: EntryContext, send: Send): void {
+export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, entry: EntryContext, reports: EntryReports): void {
   const path = (req.url ?? '/').split('?')[0];
   const template = entry.template(path);
   const base = {
@@ -73,7 +82,8 @@ export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, e
     ...(template !== path ? { template } : {}),
     ...(entry.rootSequence !== undefined ? { root_sequence: entry.rootSequence } : {}),
   };
-  send(PATHS.entryResponse, { ...base, phase: 'start' });
+  const started = reports.send(PATHS.entryResponse, { ...base, phase: 'start' });
+  if (started !== undefined) holdHeadUntilWritten(res, started, reports);
   const hash = createHash('md5');
   const excerpt: Buffer[] = [];
   let bodyBytes = 0;
@@ -96,18 +106,20 @@ export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, e
   res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
     const b = chunkBuffer(chunk, rest[0]);
     if (b && !reported) take(b);
+    // The body is all here: reported now, it goes out with the response's other reports.
+    if (!reported && !this.destroyed && this.socket && !this.socket.destroyed) report(this.statusCode);
     return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
   } as typeof res.end;
   // 'close' also covers a response that is never finished (the socket died): reported without a hash.
-  const report = () => {
+  const report = (status = res.writableFinished ? res.statusCode : 0) => {
     if (reported) return;
     reported = true;
     const contentType = res.getHeader('content-type');
     const text = bodyBytes > 0 ? excerptText(Buffer.concat(excerpt)) : undefined;
-    send(PATHS.entryResponse, {
+    reports.send(PATHS.entryResponse, {
       ...base,
       phase: 'end',
-      status: res.writableFinished ? res.statusCode : 0,
+      status,
       body_md5: hash.digest('hex'),
       ...(typeof contentType === 'string' ? { content_type: contentType } : {}),
       headers: headersOf(res),
@@ -115,6 +127,23 @@ export function reportEntryResponse(req: IncomingMessage, res: ServerResponse, e
       ...(text !== undefined ? { body_excerpt: text } : {}),
     });
   };
-  res.once('finish', report);
-  res.once('close', report);
+  res.once('finish', () => report());
+  res.once('close', () => report());
+}
+
+/**
+ * The response's bytes wait (its socket corked from the moment its head is set) until report `seq` is on
+ * the wire. Costs nothing when the report rode on a decision or went out already.
+ */
+function holdHeadUntilWritten(res: ServerResponse, seq: number, reports: EntryReports): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    res.writeHead = writeHead;
+    const socket = this.socket;
+    if (socket && !socket.destroyed) {
+      socket.cork();
+      reports.whenWritten(seq, () => socket.uncork());
+    }
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as typeof res.writeHead;
 }

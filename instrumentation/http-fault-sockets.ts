@@ -24,7 +24,7 @@ export function conditionSocket(req: ClientRequest, real: Socket, fault: Extract
   // own timeout is the shaped socket's idle timeout.
   const fire = call.timeout?.fire;
   const client = fire ? { ms: call.timeout!.ms, fire } : undefined;
-  const socket = new ConditionSocket(real, fault.condition, fault.realTime ? 'real-time' : { client });
+  const socket = new ConditionSocket(real, fault.condition, fault.realTime ? 'real-time' : { client }, (name) => call.noteServedBy(name));
   // The request's timeout counts the silence the client sees, so it is kept by the shaped socket.
   const timeout = (req as unknown as { timeout?: number }).timeout;
   if (timeout) socket.setTimeout(timeout);

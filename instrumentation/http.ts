@@ -28,7 +28,8 @@ import type { Fault } from './faults.js';
 import { activeClientSpan, annotateServerSpan, type CallAttributes } from './otel-spans.js';
 import { PatchSlots } from './patch-slots.js';
 import { LazyModule } from './lazy-module.js';
-import { HEADERS, PATHS, type RequestReceivedMessage } from './protocol.js';
+import { HEADERS } from './protocol.js';
+import { headerText, reportReceived } from './received-report.js';
 
 const kCall = Symbol('filibuster.call');
 const kPatched = Symbol('filibuster.patched');
@@ -118,19 +119,11 @@ export class HttpInstrumentation {
         return storage.run(ctx, () => forward.call(this, event, ...args));
       };
       if (ctx.inboundEi && ctx.inboundGeneratedId !== undefined && tracker.client && !tracker.client.disabled) {
-        const received: RequestReceivedMessage = {
-          instrumentation_type: 'request_received',
-          generated_id: String(ctx.inboundGeneratedId),
-          execution_index: headerText(req, HEADERS.executionIndex),
-          target_service_name: tracker.serviceName,
-        };
-        if (ctx.executionId) received.execution_id = ctx.executionId;
-        tracker.client.send(PATHS.update, received);
-        res.setHeader(HEADERS.servedBy, tracker.serviceName);
+        reportReceived(req, res, tracker.client, tracker.serviceName, ctx.inboundGeneratedId, ctx.executionId);
       } else if (!ctx.inboundEi && ctx.executionId && tracker.client && !tracker.client.disabled) {
         const client = tracker.client;
         const entry = { service: tracker.serviceName, executionId: ctx.executionId, rootSequence: ctx.rootSequence, template: (path: string) => tracker.entryTemplate(path) };
-        reportEntryResponse(req, res, entry, (path, message) => client.send(path, message));
+        reportEntryResponse(req, res, entry, { send: (path, message) => client.send(path, message), whenWritten: (seq, done) => client.reports.whenWritten(seq, done) });
       }
       // The original's abort:false faults ask the callee to sleep before it handles the request.
       const sleep = Number(headerText(req, HEADERS.forcedSleep));
@@ -147,10 +140,6 @@ function inboundAttributes(req: IncomingMessage, executionId: string | undefined
   return { executionId, executionIndex: headerText(req, HEADERS.executionIndex), generatedId: headerText(req, HEADERS.generatedId), vclock: headerText(req, HEADERS.vclock) };
 }
 
-function headerText(req: IncomingMessage, name: string): string {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : (v ?? '');
-}
 
 /** Normalises `(url | string | options, [options], [callback])` into one options object (a copy). */
 function normalizeArgs(args: unknown[], protocol: string, module: typeof http | typeof https): { options: Options; callback?: (res: IncomingMessage) => void } {
@@ -296,6 +285,7 @@ function observe(req: ClientRequest, call: OutboundCall): void {
     responded = true;
     const hash = createHash('md5');
     const target = res.headers[HEADERS.servedBy];
+    call.noteServedBy(typeof target === 'string' ? target : undefined);
     let finished = false;
     // The body's end and the response's close both finish the call; the first one counts.
     const finish = () => {

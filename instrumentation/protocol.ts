@@ -26,6 +26,11 @@ export const HEADERS = {
   rootSequence: 'x-filibuster-root-sequence',
   /** Ours, on responses: the service that answered (lets the caller name the callee without a race). */
   servedBy: 'x-filibuster-served-by',
+  /**
+   * Ours, on a call's request: the caller is our instrumentation, which reports the callee's served-by
+   * name with the call's outcome, so the callee may withdraw its request_received (received-report.ts).
+   */
+  callerNamesCallee: 'x-filibuster-caller-names-callee',
   /** Ours: the request is outside fault injection (`withoutFaults`): not reported, never faulted. */
   noFaults: 'x-filibuster-no-faults',
 } as const;
@@ -49,6 +54,15 @@ export const PATHS = {
   /** Ours: several reports in one request (BatchRequest); old clients never send it. */
   batch: '/filibuster/batch',
 } as const;
+
+/**
+ * Ours: now as epoch milliseconds with a fraction, the clock every process of a machine shares: call times
+ * are taken where the call happens and carried in its messages, so that a report riding on a later
+ * request still places the call where it was.
+ */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 /**
  * The original's EI text: JSON of the frame list with Python's default separators
@@ -149,6 +163,13 @@ export interface CreateMessage {
   stack_frames?: StackFrame[];
   /** Ours: assigned by the caller, unique across the run (the orchestrator's own ids stay below 2^21). */
   generated_id?: number;
+  /** Ours: when the call started, in the caller's clock (epoch milliseconds, fractional: `wallClockMs()`). */
+  started_at?: number;
+  /**
+   * Ours: reports the caller's process held when it asked (report-queue.ts), applied in order before the
+   * decision, each exactly as if it came alone or in a batch. Not kept with the call.
+   */
+  reports?: BatchMessage[];
 }
 
 /** The create response: a fault decision. */
@@ -163,6 +184,8 @@ export interface CreateResponse {
    * that timeout in real time. Without it the timeout fires as soon as nothing more can change the outcome.
    */
   real_time?: boolean;
+  /** Ours: how many of the request's `reports` were applied (present whenever it carried some). */
+  reports_applied?: number;
 }
 
 export interface ReturnValue {
@@ -204,6 +227,8 @@ export interface InvocationCompleteMessage {
   decision_timeout?: boolean;
   /** Ours: the decision named a fault this instrumentation cannot deliver; the call ran without it. */
   fault_refused?: string;
+  /** Ours: when the outcome was known, in the caller's clock (epoch milliseconds, fractional). */
+  ended_at?: number;
 }
 
 /** Ours: one call of the running execution, as `GET /filibuster/execution/calls` describes it. */

@@ -44,6 +44,7 @@ export function dispatchWithCondition(
   timeout: VisibleTimeout | undefined,
   opts: { headersTimeout?: unknown },
   handler: object,
+  onServedBy?: (name: string) => void,
 ): void {
   const aborting = withAbort(handler);
   handler = aborting.handler;
@@ -55,7 +56,7 @@ export function dispatchWithCondition(
     real.once('error', onError);
     real.once(ready, () => {
       real.off('error', onError);
-      callback(null, new ConditionSocket(real, fault.condition, latencyTimeout));
+      callback(null, new ConditionSocket(real, fault.condition, latencyTimeout, onServedBy));
     });
   };
   const Agent = globalDispatcher.constructor as new (options: { connect: Connector }) => DispatcherLike;

@@ -121,7 +121,7 @@ export class UndiciInstrumentation {
           const fault = decision.fault;
           if (!fault) return inner.dispatch(withOurs, observed);
           faultDelivery.use((d) => {
-            if (fault.kind === 'condition') return d.dispatchWithCondition(inner, fault, call.timeout, withOurs, observed);
+            if (fault.kind === 'condition') return d.dispatchWithCondition(inner, fault, call.timeout, withOurs, observed, (name) => call.noteServedBy(name));
             // undici never sees this request, so no client instrumentation records it: we do.
             call.recordUnseenFault({ method: String(opts.method).toUpperCase(), url: `${origin.origin}${opts.path}`, host: origin.hostname, port });
             d.deliverFault(fault, observed, call.timeout, origin.hostname, port, opts.headersTimeout);
@@ -185,6 +185,7 @@ function observeHandler(handler: Handler, call: OutboundCall): Handler {
         status = statusCode;
         contentType = headerFromRaw(raw, 'content-type') ?? '';
         target = headerFromRaw(raw, HEADERS.servedBy);
+        call.noteServedBy(target);
       }
       return (handler.onHeaders as Function).call(handler, statusCode, raw, ...rest);
     },
@@ -206,6 +207,7 @@ function observeHandler(handler: Handler, call: OutboundCall): Handler {
         contentType = String(headers?.['content-type'] ?? '');
         const served = headers?.[HEADERS.servedBy];
         target = typeof served === 'string' ? served : undefined;
+        call.noteServedBy(target);
       }
       return (handler.onResponseStart as Function).call(handler, controller, statusCode, headers, ...rest);
     },

@@ -1,8 +1,9 @@
 /**
  * The instrumentation's client against a real orchestrator server on loopback (counting what reaches it):
- * under load its reports go in batches, fewer requests than messages, in the order they were made;
- * decisions use other connections than reports; `flush()` waits until the queue is drained; and against
- * an orchestrator that has no batch endpoint (404) it resends those reports one by one and stops batching.
+ * reports made in one turn go together, in batches, in the order they were made; a decision made before
+ * the turn ends takes them along; decisions use other connections than reports; `flush()` waits until the
+ * queue is drained; against an orchestrator that has no batch endpoint (404), or ignores reports on
+ * decisions, it resends those reports one by one and stops batching.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -58,15 +59,14 @@ test('under load reports go in batches, in order, and flush() waits until they a
   const execution = session.begin(1, 'e-1', []);
   const client = new OrchestratorClient(server.url, 5000, 5000);
   try {
-    // A burst: the first report goes at once, alone; the others arrive while it is in flight.
+    // A burst in one turn: held to the turn's end, then one batch.
     for (let n = 0; n < 300; n++) client.send('/filibuster/property', property(n));
     await client.flush();
     assert.deepEqual(execution.properties.map((p) => p.name), Array.from({ length: 300 }, (_, n) => property(n).name));
-    assert.equal(server.count('/filibuster/property'), 1, 'the first report was sent alone, as before');
-    const batches = server.count('/filibuster/batch');
-    assert.ok(batches >= 1 && batches < 300, `${batches} batches for 299 reports`);
+    assert.equal(server.count('/filibuster/property'), 0, 'no report went alone');
+    assert.equal(server.count('/filibuster/batch'), 1);
     assert.equal(client.reports.stats.messages, 300);
-    assert.equal(client.reports.stats.requests, 1 + batches);
+    assert.equal(client.reports.stats.requests, 1);
 
     // Calls in parallel: each awaits its decision, then reports its completion while others are in flight.
     const before = server.seen.length;
@@ -97,6 +97,76 @@ test('under load reports go in batches, in order, and flush() waits until they a
   }
 });
 
+test('reports ride on a decision made in the same turn, are applied before it, and keep their order', async () => {
+  const session = new Session();
+  const server = await orchestrator(session);
+  const execution = session.begin(1, 'e-1', []);
+  const client = new OrchestratorClient(server.url, 5000, 5000);
+  try {
+    client.send('/filibuster/property', property(0));
+    client.send('/filibuster/property', property(1));
+    const decision = await client.decide(createMessage(0));
+    assert.equal(decision?.generated_id, ORCHESTRATOR_ID_LIMIT + 100);
+    assert.equal(decision?.reports_applied, 2);
+    assert.deepEqual(server.seen.map((s) => s.path), ['/filibuster/create'], 'one request for the decision and both reports');
+    assert.deepEqual(execution.properties.map((p) => p.name), [property(0).name, property(1).name]);
+    assert.equal(client.reports.stats.rode, 2);
+
+    // Made while a decision that carried none is in flight: they go together at the turn's end.
+    const second = client.decide(createMessage(1));
+    client.send('/filibuster/property', property(2));
+    client.send('/filibuster/property', property(3));
+    await second;
+    await client.flush();
+    assert.deepEqual(execution.properties.map((p) => p.name), [0, 1, 2, 3].map((n) => property(n).name));
+    assert.deepEqual(server.seen.map((s) => s.path).sort(), ['/filibuster/batch', '/filibuster/create', '/filibuster/create']);
+
+    // A report withdrawn while held never goes; one sent tells when it is on the wire.
+    const withdrawn = client.send('/filibuster/property', property(4))!;
+    const kept = client.send('/filibuster/property', property(5))!;
+    assert.equal(client.reports.withdraw(withdrawn), true);
+    let written = false;
+    client.reports.whenWritten(kept, () => (written = true));
+    await client.flush();
+    assert.equal(written, true);
+    assert.equal(client.reports.withdraw(kept), false, 'too late: it went');
+    assert.deepEqual(execution.properties.map((p) => p.name).slice(4), [property(5).name]);
+  } finally {
+    await server.close();
+  }
+});
+
+test('an orchestrator that ignores reports on decisions (no reports_applied): they are resent apart, and never ride again', async () => {
+  const bodies: Record<string, unknown>[] = [];
+  const properties: string[] = [];
+  const plain = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      if (req.url === '/filibuster/property') properties.push(String(body.name));
+      if (req.url === '/filibuster/create') bodies.push(body);
+      const answer = req.url === '/filibuster/create' ? { generated_id: body.generated_id, execution_index: body.execution_index } : {};
+      res.writeHead(req.url === '/filibuster/batch' ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+  const client = new OrchestratorClient(`http://127.0.0.1:${(plain.address() as AddressInfo).port}`, 5000, 5000);
+  try {
+    client.send('/filibuster/property', property(0));
+    await client.decide(createMessage(0));
+    client.send('/filibuster/property', property(1));
+    await client.decide(createMessage(1));
+    await client.flush();
+    assert.deepEqual(properties, [property(0).name, property(1).name], 'both arrived, in order');
+    assert.ok(Array.isArray(bodies[0].reports), 'the first decision carried the report');
+    assert.equal(bodies[1].reports, undefined, 'the second did not');
+  } finally {
+    plain.closeAllConnections();
+    await new Promise<void>((r) => plain.close(() => r()));
+  }
+});
+
 test('an orchestrator without the batch endpoint (404): the reports are resent one by one, in order, and batching stops', async () => {
   const session = new Session();
   const server = await orchestrator(session, true);
@@ -107,7 +177,7 @@ test('an orchestrator without the batch endpoint (404): the reports are resent o
     await client.flush();
     assert.equal(server.count('/filibuster/batch'), 1, 'one batch was tried');
     assert.equal(client.reports.batchingEnabled, false);
-    assert.equal(server.count('/filibuster/property'), 100, 'the first alone, then the 99 of the refused batch one by one');
+    assert.equal(server.count('/filibuster/property'), 100, 'the 100 of the refused batch, one by one');
     assert.deepEqual(execution.properties.map((p) => p.name), Array.from({ length: 100 }, (_, n) => property(n).name));
 
     for (let n = 100; n < 150; n++) client.send('/filibuster/property', property(n));

@@ -18,7 +18,7 @@ import { TestSetupError } from '../runner/test-runner.js';
 import { Explorer } from '../search/explorer.js';
 import type { Call } from '../search/model.js';
 import { runToken } from '../server/auth.js';
-import { Session } from '../server/session.js';
+import { Session, type Traffic } from '../server/session.js';
 import { calibrateBed } from './calibration.js';
 import { replayCounterexample, type ReplayFindings } from './counterexample-replay.js';
 import { ExecutionRuns } from './execution-runs.js';
@@ -44,6 +44,8 @@ export interface ExplorationOutcome {
   allFaultsHit?: boolean;
   /** Failing executions, with their calls (for summaries). */
   failing: { result: ExecutionResult; calls: Call[] }[];
+  /** The orchestrator's traffic over the run (server/session.ts), for benchmarks. */
+  traffic: Traffic;
 }
 
 /**
@@ -295,6 +297,6 @@ class Exploration {
     });
     const resultsPath = this.writer.writeJson('results.json', results);
     writeReports(this.writer, results);
-    return { results, resultsPath, allFaultsHit: this.replayed.allFaultsHit, failing: records.failing, interrupted: this.interrupted };
+    return { results, resultsPath, allFaultsHit: this.replayed.allFaultsHit, failing: records.failing, interrupted: this.interrupted, traffic: { ...this.bed.session.traffic } };
   }
 }

@@ -57,9 +57,12 @@ const MAX_ENTRIES = 256;
 
 interface LiveCall {
   arrival: number;
-  /** When its create message arrived (performance.now()): how long an open call has been open. */
+  /**
+   * When the call started (performance.now() of this process): the caller's own time when it sent one, else
+   * its create message's arrival. How long an open call has been open, and the report's waterfall.
+   */
   startedAt: number;
-  /** When its outcome arrived (performance.now()), for the report's waterfall. */
+  /** When its outcome was known: the caller's time when sent, else the outcome's arrival. */
   endedAt?: number;
   generatedId: number;
   message: CreateMessage;
@@ -107,7 +110,7 @@ export class Execution {
     const failure = this.plannedByEi.get(message.execution_index);
     this.calls.set(generatedId, {
       arrival: this.arrivals++,
-      startedAt: performance.now(),
+      startedAt: localTime(message.started_at),
       generatedId,
       message,
       parentGeneratedId: message.parent_generated_id,
@@ -135,7 +138,7 @@ export class Execution {
     const call = this.calls.get(generatedId);
     if (!call || call.completion) return;
     call.completion = message;
-    call.endedAt = performance.now();
+    call.endedAt = localTime(message.ended_at);
     if (message.target_service_name && !call.target) call.target = message.target_service_name;
     if (message.decision_timeout) this.problems.push(`the decision for ${call.message.execution_index} did not arrive in time`);
     if (message.fault_refused) this.problems.push(`a fault was not injected: ${message.fault_refused}`);
@@ -338,6 +341,14 @@ export class Execution {
     call.key = callKey(call);
     return call;
   }
+}
+
+/**
+ * A caller's wall-clock time (epoch ms, protocol.ts `wallClockMs`) on this process's performance clock;
+ * now when the caller sent none (the Python instrumentation). Every process of a machine reads one clock.
+ */
+function localTime(wallMs: number | undefined): number {
+  return wallMs === undefined ? performance.now() : wallMs - performance.timeOrigin;
 }
 
 /** Milliseconds since the execution opened, to a tenth (what a waterfall can show). */

@@ -13,13 +13,30 @@ function applyChecked<T>(checked: Checked<T>, apply: (value: T) => Answer): Answ
   return checked.ok ? apply(checked.value) : { status: 400, body: { error: checked.reason } };
 }
 
-/** Checks a decision request and answers it (a fault to inject, or none). */
+/**
+ * Checks a decision request and answers it (a fault to inject, or none). The reports riding on it
+ * (`reports`, report-queue.ts) are applied first, in order, as a batch's messages are, whatever becomes of
+ * the decision: they happened before the call. The answer says how many were applied; a malformed list
+ * applies none.
+ */
 export function applyCreate(session: Session, body: unknown): Answer {
-  return applyChecked(checkCreate(body), (m) => session.create(m));
+  session.traffic.decisions++;
+  if (!isRecord(body) || body.reports === undefined) return applyChecked(checkCreate(body), (m) => session.create(m));
+  const { reports, ...create } = body;
+  let applied = 0;
+  const checked = checkBatch({ messages: reports });
+  if (checked.ok) for (const m of checked.value.messages) if (applyReport(session, m.path, m.body).status < 400) applied++;
+  const answer = applyChecked(checkCreate(create), (m) => session.create(m));
+  return { status: answer.status, body: { ...(answer.body as object), reports_applied: applied } };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Checks one report and applies it; a malformed one is a 400 with the reason and changes nothing. */
 export function applyReport(session: Session, path: BatchablePath, body: unknown): Answer {
+  session.traffic.reports++;
   switch (path) {
     case PATHS.update:
       return applyChecked(checkUpdate(body), (m) => session.update(m));

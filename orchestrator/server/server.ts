@@ -82,9 +82,9 @@ export function createApp(session: Session, token?: string): express.Express {
  */
 export function createHandler(session: Session, token?: string): (req: IncomingMessage, res: ServerResponse) => void {
   const app = createApp(session, token);
-  if (token) return app;
   return (req, res) => {
-    if (!handleHot(session, req, res)) app(req, res);
+    session.traffic.requests++;
+    if (token || !handleHot(session, req, res)) app(req, res);
   };
 }
 

@@ -12,6 +12,15 @@ import { ORCHESTRATOR_ID_LIMIT } from './validate.js';
 
 export type Answer = { status: number; body: unknown };
 
+/** What reached the orchestrator over a run: HTTP requests, decisions among them, and calls recorded. */
+export interface Traffic {
+  requests: number;
+  decisions: number;
+  /** Reports applied or refused, whether alone, in a batch or riding on a decision. */
+  reports: number;
+  calls: number;
+}
+
 export class Session {
   private readonly active = new Map<string, Execution>();
   private current?: Execution;
@@ -31,6 +40,7 @@ export class Session {
   /** Calls reported by a client of the original's protocol (the Python instrumentation): no execution id, no sequence. */
   originalClientCalls = 0;
   backgroundCalls: string[] = [];
+  readonly traffic: Traffic = { requests: 0, decisions: 0, reports: 0, calls: 0 };
   private serviceNames: Readonly<Record<string, string>> = {};
   private readonly warn: (message: string) => void;
   /** Network faults are answered with `real_time` (protocol.ts): `--real-time-conditions`. */
@@ -57,6 +67,7 @@ export class Session {
     // their outcome may still arrive, and is then expected, not a warning.
     for (const gid of execution.openCalls().keys()) this.abandoned.add(gid);
     if (this.current === execution) this.current = undefined;
+    this.traffic.calls += calls.length;
     this.learn(calls);
   }
 

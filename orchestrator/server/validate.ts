@@ -24,6 +24,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A call time: epoch milliseconds, fractional (instrumentation/protocol.ts `wallClockMs`). */
+function isTime(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0;
+}
+
 function isClock(v: unknown): boolean {
   return isObject(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n));
 }
@@ -87,6 +92,7 @@ export function checkCreate(body: unknown): Checked<CreateMessage> {
   }
   if (!isClock(body.vclock)) return bad('vclock must be an object of numbers');
   if (body.origin_vclock !== undefined && !isClock(body.origin_vclock)) return bad('origin_vclock must be an object of numbers');
+  if (body.started_at !== undefined && !isTime(body.started_at)) return bad('started_at must be a positive number (epoch milliseconds)');
   const idProblem = checkOptionalIds(body);
   if (idProblem) return bad(idProblem);
   if (body.generated_id !== undefined) {
@@ -143,6 +149,7 @@ export function checkUpdate(body: unknown): Checked<(RequestReceivedMessage | In
       if (body[f] !== undefined && typeof body[f] !== 'string') return bad(`${f} must be a string`);
     }
     if (body.decision_timeout !== undefined && typeof body.decision_timeout !== 'boolean') return bad('decision_timeout must be a boolean');
+    if (body.ended_at !== undefined && !isTime(body.ended_at)) return bad('ended_at must be a positive number (epoch milliseconds)');
     const value = { ...(body as unknown as InvocationCompleteMessage), gid };
     if (value.return_value === null) delete value.return_value;
     if (value.exception === null) delete value.exception;
