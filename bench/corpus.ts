@@ -33,7 +33,7 @@ import { loopbackFloor } from './floor.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./call-test-module.js', import.meta.url));
-const BARE_RUNS = 10;
+const BARE_RUNS = 40;
 
 /** Finishes in a few minutes with spawn mode on this machine; netflix (1,603 executions) and the rest on demand. */
 export const DEFAULT_APPS = ['cinema-1', 'cinema-2', 'cinema-3', 'cinema-4', 'cinema-5', 'cinema-6', 'cinema-7', 'cinema-8', 'audible', 'expedia'];

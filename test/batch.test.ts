@@ -198,3 +198,45 @@ test('the token check applies to batches: 401 without it and nothing applied; ap
     await b.server.close();
   }
 });
+
+test('reports riding on a decision have the effect they have in a batch, are applied before it, and are counted in its answer', async () => {
+  const G3 = ORCHESTRATOR_ID_LIMIT + 3;
+  const alone = await bed();
+  const riding = await bed();
+  try {
+    const batch = await post(alone, '/filibuster/batch', JSON.stringify({ messages: MESSAGES }));
+    assert.equal(batch.status, 200);
+    const decision = await post(riding, '/filibuster/create', JSON.stringify({ ...create(G3), reports: MESSAGES }));
+    assert.equal(decision.status, 200);
+    assert.equal(decision.json.generated_id, G3);
+    assert.equal(decision.json.reports_applied, EXPECTED_STATUSES.filter((s) => s < 400).length);
+    assert.equal((await post(alone, '/filibuster/create', JSON.stringify(create(G3)))).status, 200);
+    assert.equal(state(riding), state(alone));
+
+    // A malformed list applies nothing and still gets its decision; so does a report list on a refused create.
+    const bad = await post(riding, '/filibuster/create', JSON.stringify({ ...create(G3 + 1), reports: 'not a list' }));
+    assert.deepEqual([bad.status, bad.json.reports_applied], [200, 0]);
+    const refused = await post(riding, '/filibuster/create', JSON.stringify({ ...create(G3), reports: [MESSAGES[5]] }));
+    assert.deepEqual([refused.status, refused.json.reports_applied], [409, 1], 'the duplicate id is refused, its report applied');
+  } finally {
+    await alone.server.close();
+    await riding.server.close();
+  }
+});
+
+test('a call\'s times are the caller\'s own (started_at, ended_at), not when its messages arrived', async () => {
+  const b = await bed();
+  try {
+    const G3 = ORCHESTRATOR_ID_LIMIT + 3;
+    const startedAt = performance.timeOrigin + performance.now() + 100;
+    assert.equal((await post(b, '/filibuster/create', JSON.stringify({ ...create(G3), started_at: startedAt }))).status, 200);
+    const ended = complete(G3, { return_value: { __class__: 'Response', status_code: '200' }, ended_at: startedAt + 750 });
+    assert.equal((await post(b, '/filibuster/update', JSON.stringify(ended))).status, 200);
+    const call = b.execution.finish().find((c) => c.generatedId === G3)!;
+    assert.ok(Math.abs(call.endMs! - call.startMs! - 750) <= 0.2, `${call.startMs} → ${call.endMs}`);
+    const wrong = await post(b, '/filibuster/update', JSON.stringify({ ...ended, ended_at: 'soon' }));
+    assert.equal(wrong.status, 400);
+  } finally {
+    await b.server.close();
+  }
+});

@@ -336,7 +336,7 @@ export class Execution {
       exception: done?.exception,
       failure: c.injected ? c.failure : undefined,
       startMs: relativeMs(c.startedAt, this.openedAt),
-      ...(c.endedAt !== undefined ? { endMs: relativeMs(c.endedAt, this.openedAt) } : {}),
+      ...(c.endedAt !== undefined ? { endMs: relativeMs(Math.max(c.endedAt, c.startedAt), this.openedAt) } : {}),
     };
     call.key = callKey(call);
     return call;
@@ -351,9 +351,12 @@ function localTime(wallMs: number | undefined): number {
   return wallMs === undefined ? performance.now() : wallMs - performance.timeOrigin;
 }
 
-/** Milliseconds since the execution opened, to a tenth (what a waterfall can show). */
+/**
+ * Milliseconds since the execution opened, to a tenth (what a waterfall can show). A caller's clock may
+ * read a hair earlier than this process's: nothing of an execution happened before it opened.
+ */
 function relativeMs(at: number, openedAt: number): number {
-  return Math.round((at - openedAt) * 10) / 10;
+  return Math.max(0, Math.round((at - openedAt) * 10) / 10);
 }
 
 function sortSiblings(list: LiveCall[], root: boolean): void {
