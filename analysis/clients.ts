@@ -12,7 +12,7 @@
  * | got (and `got.extend()`)     | `got(url, options)`, `got.get/post/...`         | `timeout.socket` only; other got timeouts run on got's own timers (set, not visible) |
  * | node-fetch                   | its default export                              | none (set, not visible, with a signal or v2 `timeout`) |
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, type PropertyAccessExpression } from 'ts-morph';
 import type { Client, TimeoutInfo, Tristate } from './model.js';
 import type { Invocation, ServiceScope } from './scope.js';
 import { declarationOf, importOf, moduleName, unwrap } from './symbols.js';
@@ -131,95 +131,134 @@ function instanceOf(identifier: Node): { module: string; config?: Node } | undef
   return { module: moduleName(imported.module), config: init.getArguments()[0] };
 }
 
+/** The library a call goes through: its module, the member called, and an instance's config. */
+interface Callee {
+  module: string;
+  member?: string;
+  instanceConfig?: Node;
+}
+
+/** `f(...)`: an imported function, the global fetch, or an instance (`const api = axios.create()`). */
+function identifierCallee(callee: Node): Callee | undefined {
+  const imported = importOf(callee);
+  if (imported) return { module: moduleName(imported.module), member: imported.name === 'default' || imported.name === '*' ? undefined : imported.name };
+  if (callee.getText() === 'fetch' && !declarationOf(callee)) return { module: 'global' };
+  const instance = instanceOf(callee);
+  return instance && { module: instance.module, instanceConfig: instance.config };
+}
+
+/** `x.f(...)`: `globalThis.fetch`, a member of an imported module or of an instance, or of `this.<field>`. */
+function memberCallee(callee: PropertyAccessExpression): Callee | undefined {
+  const member = callee.getName();
+  const owner = unwrap(callee.getExpression());
+  if (owner.getText() === 'globalThis' && member === 'fetch') return { module: 'global' };
+  let instance: ReturnType<typeof instanceOf>;
+  if (Node.isIdentifier(owner)) {
+    const imported = importOf(owner);
+    if (imported) return { module: moduleName(imported.module), member };
+    instance = instanceOf(owner);
+  } else if (Node.isPropertyAccessExpression(owner) && owner.getExpression().getKind() === SyntaxKind.ThisKeyword) {
+    instance = instanceOf(owner.getNameNode());
+  }
+  return instance && { module: instance.module, member, instanceConfig: instance.config };
+}
+
+/** A recognised call, what its arguments are, and where to resolve them. */
+interface Site {
+  call: Invocation;
+  args: Node[];
+  scope: ServiceScope;
+}
+
+function base(site: Site): { call: Invocation; url: Node | undefined } {
+  return { call: site.call, url: site.args[0] };
+}
+
+function globalFetchCall({ member }: Callee, site: Site): ClientCall | undefined {
+  const { args, scope } = site;
+  if (member !== undefined) return undefined;
+  return { ...base(site), client: 'fetch', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => fetchTimeout(args[1], scope, b, true) };
+}
+
+function nodeFetchCall({ member }: Callee, site: Site): ClientCall | undefined {
+  const { args, scope } = site;
+  if (member !== undefined) return undefined;
+  return { ...base(site), client: 'node-fetch', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => ({ ...fetchTimeout(args[1], scope, b, false), ...(property(args[1], 'timeout', scope, b).node ? { set: 'yes' as Tristate, how: 'node-fetch timeout (not visible)' } : {}) }) };
+}
+
+function undiciCall({ member }: Callee, site: Site): ClientCall | undefined {
+  const { args, scope } = site;
+  if (!member || !['request', 'fetch', 'stream'].includes(member)) return undefined;
+  if (member === 'fetch') return { ...base(site), client: 'undici', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => fetchTimeout(args[1], scope, b, true) };
+  return { ...base(site), client: 'undici', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => optionTimeout(args[1], ['headersTimeout', 'bodyTimeout'], scope, b, 'undici headersTimeout/bodyTimeout') };
+}
+
+function httpCall({ member }: Callee, site: Site): ClientCall | undefined {
+  const { call, args, scope } = site;
+  if (!member || !['request', 'get'].includes(member)) return undefined;
+  const options = args.find((a) => Node.isObjectLiteralExpression(unwrap(a)) || (Node.isIdentifier(unwrap(a)) && objectLiteralOf(a, scope)));
+  return {
+    ...base(site),
+    client: 'http',
+    method: (b) => (member === 'get' ? 'GET' : methodOf(options, scope, b, 'GET')),
+    timeout: (b) => {
+      const t = optionTimeout(options, ['timeout'], scope, b, 'http timeout option');
+      return t.set === 'no' && setsTimeoutLater(call) ? { set: 'yes', visible: 'yes', how: 'req.setTimeout(ms)' } : t;
+    },
+  };
+}
+
+function axiosCall({ member, instanceConfig }: Callee, site: Site): ClientCall | undefined {
+  const { args, scope } = site;
+  const verb = member && [...VERBS, 'request'].includes(member) ? member : member === undefined ? 'request' : undefined;
+  if (!verb) return undefined;
+  const config = verb === 'request' ? (args.length > 1 ? args[1] : args[0]) : ['post', 'put', 'patch'].includes(verb) ? args[2] : args[1];
+  return {
+    ...base(site),
+    client: 'axios',
+    method: (b) => (verb === 'request' ? methodOf(config, scope, b, 'GET') : verb.toUpperCase()),
+    timeout: (b) => {
+      const own = optionTimeout(config, ['timeout'], scope, b, 'axios timeout');
+      return own.set === 'no' && instanceConfig ? optionTimeout(instanceConfig, ['timeout'], scope, undefined, 'axios instance timeout') : own;
+    },
+  };
+}
+
+function gotCall({ member, instanceConfig }: Callee, site: Site): ClientCall | undefined {
+  const { args, scope } = site;
+  const verb = member === undefined ? 'call' : VERBS.includes(member) ? member : undefined;
+  if (!verb) return undefined;
+  const options = verb === 'call' && !Node.isStringLiteral(args[0]) && !Node.isTemplateExpression(args[0]) && args.length === 1 ? args[0] : args[1];
+  return {
+    ...base(site),
+    client: 'got',
+    method: (b) => (verb === 'call' ? methodOf(options, scope, b, 'GET') : verb.toUpperCase()),
+    timeout: (b) => {
+      const own = gotTimeout(options, scope, b);
+      return own.set === 'no' && instanceConfig ? gotTimeout(instanceConfig, scope, undefined) : own;
+    },
+  };
+}
+
+/** By module name (moduleName's: node:http is "http"). */
+const CLIENTS: Record<string, (callee: Callee, site: Site) => ClientCall | undefined> = {
+  global: globalFetchCall,
+  'node-fetch': nodeFetchCall,
+  undici: undiciCall,
+  http: httpCall,
+  https: httpCall,
+  axios: axiosCall,
+  got: gotCall,
+};
+
 /** The client call `call` makes, if it is one. */
 export function clientCall(call: Invocation, scope: ServiceScope): ClientCall | undefined {
   if (!Node.isCallExpression(call)) return undefined;
-  const callee = unwrap(call.getExpression());
-  const args = call.getArguments();
-  let module: string | undefined;
-  let member: string | undefined;
-  let instanceConfig: Node | undefined;
-  if (Node.isIdentifier(callee)) {
-    const imported = importOf(callee);
-    if (imported) {
-      module = moduleName(imported.module);
-      member = imported.name === 'default' || imported.name === '*' ? undefined : imported.name;
-    } else if (callee.getText() === 'fetch' && !declarationOf(callee)) module = 'global';
-    else {
-      const instance = instanceOf(callee);
-      if (instance) ({ module, config: instanceConfig } = instance);
-    }
-  } else if (Node.isPropertyAccessExpression(callee)) {
-    member = callee.getName();
-    const owner = unwrap(callee.getExpression());
-    if (owner.getText() === 'globalThis' && member === 'fetch') {
-      module = 'global';
-      member = undefined;
-    } else if (Node.isIdentifier(owner)) {
-      const imported = importOf(owner);
-      if (imported) module = moduleName(imported.module);
-      else {
-        const instance = instanceOf(owner);
-        if (instance) ({ module, config: instanceConfig } = instance);
-      }
-    } else if (Node.isPropertyAccessExpression(owner) && owner.getExpression().getKind() === SyntaxKind.ThisKeyword) {
-      const instance = instanceOf(owner.getNameNode());
-      if (instance) ({ module, config: instanceConfig } = instance);
-    }
-  }
-  if (!module) return undefined;
-  const base = { call, url: args[0] };
-  if (module === 'global' && member === undefined) {
-    return { ...base, client: 'fetch', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => fetchTimeout(args[1], scope, b, true) };
-  }
-  if (module === 'node-fetch' && member === undefined) {
-    return { ...base, client: 'node-fetch', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => ({ ...fetchTimeout(args[1], scope, b, false), ...(property(args[1], 'timeout', scope, b).node ? { set: 'yes' as Tristate, how: 'node-fetch timeout (not visible)' } : {}) }) };
-  }
-  if (module === 'undici' && member && ['request', 'fetch', 'stream'].includes(member)) {
-    if (member === 'fetch') return { ...base, client: 'undici', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => fetchTimeout(args[1], scope, b, true) };
-    return { ...base, client: 'undici', method: (b) => methodOf(args[1], scope, b, 'GET'), timeout: (b) => optionTimeout(args[1], ['headersTimeout', 'bodyTimeout'], scope, b, 'undici headersTimeout/bodyTimeout') };
-  }
-  if ((module === 'http' || module === 'https') && member && ['request', 'get'].includes(member)) {
-    const options = args.find((a) => Node.isObjectLiteralExpression(unwrap(a)) || (Node.isIdentifier(unwrap(a)) && objectLiteralOf(a, scope)));
-    return {
-      ...base,
-      client: 'http',
-      method: (b) => (member === 'get' ? 'GET' : methodOf(options, scope, b, 'GET')),
-      timeout: (b) => {
-        const t = optionTimeout(options, ['timeout'], scope, b, 'http timeout option');
-        return t.set === 'no' && setsTimeoutLater(call) ? { set: 'yes', visible: 'yes', how: 'req.setTimeout(ms)' } : t;
-      },
-    };
-  }
-  if (module === 'axios') {
-    const verb = member && [...VERBS, 'request'].includes(member) ? member : member === undefined ? 'request' : undefined;
-    if (!verb) return undefined;
-    const config = verb === 'request' ? (args.length > 1 ? args[1] : args[0]) : ['post', 'put', 'patch'].includes(verb) ? args[2] : args[1];
-    return {
-      ...base,
-      client: 'axios',
-      method: (b) => (verb === 'request' ? methodOf(config, scope, b, 'GET') : verb.toUpperCase()),
-      timeout: (b) => {
-        const own = optionTimeout(config, ['timeout'], scope, b, 'axios timeout');
-        return own.set === 'no' && instanceConfig ? optionTimeout(instanceConfig, ['timeout'], scope, undefined, 'axios instance timeout') : own;
-      },
-    };
-  }
-  if (module === 'got') {
-    const verb = member === undefined ? 'call' : VERBS.includes(member) ? member : undefined;
-    if (!verb) return undefined;
-    const options = verb === 'call' && !Node.isStringLiteral(args[0]) && !Node.isTemplateExpression(args[0]) && args.length === 1 ? args[0] : args[1];
-    return {
-      ...base,
-      client: 'got',
-      method: (b) => (verb === 'call' ? methodOf(options, scope, b, 'GET') : verb.toUpperCase()),
-      timeout: (b) => {
-        const own = gotTimeout(options, scope, b);
-        return own.set === 'no' && instanceConfig ? gotTimeout(instanceConfig, scope, undefined) : own;
-      },
-    };
-  }
-  return undefined;
+  const expression = unwrap(call.getExpression());
+  const callee = Node.isIdentifier(expression) ? identifierCallee(expression) : Node.isPropertyAccessExpression(expression) ? memberCallee(expression) : undefined;
+  if (!callee?.module) return undefined;
+  const client = Object.hasOwn(CLIENTS, callee.module) ? CLIENTS[callee.module] : undefined;
+  return client?.(callee, { call, args: call.getArguments(), scope });
 }
 
 /** `const req = http.request(...); req.setTimeout(ms)` in the same function. */

@@ -66,6 +66,37 @@ class GeneratedIds {
   }
 }
 
+interface CallIdentity {
+  stack: StackInfo;
+  /** The callee's service name, when the service map knows its host and port. */
+  name: string | undefined;
+  callee: string;
+  strippedUrl: string;
+  hash: string;
+}
+
+/** Where the call stands in its execution: index, vector clock, id. */
+interface CallPlace {
+  eiText: string;
+  vclock: VClock;
+  generatedId: number;
+}
+
+/** The headers that carry the call's place to the callee, which continues the execution from it. */
+function propagatedHeaders(ctx: RequestContext, { eiText, vclock, generatedId }: CallPlace): Record<string, string> {
+  const vclockText = serializeVclock(vclock);
+  const headers: Record<string, string> = {
+    [HEADERS.callerNamesCallee]: '1',
+    [HEADERS.generatedId]: String(generatedId),
+    [HEADERS.vclock]: vclockText,
+    [HEADERS.originVclock]: vclockText,
+    [HEADERS.executionIndex]: eiText,
+    [HEADERS.requestId]: ctx.requestId,
+  };
+  if (ctx.executionId) headers[HEADERS.execution] = ctx.executionId;
+  return headers;
+}
+
 /** One outbound call in flight. */
 export interface OutboundCall {
   /** False for the functional test's own calls: headers only, never a fault. */
@@ -258,6 +289,18 @@ export class CallTracker {
   }
 
   private tracked(ctx: RequestContext, start: CallStart, client: OrchestratorClient): OutboundCall {
+    const identity = this.identity(start);
+    const eiText = this.executionIndex(ctx, identity.hash);
+    const clock = ctx.state.clock;
+    clock[this.serviceName] = (clock[this.serviceName] ?? 0) + 1;
+    const vclock: VClock = { ...clock };
+    const generatedId = this.ids.take();
+    const message = this.createMessage(ctx, start, identity, { eiText, vclock, generatedId });
+    return new TrackedCall(client, message, propagatedHeaders(ctx, { eiText, vclock, generatedId }), start.timeout);
+  }
+
+  /** Who calls whom, how, and from where in the code: the call's identity, hashed for its execution index. */
+  private identity(start: CallStart): CallIdentity {
     const stack = start.stack ?? captureStack(start.below ?? this.begin);
     const name = calleeName(start.host, start.port, this.config.serviceMap);
     const path = this.rules.path(start.path);
@@ -266,7 +309,11 @@ export class CallTracker {
     // original's keeps its URL form (args as the original sends them).
     const callee = name !== undefined ? `${name}${path}` : this.rules.templated ? `${start.host}:${start.port}${path}` : stripHost(start.url.replace(start.path, path));
     const hash = identityHash({ source: this.serviceName, method: start.method, callee, signature: stack.signature });
+    return { stack, name, callee, strippedUrl, hash };
+  }
 
+  /** The inbound request's execution index plus this call's frame: its identity and occurrence. */
+  private executionIndex(ctx: RequestContext, hash: string): string {
     // Occurrence counter: per inbound request in every service; --ei-compat restarts it for every call
     // made in a downstream service, as the original does.
     let occurrence = 1;
@@ -275,13 +322,11 @@ export class CallTracker {
       ctx.state.counters.set(hash, occurrence);
     }
     const ei: EiFrame[] = [...(ctx.inboundEi ?? []), [hash, occurrence]];
-    const eiText = serializeEi(ei);
+    return serializeEi(ei);
+  }
 
-    const clock = ctx.state.clock;
-    clock[this.serviceName] = (clock[this.serviceName] ?? 0) + 1;
-    const vclock: VClock = { ...clock };
-    const generatedId = this.ids.take();
-
+  private createMessage(ctx: RequestContext, start: CallStart, identity: CallIdentity, place: CallPlace): CreateMessage & { generated_id: number } {
+    const { stack, name, callee, strippedUrl } = identity;
     const message: CreateMessage & { generated_id: number } = {
       instrumentation_type: 'invocation',
       source_service_name: this.serviceName,
@@ -296,30 +341,20 @@ export class CallTracker {
       // A call by host name (not an address, not localhost) can meet a DNS failure: the catalogue offers
       // DNS faults only where `hostname` is present.
       metadata: isIP(start.host) || start.host === 'localhost' ? {} : { hostname: start.host },
-      vclock,
+      vclock: place.vclock,
       origin_vclock: ctx.originVclock,
-      execution_index: eiText,
+      execution_index: place.eiText,
       execution_id: ctx.executionId,
-      generated_id: generatedId,
+      generated_id: place.generatedId,
       parent_generated_id: ctx.inboundGeneratedId ?? null,
       sibling_sequence: ctx.state.nextSibling++,
       callee: name ?? `${start.host}:${start.port}`,
       started_at: wallClockMs(),
     };
     if (ctx.rootSequence !== undefined && !ctx.inboundEi) message.root_sequence = ctx.rootSequence;
-
-    const vclockText = serializeVclock(vclock);
-    const headers: Record<string, string> = {
-      [HEADERS.callerNamesCallee]: '1',
-      [HEADERS.generatedId]: String(generatedId),
-      [HEADERS.vclock]: vclockText,
-      [HEADERS.originVclock]: vclockText,
-      [HEADERS.executionIndex]: eiText,
-      [HEADERS.requestId]: ctx.requestId,
-    };
-    if (ctx.executionId) headers[HEADERS.execution] = ctx.executionId;
-    return new TrackedCall(client, message, headers, start.timeout);
+    return message;
   }
+
 
   /** A connection the instrumentation does not cover (uncovered.ts): listed, never faulted. */
   reportUncovered(kind: string, target: string): void {

@@ -3,7 +3,7 @@
  * faults to the process that runs its test (with the execution for a test module, in FAULT_PLAN_VAR for a
  * command), so the question costs no round trip to the orchestrator. The answers are the orchestrator's
  * (server/session.ts): the same planned faults, the same services learned from earlier executions, read
- * by the same functions (protocol.ts: anyFault, faultOn, faultOnMethod).
+ * by the same functions (protocol-fault-plan.ts: anyFault, faultOn, faultOnMethod).
  * A test without a plan (a Python test, a plan-less runner) still asks the orchestrator (testing.ts).
  *
  * The plans live on globalThis under a registered symbol, so two copies of this package in one process

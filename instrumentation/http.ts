@@ -174,14 +174,13 @@ function withHeaders(headers: RequestOptions['headers'], add: Record<string, str
   return { ...(headers ?? {}), ...add };
 }
 
-function outgoingRequest(
-  tracker: CallTracker,
-  original: RequestFn,
-  self: unknown,
-  options: Options,
-  callback: ((res: IncomingMessage) => void) | undefined,
-  below: Function,
-): ClientRequest {
+/** Where a call goes: the tracker names it from these (identity, execution index). */
+interface Target {
+  host: string;
+  port: number;
+}
+
+function beginCall(tracker: CallTracker, options: Options, below: Function): { call: OutboundCall | undefined; target: Target } {
   const host = String(options.hostname ?? options.host ?? 'localhost');
   const defaultPort = options.defaultPort ?? (options.protocol === 'https:' ? 443 : 80);
   const port = Number(options.port ?? defaultPort);
@@ -197,73 +196,98 @@ function outgoingRequest(
     below,
     timeout: typeof options.timeout === 'number' && options.timeout > 0 ? { ms: options.timeout } : undefined,
   });
+  return { call, target: { host, port } };
+}
+
+/** Asks for the call's decision, then either connects as asked (pass) or hands over the fault with its sockets. */
+type Deliver = (onFault: (fault: Fault, sockets: FaultSockets) => void, pass: () => void) => void;
+
+function deliverer(call: OutboundCall): Deliver {
+  // Wait a tick so that a timeout set right after the call (axios does req.setTimeout) is seen.
+  return (onFault, pass) =>
+    process.nextTick(() => {
+      call.requestDecision().then((decision) => (decision.fault ? faultSockets.use((s) => onFault(decision.fault!, s), pass) : pass()), pass);
+    });
+}
+
+function outgoingRequest(
+  tracker: CallTracker,
+  original: RequestFn,
+  self: unknown,
+  options: Options,
+  callback: ((res: IncomingMessage) => void) | undefined,
+  below: Function,
+): ClientRequest {
+  const { call, target } = beginCall(tracker, options, below);
   if (!call) return original.call(self, options, callback);
   options.headers = withHeaders(options.headers, call.headers);
   if (!call.tracked) return original.call(self, options, callback);
 
-  // Wait a tick so that a timeout set right after the call (axios does req.setTimeout) is seen.
-  const deliver = (onFault: (fault: Fault, sockets: FaultSockets) => void, pass: () => void) =>
-    process.nextTick(() => {
-      call.requestDecision().then((decision) => (decision.fault ? faultSockets.use((s) => onFault(decision.fault!, s), pass) : pass()), pass);
-    });
-
-  if (options.agent === undefined && typeof options.createConnection === 'function') {
-    const create = options.createConnection;
-    options.createConnection = function createConnection(
-      this: ClientRequest,
-      opts: unknown,
-      oncreate: (err: Error | null, socket?: unknown) => void,
-    ) {
-      // Called inside the client's instrumentation, if any: its span is the active one here.
-      call.attachSpan(activeClientSpan());
-      const connectReal = (shape: (socket: Socket) => Duplex) => {
-        // createConnection may return the socket, call back with it, or both: shape it once.
-        let real: Socket | undefined;
-        let shaped: Duplex | undefined;
-        const once = (s: Socket) => (s === real ? shaped! : ((real = s), (shaped = shape(s))));
-        const socket = create.call(this, opts, (err: Error | null, s?: Socket) => oncreate(err, s && once(s)));
-        if (socket) oncreate(null, once(socket));
-      };
-      deliver(
-        (fault, { conditionSocket, faultSocket }) =>
-          fault.kind === 'condition'
-            ? connectReal((s) => conditionSocket(this, s, fault, call))
-            : oncreate(null, faultSocket(this, fault, host, port, call)),
-        () => connectReal((s) => s),
-      );
-      return undefined;
-    };
-  } else {
-    const realAgent = agentFor(options);
-    const standIn = Object.create(realAgent) as http.Agent & { addRequest: Function };
-    const addReal = (r: ClientRequest, opts: unknown) => (realAgent as unknown as { addRequest: Function }).addRequest(r, opts);
-    standIn.addRequest = (r: ClientRequest, opts: unknown) => {
-      // Node calls this synchronously inside http.request, so inside a tracing wrapper's context in either
-      // order of wrapping: its client span is the active one.
-      call.attachSpan(activeClientSpan());
-      deliver(
-        (fault, { conditionSocket, faultSocket }) => {
-          if (fault.kind !== 'condition') return (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port, call));
-          // The real agent connects (TLS, keep-alive sockets and all); the request reads through the condition.
-          const own = r as unknown as { onSocket?: (s: Duplex | undefined, err?: Error) => void };
-          const onSocket = own.onSocket!;
-          own.onSocket = (s, err) => {
-            delete own.onSocket;
-            onSocket.call(r, s && conditionSocket(r, s as Socket, fault, call), err);
-          };
-          addReal(r, opts);
-        },
-        () => addReal(r, opts),
-      );
-    };
-    options.agent = standIn;
-  }
+  const deliver = deliverer(call);
+  if (options.agent === undefined && typeof options.createConnection === 'function') holdConnection(options, call, deliver, target);
+  else holdAgent(options, call, deliver, target);
 
   const req = original.call(self, options, callback);
   // Not enumerable: an HTTP client's error dump (util.inspect of the request) must not list our state.
   Object.defineProperty(req, kCall, { value: call, enumerable: false, configurable: true });
   observe(req, call);
   return req;
+}
+
+/** A client that brings its own createConnection and no agent: the connection waits for the decision. */
+function holdConnection(options: Options, call: OutboundCall, deliver: Deliver, { host, port }: Target): void {
+  const create = options.createConnection;
+  options.createConnection = function createConnection(
+    this: ClientRequest,
+    opts: unknown,
+    oncreate: (err: Error | null, socket?: unknown) => void,
+  ) {
+    // Called inside the client's instrumentation, if any: its span is the active one here.
+    call.attachSpan(activeClientSpan());
+    const connectReal = (shape: (socket: Socket) => Duplex) => {
+      // createConnection may return the socket, call back with it, or both: shape it once.
+      let real: Socket | undefined;
+      let shaped: Duplex | undefined;
+      const once = (s: Socket) => (s === real ? shaped! : ((real = s), (shaped = shape(s))));
+      const socket = create.call(this, opts, (err: Error | null, s?: Socket) => oncreate(err, s && once(s)));
+      if (socket) oncreate(null, once(socket));
+    };
+    deliver(
+      (fault, { conditionSocket, faultSocket }) =>
+        fault.kind === 'condition'
+          ? connectReal((s) => conditionSocket(this, s, fault, call))
+          : oncreate(null, faultSocket(this, fault, host, port, call)),
+      () => connectReal((s) => s),
+    );
+    return undefined;
+  };
+}
+
+/** Otherwise the request goes to a stand-in for its agent, which waits for the decision before the real one sees it. */
+function holdAgent(options: Options, call: OutboundCall, deliver: Deliver, { host, port }: Target): void {
+  const realAgent = agentFor(options);
+  const standIn = Object.create(realAgent) as http.Agent & { addRequest: Function };
+  const addReal = (r: ClientRequest, opts: unknown) => (realAgent as unknown as { addRequest: Function }).addRequest(r, opts);
+  standIn.addRequest = (r: ClientRequest, opts: unknown) => {
+    // Node calls this synchronously inside http.request, so inside a tracing wrapper's context in either
+    // order of wrapping: its client span is the active one.
+    call.attachSpan(activeClientSpan());
+    deliver(
+      (fault, { conditionSocket, faultSocket }) => {
+        if (fault.kind !== 'condition') return (r as unknown as { onSocket: (s: unknown) => void }).onSocket(faultSocket(r, fault, host, port, call));
+        // The real agent connects (TLS, keep-alive sockets and all); the request reads through the condition.
+        const own = r as unknown as { onSocket?: (s: Duplex | undefined, err?: Error) => void };
+        const onSocket = own.onSocket!;
+        own.onSocket = (s, err) => {
+          delete own.onSocket;
+          onSocket.call(r, s && conditionSocket(r, s as Socket, fault, call), err);
+        };
+        addReal(r, opts);
+      },
+      () => addReal(r, opts),
+    );
+  };
+  options.agent = standIn;
 }
 
 type FaultSockets = typeof import('./http-fault-sockets.js');

@@ -311,34 +311,8 @@ export interface BackgroundCallMessage {
   execution_id?: string;
 }
 
-/**
- * Ours: an execution's planned faults as the test's own process needs them to answer `wasFaultInjected*()`
- * without asking the orchestrator (fault-plan.ts): per fault, the method of its call and the services that
- * call reached in executions already run. A command test gets it in FAULT_PLAN_VAR, a test module with
- * the execution.
- */
-export interface FaultPlan {
-  faults: { method?: string; targets: string[] }[];
-}
-
-export const FAULT_PLAN_VAR = 'FILIBUSTER_FAULT_PLAN';
-
-/* What `wasFaultInjected*()` answers, from a plan: the orchestrator and the test's process both ask these. */
-
-/** A fault is planned (the original's `was_fault_injected()`). */
-export function anyFault(plan: FaultPlan): boolean {
-  return plan.faults.length > 0;
-}
-
-/** A planned fault is on a call that reached `service`. */
-export function faultOn(plan: FaultPlan, service: string): boolean {
-  return plan.faults.some((f) => f.targets.includes(service));
-}
-
-/** A planned fault is on a call with this method (to this service, when given; or a gRPC "package.Service/Method"). */
-export function faultOnMethod(plan: FaultPlan, first: string, second?: string): boolean {
-  return plan.faults.some((f) => (second === undefined ? f.method === first : (f.method === second && f.targets.includes(first)) || f.method === `${first}/${second}`));
-}
+// An execution's planned faults, and what `wasFaultInjected*()` answers from them (protocol-fault-plan.ts).
+export { anyFault, FAULT_PLAN_VAR, faultOn, faultOnMethod, type FaultPlan } from './protocol-fault-plan.js';
 
 /** Ours: GET /filibuster/fault-injected answers this; `result` is the original's field. */
 export interface FaultInjectedResponse {
@@ -385,39 +359,8 @@ export interface BatchResponse {
   results: BatchResult[];
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Call identity rules (instrumentation/identity-rules.ts applies them): set by the orchestrator for the run.
-
-/** The identity a counterexample or journal was recorded with; files of another version are refused. */
-export const IDENTITY_VERSION = 2;
-
-/** The control request that sets a service's identity rules (identity-control.ts). */
-export const IDENTITY_PATH = '/__filibuster/identity';
-
-
-export type IdentityMode = 'original' | 'templated';
-
-export interface IdentityRules {
-  mode: IdentityMode;
-  /** Route templates (`/users/:id/orders`): a matching path becomes the template. */
-  templates: string[];
-  /** Query parameters left out entirely. */
-  ignoredQuery: string[];
-  /** Query parameters whose value is a slot (`?nonce=:v`): present, value not part of the identity. */
-  slottedQuery: string[];
-}
-
-export const ORIGINAL_RULES: IdentityRules = { mode: 'original', templates: [], ignoredQuery: [], slottedQuery: [] };
-
-
-/** The rules in a message or a file, checked; undefined when it is not a set of rules. */
-export function checkRules(value: unknown): IdentityRules | undefined {
-  const v = value as Partial<IdentityRules> | undefined;
-  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
-  if (!v || (v.mode !== 'original' && v.mode !== 'templated')) return undefined;
-  if (!strings(v.templates) || !strings(v.ignoredQuery) || !strings(v.slottedQuery)) return undefined;
-  return { mode: v.mode, templates: v.templates!, ignoredQuery: v.ignoredQuery!, slottedQuery: v.slottedQuery! };
-}
+// Call identity rules: set by the orchestrator for the run (protocol-identity.ts).
+export { checkRules, IDENTITY_PATH, IDENTITY_VERSION, ORIGINAL_RULES, type IdentityMode, type IdentityRules } from './protocol-identity.js';
 
 /**
  * The trace id of an execution run with `--traces` (otel-standalone.ts): derived from its execution id, so

@@ -165,65 +165,96 @@ function headerFromRaw(raw: unknown, name: string): string | undefined {
   return undefined;
 }
 
-/** Wraps a handler to report the call's outcome, forwarding every callback unchanged. */
-function observeHandler(handler: Handler, call: OutboundCall): Handler {
-  const hash = createHash('md5');
-  let status: number | undefined;
-  let contentType = '';
-  let target: string | undefined;
-  const finish = () =>
-    status === undefined
-      ? undefined
-      : call.complete({
-          returnValue: { __class__: 'Response', status_code: String(status), text: hash.digest('hex'), content_type: contentType },
-          target,
-        });
-  const fail = (err: unknown) => call.complete({ exception: call.injectedRecord ?? exceptionRecord(err) });
-  const overrides: Record<string, (...args: any[]) => unknown> = {
+/** What the call's outcome report needs of a response as it passes: its head, its body's hash, its end. */
+class ResponseRecord {
+  private readonly call: OutboundCall;
+  private readonly hash = createHash('md5');
+  private status: number | undefined;
+  private contentType = '';
+  private target: string | undefined;
+
+  constructor(call: OutboundCall) {
+    this.call = call;
+  }
+
+  head(status: number, contentType: string, servedBy: string | undefined): void {
+    this.status = status;
+    this.contentType = contentType;
+    this.target = servedBy;
+    this.call.noteServedBy(servedBy);
+  }
+
+  data(chunk: Buffer): void {
+    this.hash.update(chunk);
+  }
+
+  /** Reported only once a final (not 1xx) head has come. */
+  end(): void {
+    if (this.status === undefined) return;
+    this.call.complete({
+      returnValue: { __class__: 'Response', status_code: String(this.status), text: this.hash.digest('hex'), content_type: this.contentType },
+      target: this.target,
+    });
+  }
+
+  fail(err: unknown): void {
+    this.call.complete({ exception: this.call.injectedRecord ?? exceptionRecord(err) });
+  }
+}
+
+type Overrides = Record<string, (...args: any[]) => unknown>;
+
+/** The older handler API: onHeaders with raw headers, onData, onComplete, onError. */
+function legacyOverrides(handler: Handler, record: ResponseRecord): Overrides {
+  return {
     onHeaders: (statusCode: number, raw: unknown, ...rest: unknown[]) => {
-      if (statusCode >= 200) {
-        status = statusCode;
-        contentType = headerFromRaw(raw, 'content-type') ?? '';
-        target = headerFromRaw(raw, HEADERS.servedBy);
-        call.noteServedBy(target);
-      }
+      if (statusCode >= 200) record.head(statusCode, headerFromRaw(raw, 'content-type') ?? '', headerFromRaw(raw, HEADERS.servedBy));
       return (handler.onHeaders as Function).call(handler, statusCode, raw, ...rest);
     },
     onData: (chunk: Buffer) => {
-      hash.update(chunk);
+      record.data(chunk);
       return (handler.onData as Function).call(handler, chunk);
     },
     onComplete: (trailers: unknown) => {
-      finish();
+      record.end();
       return (handler.onComplete as Function).call(handler, trailers);
     },
     onError: (err: unknown) => {
-      fail(err);
+      record.fail(err);
       return (handler.onError as Function).call(handler, err);
     },
+  };
+}
+
+/** The controller-first API: onResponseStart with a headers object, onResponseData, onResponseEnd, onResponseError. */
+function modernOverrides(handler: Handler, record: ResponseRecord): Overrides {
+  return {
     onResponseStart: (controller: unknown, statusCode: number, headers: Record<string, unknown>, ...rest: unknown[]) => {
       if (statusCode >= 200) {
-        status = statusCode;
-        contentType = String(headers?.['content-type'] ?? '');
         const served = headers?.[HEADERS.servedBy];
-        target = typeof served === 'string' ? served : undefined;
-        call.noteServedBy(target);
+        record.head(statusCode, String(headers?.['content-type'] ?? ''), typeof served === 'string' ? served : undefined);
       }
       return (handler.onResponseStart as Function).call(handler, controller, statusCode, headers, ...rest);
     },
     onResponseData: (controller: unknown, chunk: Buffer) => {
-      hash.update(chunk);
+      record.data(chunk);
       return (handler.onResponseData as Function).call(handler, controller, chunk);
     },
     onResponseEnd: (controller: unknown, trailers: unknown) => {
-      finish();
+      record.end();
       return (handler.onResponseEnd as Function).call(handler, controller, trailers);
     },
     onResponseError: (controller: unknown, err: unknown) => {
-      fail(err);
+      record.fail(err);
       return (handler.onResponseError as Function).call(handler, controller, err);
     },
   };
+}
+
+/** Wraps a handler to report the call's outcome, forwarding every callback unchanged. */
+function observeHandler(handler: Handler, call: OutboundCall): Handler {
+  const record = new ResponseRecord(call);
+  const overrides: Overrides = { ...legacyOverrides(handler, record), ...modernOverrides(handler, record) };
   return new Proxy(handler, {
     get(target, prop, receiver) {
       if (typeof prop === 'string' && prop in overrides && typeof target[prop] === 'function') return overrides[prop];

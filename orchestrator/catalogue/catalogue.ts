@@ -109,6 +109,68 @@ function compile(pattern: unknown, source: string, place: string): RegExp {
   }
 }
 
+/** One entry of an analysis file in the original's format: a module pattern, its exceptions, its error groups. */
+function parseEntry(name: string, raw: unknown, source: string): Entry {
+  const place = `entry ${JSON.stringify(name)}`;
+  if (!isObject(raw)) fail(source, place, 'must be an object');
+  onlyKeys(raw, ENTRY_KEYS, source, place);
+  const pattern = compile(raw.pattern, source, place);
+  const appliesToNode = NODE_SAMPLES.some((s) => pattern.test(s));
+  const exceptions: ExceptionSpec[] = [];
+  if (raw.exceptions !== undefined) {
+    if (!Array.isArray(raw.exceptions)) fail(source, place, '"exceptions" must be a list');
+    raw.exceptions.forEach((e, i) => exceptions.push(parseException(e, `${place}, exceptions[${i}]`, appliesToNode, source)));
+  }
+  const errors: Entry['errors'] = [];
+  if (raw.errors !== undefined) {
+    if (!Array.isArray(raw.errors)) fail(source, place, '"errors" must be a list');
+    raw.errors.forEach((e, i) => errors.push(parseErrorGroup(e, `${place}, errors[${i}]`, source)));
+  }
+  return { name, pattern, exceptions, errors };
+}
+
+/** An exception fault; one that Node calls would be offered must be one the Node instrumentation can deliver. */
+function parseException(e: unknown, where: string, appliesToNode: boolean, source: string): ExceptionSpec {
+  if (!isObject(e) || typeof e.name !== 'string') fail(source, where, 'must be an object with a string "name"');
+  onlyKeys(e, EXCEPTION_KEYS, source, where);
+  if (appliesToNode && !e.name.startsWith('node.') && !isNodeFaultName(e.name)) {
+    fail(source, where, `${JSON.stringify(e.name)} is not a Node fault, and the pattern applies to Node calls (node.http/fetch/undici): use a node.* fault, or restrict the pattern to the modules the name belongs to`);
+  }
+  if (e.metadata !== undefined && !isObject(e.metadata)) fail(source, where, '"metadata" must be an object');
+  if (e.restrictions !== undefined && typeof e.restrictions !== 'string') fail(source, where, '"restrictions" must be a string');
+  for (const [k, v] of Object.entries(e.metadata ?? {})) {
+    if (typeof v === 'string' && v.startsWith('@expr') && !(v in EXPRESSIONS)) {
+      fail(source, `${where}, metadata.${k}`, `unsupported expression ${JSON.stringify(v)} (supported: ${Object.keys(EXPRESSIONS).join(', ')})`);
+    }
+  }
+  const md = (e.metadata ?? {}) as Record<string, unknown>;
+  const problem = exceptionProblem(e.name, md);
+  if (problem) fail(source, where, `${e.name}: ${problem}`);
+  if (appliesToNode && (md.abort === false || md.sleep !== undefined)) {
+    fail(source, where, 'abort:false and sleep are not supported for Node clients (node.http/fetch/undici); restrict the pattern to Python modules');
+  }
+  return { name: e.name, metadata: e.metadata as Record<string, unknown> | undefined, restrictions: e.restrictions as string | undefined };
+}
+
+/** An error group: the callees it applies to (service_name) and the responses or exceptions they may give. */
+function parseErrorGroup(e: unknown, where: string, source: string): Entry['errors'][number] {
+  if (!isObject(e)) fail(source, where, 'must be an object');
+  onlyKeys(e, ERROR_KEYS, source, where);
+  if (!Array.isArray(e.types)) fail(source, where, '"types" must be a list');
+  e.types.forEach((t, j) => {
+    const at = `${where}, types[${j}]`;
+    if (!isObject(t) || (!isObject(t.return_value) && !isObject(t.exception))) fail(source, at, 'must have a "return_value" or an "exception" object');
+    onlyKeys(t, TYPE_KEYS, source, at);
+    if (isObject(t.return_value)) {
+      onlyKeys(t.return_value, RETURN_VALUE_KEYS, source, `${at}.return_value`);
+      const problem = statusCodeProblem(t.return_value.status_code) ?? returnValueProblem(t.return_value);
+      if (problem) fail(source, at, problem);
+    }
+    if (isObject(t.exception)) onlyKeys(t.exception, ERROR_EXCEPTION_KEYS, source, `${at}.exception`);
+  });
+  return { serviceName: compile(e.service_name, source, `${where}, service_name`), types: e.types as FailureMetadata[] };
+}
+
 export class FaultCatalogue {
   private readonly entries: Entry[];
   private readonly byCall = new Map<string, Entry[]>();
@@ -191,63 +253,7 @@ export class FaultCatalogue {
   static fromJson(json: unknown, source: string): FaultCatalogue {
     if (!isObject(json)) fail(source, 'top level', 'must be an object of entries');
     if (typeof json.format === 'string') return FaultCatalogue.fromExtended(json, source);
-    const entries: Entry[] = [];
-    for (const [name, raw] of Object.entries(json)) {
-      const place = `entry ${JSON.stringify(name)}`;
-      if (!isObject(raw)) fail(source, place, 'must be an object');
-      onlyKeys(raw, ENTRY_KEYS, source, place);
-      const pattern = compile(raw.pattern, source, place);
-      const appliesToNode = NODE_SAMPLES.some((s) => pattern.test(s));
-      const exceptions: ExceptionSpec[] = [];
-      if (raw.exceptions !== undefined) {
-        if (!Array.isArray(raw.exceptions)) fail(source, place, '"exceptions" must be a list');
-        raw.exceptions.forEach((e, i) => {
-          const where = `${place}, exceptions[${i}]`;
-          if (!isObject(e) || typeof e.name !== 'string') fail(source, where, 'must be an object with a string "name"');
-          onlyKeys(e, EXCEPTION_KEYS, source, where);
-          if (appliesToNode && !e.name.startsWith('node.') && !isNodeFaultName(e.name)) {
-            fail(source, where, `${JSON.stringify(e.name)} is not a Node fault, and the pattern applies to Node calls (node.http/fetch/undici): use a node.* fault, or restrict the pattern to the modules the name belongs to`);
-          }
-          if (e.metadata !== undefined && !isObject(e.metadata)) fail(source, where, '"metadata" must be an object');
-          if (e.restrictions !== undefined && typeof e.restrictions !== 'string') fail(source, where, '"restrictions" must be a string');
-          for (const [k, v] of Object.entries(e.metadata ?? {})) {
-            if (typeof v === 'string' && v.startsWith('@expr') && !(v in EXPRESSIONS)) {
-              fail(source, `${where}, metadata.${k}`, `unsupported expression ${JSON.stringify(v)} (supported: ${Object.keys(EXPRESSIONS).join(', ')})`);
-            }
-          }
-          const md = (e.metadata ?? {}) as Record<string, unknown>;
-          const problem = exceptionProblem(e.name, md);
-          if (problem) fail(source, where, `${e.name}: ${problem}`);
-          if (appliesToNode && (md.abort === false || md.sleep !== undefined)) {
-            fail(source, where, 'abort:false and sleep are not supported for Node clients (node.http/fetch/undici); restrict the pattern to Python modules');
-          }
-          exceptions.push({ name: e.name, metadata: e.metadata as Record<string, unknown> | undefined, restrictions: e.restrictions as string | undefined });
-        });
-      }
-      const errors: Entry['errors'] = [];
-      if (raw.errors !== undefined) {
-        if (!Array.isArray(raw.errors)) fail(source, place, '"errors" must be a list');
-        raw.errors.forEach((e, i) => {
-          const where = `${place}, errors[${i}]`;
-          if (!isObject(e)) fail(source, where, 'must be an object');
-          onlyKeys(e, ERROR_KEYS, source, where);
-          if (!Array.isArray(e.types)) fail(source, where, '"types" must be a list');
-          e.types.forEach((t, j) => {
-            const at = `${where}, types[${j}]`;
-            if (!isObject(t) || (!isObject(t.return_value) && !isObject(t.exception))) fail(source, at, 'must have a "return_value" or an "exception" object');
-            onlyKeys(t, TYPE_KEYS, source, at);
-            if (isObject(t.return_value)) {
-              onlyKeys(t.return_value, RETURN_VALUE_KEYS, source, `${at}.return_value`);
-              const problem = statusCodeProblem(t.return_value.status_code) ?? returnValueProblem(t.return_value);
-              if (problem) fail(source, at, problem);
-            }
-            if (isObject(t.exception)) onlyKeys(t.exception, ERROR_EXCEPTION_KEYS, source, `${at}.exception`);
-          });
-          errors.push({ serviceName: compile(e.service_name, source, `${where}, service_name`), types: e.types as FailureMetadata[] });
-        });
-      }
-      entries.push({ name, pattern, exceptions, errors });
-    }
+    const entries = Object.entries(json).map(([name, raw]) => parseEntry(name, raw, source));
     return new FaultCatalogue(entries);
   }
 

@@ -15,7 +15,12 @@ import { classifyError, replayCommand, runExploration, type RunArgs } from './ru
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 
-async function main(): Promise<number> {
+const say = (s = '') => process.stdout.write(s + '\n');
+
+type Outcome = Awaited<ReturnType<typeof runExploration>>['outcome'];
+
+/** The tutorial's run: its test and services, the fixed variant by a switch in the services' environment. */
+async function demoArgs(): Promise<{ fixed: boolean; args: RunArgs }> {
   const argv = await yargs(hideBin(process.argv))
     .option('fixed', { type: 'boolean', default: false })
     .option('output-dir', { type: 'string' })
@@ -24,7 +29,6 @@ async function main(): Promise<number> {
     .strict()
     .parseAsync();
   const fixed = argv.fixed;
-  const outputDir = argv.outputDir ?? join('.filibuster', fixed ? 'demo-fixed' : 'demo');
   const args: RunArgs = {
     testModule: join(ROOT, 'dist/functional-tests/foo-bar-baz.js'),
     services: join(ROOT, 'corpus/foo-bar-baz/services.json'),
@@ -37,35 +41,34 @@ async function main(): Promise<number> {
     failFast: false,
     // The execution numbers the demo quotes are those of the original's depth-first order.
     order: 'dfs',
-    outputDir,
+    outputDir: argv.outputDir ?? join('.filibuster', fixed ? 'demo-fixed' : 'demo'),
     verbose: argv.verbose,
     serviceEnv: fixed ? { TUTORIAL_FIXED: '1' } : undefined,
   };
-  const say = (s = '') => process.stdout.write(s + '\n');
-  say(`Tutorial: foo → bar → baz, each call with a 10 s timeout. bar maps any failure of baz to 503;`);
-  say(fixed ? 'foo (fixed) maps every failure of bar to 503.' : 'foo maps a timeout or a non-200 from bar to 503, but not a connection error.');
-  say('The functional test expects 200 without faults and 503 with any fault. Exploring every combination:\n');
-  const { outcome } = await runExploration(args);
-  say('');
-  const { results, failing } = outcome;
-  if (fixed) {
-    const ok = failing.length === 0 && results.complete;
-    say(ok
-      ? `The fixed foo survives every fault: ${results.counts.ran} executions ran, ${results.counts.pruned} pruned (dynamic reduction proved it could not show anything new).`
-      : 'Unexpected: the fixed tutorial failed; see the summary above.');
-    return ok ? 0 : 1;
-  }
+  return { fixed, args };
+}
+
+function fixedVerdict({ results, failing }: Outcome): number {
+  const ok = failing.length === 0 && results.complete;
+  say(ok
+    ? `The fixed foo survives every fault: ${results.counts.ran} executions ran, ${results.counts.pruned} pruned (dynamic reduction proved it could not show anything new).`
+    : 'Unexpected: the fixed tutorial failed; see the summary above.');
+  return ok ? 0 : 1;
+}
+
+/** The buggy variant: the bug must be found, and its counterexample, replayed, must fail the same way. */
+async function buggyVerdict({ failing }: Outcome, args: RunArgs): Promise<number> {
   const bug = failing.find((f) => f.result.faults.length === 1 && f.result.faults[0].description.startsWith('node.ECONNREFUSED on foo → bar'));
   if (!bug) {
     say('Unexpected: the tutorial bug (a connection error on foo → bar) was not found; see the summary above.');
     return 1;
   }
-  const counterexample = join(outputDir, bug.result.counterexample!);
+  const counterexample = join(args.outputDir, bug.result.counterexample!);
   say(`Found the bug at execution ${bug.result.number}: ${bug.result.faults[0].description}.`);
   say(`foo answered 500 instead of 503: the connection error escaped its handler.`);
   say(`The counterexample is ${rel(counterexample)}. Replaying exactly that fault set:\n`);
   // The counterexample alone says how to replay it: no test, services or catalogue flags.
-  const replay = await runExploration({ ...args, testModule: undefined, services: undefined, counterexampleFile: counterexample, outputDir: join(outputDir, 'replay') });
+  const replay = await runExploration({ ...args, testModule: undefined, services: undefined, counterexampleFile: counterexample, outputDir: join(args.outputDir, 'replay') });
   const replayed = replay.outcome.results.executions[0];
   const reproduced = replayed?.verdict === 'fail' && replay.outcome.allFaultsHit === true;
   say('');
@@ -75,6 +78,16 @@ async function main(): Promise<number> {
   say('Explore the fixed variant with:');
   say('  npm run demo:fixed');
   return reproduced ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  const { fixed, args } = await demoArgs();
+  say(`Tutorial: foo → bar → baz, each call with a 10 s timeout. bar maps any failure of baz to 503;`);
+  say(fixed ? 'foo (fixed) maps every failure of bar to 503.' : 'foo maps a timeout or a non-200 from bar to 503, but not a connection error.');
+  say('The functional test expects 200 without faults and 503 with any fault. Exploring every combination:\n');
+  const { outcome } = await runExploration(args);
+  say('');
+  return fixed ? fixedVerdict(outcome) : buggyVerdict(outcome, args);
 }
 
 main().then(

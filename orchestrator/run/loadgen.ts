@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Failure } from '../search/model.js';
 import { loadServicesConfig } from '../runner/service-config.js';
 import { ServiceManager } from '../runner/services.js';
-import { ModuleTestRunner, SpawnTestRunner, type TestRunner } from '../runner/test-runner.js';
+import { ModuleTestRunner, SpawnTestRunner, type RunnerContext, type TestOutcome, type TestRunner } from '../runner/test-runner.js';
 import { startServer } from '../server/server.js';
 import { Session } from '../server/session.js';
 import type { TestSpec } from '../results/counterexample.js';
@@ -47,51 +47,30 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, rank) - 1];
 }
 
-export async function generateLoad(options: LoadOptions): Promise<LoadReport> {
-  const session = new Session();
-  const server = await startServer(session, 0);
-  let services: ServiceManager | undefined;
-  const runners: TestRunner[] = [];
-  try {
-    let endpoints = {};
-    if (options.servicesConfig) {
-      services = new ServiceManager(loadServicesConfig(options.servicesConfig), {
-        orchestratorUrl: server.url,
-        logDir: `${options.outputDir}/logs`,
-        eiCompat: false,
-        env: options.serviceEnv,
-      });
-      await services.start();
-      endpoints = services.endpoints();
-    }
-    const ctx = { orchestratorUrl: server.url, services: endpoints };
-    for (let i = 0; i < options.concurrency; i++) {
-      runners.push(options.test.kind === 'module' ? new ModuleTestRunner(options.test.value, ctx) : new SpawnTestRunner(options.test.value, ctx, options.test.cwd));
-    }
-    const runId = randomBytes(4).toString('hex');
-    const latencies: number[] = [];
-    const failureDetails: string[] = [];
-    let passed = 0;
-    let next = 0;
-    const worker = async (runner: TestRunner) => {
-      while (next < options.requests) {
-        const n = ++next;
-        const id = `${runId}-load-${n}`;
-        const execution = session.begin(n, id, options.failures);
-        const outcome = await runner.run(id, options.timeoutMs);
-        await execution.quiescent(2000);
-        session.end(execution, execution.finish());
-        latencies.push(outcome.durationMs);
-        const slow = options.maxLatencyMs !== undefined && outcome.durationMs >= options.maxLatencyMs;
-        if (outcome.verdict === 'pass' && !slow) passed++;
-        else if (failureDetails.length < 5) failureDetails.push(slow ? `run ${n} took ${Math.round(outcome.durationMs)} ms` : `run ${n}: ${outcome.verdict}${outcome.detail ? `: ${outcome.detail}` : ''}`);
-      }
-    };
-    await Promise.all(runners.map(worker));
-    latencies.sort((a, b) => a - b);
+/** The runs' results as they finish, and the report they make. */
+class Tally {
+  private readonly latencies: number[] = [];
+  private readonly failures: string[] = [];
+  private passed = 0;
+  private readonly maxLatencyMs: number | undefined;
+
+  constructor(maxLatencyMs: number | undefined) {
+    this.maxLatencyMs = maxLatencyMs;
+  }
+
+  add(n: number, outcome: TestOutcome): void {
+    this.latencies.push(outcome.durationMs);
+    const slow = this.maxLatencyMs !== undefined && outcome.durationMs >= this.maxLatencyMs;
+    if (outcome.verdict === 'pass' && !slow) this.passed++;
+    else if (this.failures.length < 5) this.failures.push(slow ? `run ${n} took ${Math.round(outcome.durationMs)} ms` : `run ${n}: ${outcome.verdict}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  }
+
+  report(issued: number): LoadReport {
+    const latencies = this.latencies.sort((a, b) => a - b);
     const completed = latencies.length;
+    const passed = this.passed;
     return {
-      issued: options.requests,
+      issued,
       completed,
       passed,
       failed: completed - passed,
@@ -104,8 +83,53 @@ export async function generateLoad(options: LoadOptions): Promise<LoadReport> {
         p99: percentile(latencies, 99),
         max: latencies[completed - 1] ?? 0,
       },
-      failures: failureDetails,
+      failures: this.failures,
     };
+  }
+}
+
+function testRunner(test: TestSpec, ctx: RunnerContext): TestRunner {
+  return test.kind === 'module' ? new ModuleTestRunner(test.value, ctx) : new SpawnTestRunner(test.value, ctx, test.cwd);
+}
+
+/** Each runner takes the next run number until all are issued: `concurrency` runs in flight, never more. */
+async function runAll(session: Session, runners: TestRunner[], options: LoadOptions, tally: Tally): Promise<void> {
+  const runId = randomBytes(4).toString('hex');
+  let next = 0;
+  const worker = async (runner: TestRunner) => {
+    while (next < options.requests) {
+      const n = ++next;
+      const id = `${runId}-load-${n}`;
+      const execution = session.begin(n, id, options.failures);
+      const outcome = await runner.run(id, options.timeoutMs);
+      await execution.quiescent(2000);
+      session.end(execution, execution.finish());
+      tally.add(n, outcome);
+    }
+  };
+  await Promise.all(runners.map(worker));
+}
+
+export async function generateLoad(options: LoadOptions): Promise<LoadReport> {
+  const session = new Session();
+  const server = await startServer(session, 0);
+  let services: ServiceManager | undefined;
+  const runners: TestRunner[] = [];
+  try {
+    if (options.servicesConfig) {
+      services = new ServiceManager(loadServicesConfig(options.servicesConfig), {
+        orchestratorUrl: server.url,
+        logDir: `${options.outputDir}/logs`,
+        eiCompat: false,
+        env: options.serviceEnv,
+      });
+      await services.start();
+    }
+    const ctx = { orchestratorUrl: server.url, services: services?.endpoints() ?? {} };
+    for (let i = 0; i < options.concurrency; i++) runners.push(testRunner(options.test, ctx));
+    const tally = new Tally(options.maxLatencyMs);
+    await runAll(session, runners, options, tally);
+    return tally.report(options.requests);
   } finally {
     await Promise.all(runners.map((r) => r.close()));
     await services?.stop();

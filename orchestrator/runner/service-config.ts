@@ -107,90 +107,28 @@ function fail(file: string, place: string, problem: string): never {
   throw new ConfigError(`${file}: ${place}: ${problem}`);
 }
 
-export function loadServicesConfig(file: string): ServicesConfig {
+function readJson(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`${file}: cannot read the services configuration (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new ConfigError(`${file}: not valid JSON (${(err as Error).message})`);
   }
+}
+
+export function loadServicesConfig(file: string): ServicesConfig {
+  const json = readJson(file);
   if (!json || typeof json !== 'object' || Array.isArray(json)) fail(file, 'top level', 'must be an object');
   const root = json as Record<string, unknown>;
   const raw = root.services;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(file, '"services"', 'must be an object keyed by service name');
   const base = dirname(resolve(file));
-  const services: ServiceSpec[] = [];
-  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const place = `services.${name}`;
-    if (!/^[A-Za-z0-9_.-]+$/.test(name)) fail(file, place, 'service names may use letters, digits, "_", "." and "-"');
-    if (!value || typeof value !== 'object') fail(file, place, 'must be an object');
-    const s = value as Record<string, unknown>;
-    if ((s.command === undefined) === (s.url === undefined)) fail(file, place, 'needs exactly one of "command" (start it) or "url" (already running)');
-    if (s.command !== undefined && typeof s.command !== 'string') fail(file, `${place}.command`, 'must be a string');
-    if (s.url !== undefined && typeof s.url !== 'string') fail(file, `${place}.url`, 'must be a string');
-    if (s.port !== undefined && !(Number.isInteger(s.port) && (s.port as number) >= 0 && (s.port as number) < 65536)) {
-      fail(file, `${place}.port`, 'must be an integer port (0 = pick a free one)');
-    }
-    if (s.env !== undefined && (typeof s.env !== 'object' || s.env === null || Object.values(s.env).some((v) => typeof v !== 'string'))) {
-      fail(file, `${place}.env`, 'must be an object of strings');
-    }
-    let port = (s.port as number | undefined) ?? 0;
-    if (s.url !== undefined) {
-      try {
-        const u = new URL(s.url as string);
-        port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-      } catch {
-        fail(file, `${place}.url`, 'is not a URL');
-      }
-    }
-    const between = s.betweenExecutions;
-    if (
-      between !== undefined &&
-      between !== 'restart' &&
-      !(between && typeof between === 'object' && typeof (between as { reset?: unknown }).reset === 'string')
-    ) {
-      fail(file, `${place}.betweenExecutions`, 'must be "restart" or { "reset": "/path" }');
-    }
-    if (s.startTimeoutMs !== undefined && !(typeof s.startTimeoutMs === 'number' && Number.isFinite(s.startTimeoutMs) && s.startTimeoutMs > 0)) {
-      fail(file, `${place}.startTimeoutMs`, 'must be a positive number of milliseconds');
-    }
-    if (s.parallel !== undefined && typeof s.parallel !== 'boolean') fail(file, `${place}.parallel`, 'must be true or false');
-    if (s.source !== undefined && typeof s.source !== 'string') fail(file, `${place}.source`, 'must be a string (a path relative to cwd)');
-    if (s.host !== undefined && (typeof s.host !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(s.host))) fail(file, `${place}.host`, 'must be an address or host name to bind, e.g. "10.0.0.2"');
-    if (s.aliases !== undefined && (!Array.isArray(s.aliases) || s.aliases.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(a)))) {
-      fail(file, `${place}.aliases`, 'must be a list of host names');
-    }
-    if (s.restart !== undefined) {
-      if (typeof s.restart !== 'string' || !s.restart.trim()) fail(file, `${place}.restart`, `must be a shell command, e.g. "docker compose restart ${name}"`);
-      if (s.url === undefined) fail(file, `${place}.restart`, 'is for a service given by "url": the runner restarts a service it starts (its "command") itself');
-    } else if (s.url !== undefined && between === 'restart') {
-      fail(file, `${place}.betweenExecutions`, 'is "restart", but the runner did not start this service (it has a "url"): give it "restart", a command that restarts it, or { "reset": "/path" }');
-    }
-    const cwd = typeof s.cwd === 'string' ? resolve(base, s.cwd) : base;
-    services.push({
-      name,
-      command: s.command as string | undefined,
-      url: s.url as string | undefined,
-      port,
-      health: parseHealth(file, `${place}.health`, s.health),
-      env: (s.env as Record<string, string>) ?? {},
-      cwd,
-      instrument: s.instrument !== false,
-      startTimeoutMs: (s.startTimeoutMs as number | undefined) ?? 15_000,
-      betweenExecutions: between as ServiceSpec['betweenExecutions'],
-      parallel: s.parallel !== false && between === undefined,
-      source: typeof s.source === 'string' ? resolve(cwd, s.source) : undefined,
-      aliases: (s.aliases as string[] | undefined) ?? [],
-      host: (s.host as string | undefined) ?? '127.0.0.1',
-      ...(s.restart !== undefined ? { restart: s.restart as string } : {}),
-    });
-  }
+  const services = Object.entries(raw as Record<string, unknown>).map(([name, value]) => parseService(file, base, name, value));
   if (services.length === 0) fail(file, '"services"', 'lists no service');
   checkHealthReferences(file, services);
   checkRestartReferences(file, services);
@@ -201,6 +139,92 @@ export function loadServicesConfig(file: string): ServicesConfig {
     return v as string[];
   };
   return { file, services, pathTemplates: strings('pathTemplates'), ignoredQueryParams: strings('ignoredQueryParams') };
+}
+
+/** One entry of "services", checked field by field in the order the errors are reported, with its defaults. */
+function parseService(file: string, base: string, name: string, value: unknown): ServiceSpec {
+  const place = `services.${name}`;
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) fail(file, place, 'service names may use letters, digits, "_", "." and "-"');
+  if (!value || typeof value !== 'object') fail(file, place, 'must be an object');
+  const s = value as Record<string, unknown>;
+  checkStartFields(file, place, s);
+  const port = servicePort(file, place, s);
+  checkRunFields(file, place, s);
+  checkRestartField(file, place, name, s);
+  const between = s.betweenExecutions;
+  const cwd = typeof s.cwd === 'string' ? resolve(base, s.cwd) : base;
+  return {
+    name,
+    command: s.command as string | undefined,
+    url: s.url as string | undefined,
+    port,
+    health: parseHealth(file, `${place}.health`, s.health),
+    env: (s.env as Record<string, string>) ?? {},
+    cwd,
+    instrument: s.instrument !== false,
+    startTimeoutMs: (s.startTimeoutMs as number | undefined) ?? 15_000,
+    betweenExecutions: between as ServiceSpec['betweenExecutions'],
+    parallel: s.parallel !== false && between === undefined,
+    source: typeof s.source === 'string' ? resolve(cwd, s.source) : undefined,
+    aliases: (s.aliases as string[] | undefined) ?? [],
+    host: (s.host as string | undefined) ?? '127.0.0.1',
+    ...(s.restart !== undefined ? { restart: s.restart as string } : {}),
+  };
+}
+
+/** How the service is started or reached: a command or a URL, its port, its environment. */
+function checkStartFields(file: string, place: string, s: Record<string, unknown>): void {
+  if ((s.command === undefined) === (s.url === undefined)) fail(file, place, 'needs exactly one of "command" (start it) or "url" (already running)');
+  if (s.command !== undefined && typeof s.command !== 'string') fail(file, `${place}.command`, 'must be a string');
+  if (s.url !== undefined && typeof s.url !== 'string') fail(file, `${place}.url`, 'must be a string');
+  if (s.port !== undefined && !(Number.isInteger(s.port) && (s.port as number) >= 0 && (s.port as number) < 65536)) {
+    fail(file, `${place}.port`, 'must be an integer port (0 = pick a free one)');
+  }
+  if (s.env !== undefined && (typeof s.env !== 'object' || s.env === null || Object.values(s.env).some((v) => typeof v !== 'string'))) {
+    fail(file, `${place}.env`, 'must be an object of strings');
+  }
+}
+
+/** A URL's port wins over "port" (0, pick a free one, when neither is given). */
+function servicePort(file: string, place: string, s: Record<string, unknown>): number {
+  if (s.url === undefined) return (s.port as number | undefined) ?? 0;
+  try {
+    const u = new URL(s.url as string);
+    return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  } catch {
+    fail(file, `${place}.url`, 'is not a URL');
+  }
+}
+
+/** What the runner does with the service between and during executions, and how it is addressed. */
+function checkRunFields(file: string, place: string, s: Record<string, unknown>): void {
+  const between = s.betweenExecutions;
+  if (
+    between !== undefined &&
+    between !== 'restart' &&
+    !(between && typeof between === 'object' && typeof (between as { reset?: unknown }).reset === 'string')
+  ) {
+    fail(file, `${place}.betweenExecutions`, 'must be "restart" or { "reset": "/path" }');
+  }
+  if (s.startTimeoutMs !== undefined && !(typeof s.startTimeoutMs === 'number' && Number.isFinite(s.startTimeoutMs) && s.startTimeoutMs > 0)) {
+    fail(file, `${place}.startTimeoutMs`, 'must be a positive number of milliseconds');
+  }
+  if (s.parallel !== undefined && typeof s.parallel !== 'boolean') fail(file, `${place}.parallel`, 'must be true or false');
+  if (s.source !== undefined && typeof s.source !== 'string') fail(file, `${place}.source`, 'must be a string (a path relative to cwd)');
+  if (s.host !== undefined && (typeof s.host !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(s.host))) fail(file, `${place}.host`, 'must be an address or host name to bind, e.g. "10.0.0.2"');
+  if (s.aliases !== undefined && (!Array.isArray(s.aliases) || s.aliases.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(a)))) {
+    fail(file, `${place}.aliases`, 'must be a list of host names');
+  }
+}
+
+/** Only the runner can restart what it started; a service it did not start needs a command to restart it. */
+function checkRestartField(file: string, place: string, name: string, s: Record<string, unknown>): void {
+  if (s.restart !== undefined) {
+    if (typeof s.restart !== 'string' || !s.restart.trim()) fail(file, `${place}.restart`, `must be a shell command, e.g. "docker compose restart ${name}"`);
+    if (s.url === undefined) fail(file, `${place}.restart`, 'is for a service given by "url": the runner restarts a service it starts (its "command") itself');
+  } else if (s.url !== undefined && s.betweenExecutions === 'restart') {
+    fail(file, `${place}.betweenExecutions`, 'is "restart", but the runner did not start this service (it has a "url"): give it "restart", a command that restarts it, or { "reset": "/path" }');
+  }
 }
 
 const HEALTH_KEYS = new Set(['path', 'method', 'headers', 'status']);

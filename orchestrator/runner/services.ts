@@ -1,15 +1,14 @@
 /**
  * ServiceManager: starts the services of a configuration with the instrumentation preloaded, waits until
- * each passes its health check (health.ts), notices crashes, restarts, and stops them all (also on Ctrl-C).
+ * each passes its health check (service-start.ts), notices crashes, restarts, and stops them all (also on
+ * Ctrl-C).
  * Each service's output goes to `<output>/logs/<name>.log`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IDENTITY_PATH, type IdentityRules } from '../../instrumentation/protocol.js';
 import { COVERAGE_PATH } from '../../instrumentation/coverage-control.js';
-import { describeProbe, probeOnce, type Attempt, type Probe } from './health.js';
 import { post, postJson } from './control-requests.js';
 import { restartByHook } from './restart-hook.js';
 import { ServiceError } from './service-error.js';
@@ -21,6 +20,7 @@ import { stopTree, Tail } from './process-tree.js';
 import { hasEnded, serviceProcesses } from './liveness.js';
 import { RUN_MARKER_VAR, sweepMarked } from './run-marker.js';
 import type { ServiceSpec, ServicesConfig } from './service-config.js';
+import { interpolate, probeOf, spawnService, urlOf, waitHealthy, type Running } from './service-start.js';
 
 const REGISTER = fileURLToPath(new URL('../../instrumentation/register.js', import.meta.url));
 
@@ -30,25 +30,6 @@ export interface ServiceEndpoint {
   name: string;
   url: string;
   port: number;
-}
-
-interface Running {
-  spec: ServiceSpec;
-  port: number;
-  child?: ChildProcess;
-  log?: WriteStream;
-  tail: Tail;
-  /** Its output as it comes, for the executions watching it (watchLogs). */
-  output: ServiceOutput;
-  exit?: string;
-  /** Resolves when the child exits. */
-  exited?: Promise<void>;
-  /** The processes watched for an early end (liveness.ts), found once the service is healthy. */
-  watched?: number[];
-  /** Its health check, as probed at its (re)start; a `url` service is probed with it after each execution. */
-  probe?: Probe;
-  /** A `url` service found down after an execution: how (url-liveness.ts), until it is restarted. */
-  down?: string;
 }
 
 export interface ServiceOptions {
@@ -75,19 +56,6 @@ export interface ServiceOptions {
 
 /** How long an ended service's shell may take to exit after its command did. */
 const EXIT_WAIT_MS = 2_000;
-/** The longest one health probe may take (a slow answer is retried until the service's start timeout). */
-const PROBE_ATTEMPT_MS = 2_000;
-/** The shortest one health probe may take, even right at the start timeout (so its outcome says something). */
-const PROBE_ATTEMPT_MIN_MS = 250;
-/** The pause between two health probes. */
-const PROBE_INTERVAL_MS = 25;
-
-function interpolate(text: string, vars: Record<string, string>, where: string): string {
-  return text.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
-    if (!(name in vars)) throw new ServiceError(`${where}: unknown variable \${${name}} (known: ${Object.keys(vars).join(', ')})`);
-    return vars[name];
-  });
-}
 
 export class ServiceManager {
   private readonly config: ServicesConfig;
@@ -108,12 +76,8 @@ export class ServiceManager {
 
   endpoints(): Record<string, ServiceEndpoint> {
     const out: Record<string, ServiceEndpoint> = {};
-    for (const r of this.running.values()) out[r.spec.name] = { name: r.spec.name, url: this.urlOf(r), port: r.port };
+    for (const r of this.running.values()) out[r.spec.name] = { name: r.spec.name, url: urlOf(r), port: r.port };
     return out;
-  }
-
-  private urlOf(r: Running): string {
-    return r.spec.url ?? `http://${r.spec.host.includes(':') ? `[${r.spec.host}]` : r.spec.host}:${r.port}`;
   }
 
   async start(): Promise<void> {
@@ -125,7 +89,7 @@ export class ServiceManager {
       const r: Running = { spec, port, tail: new Tail(), output: new ServiceOutput() };
       this.running.set(spec.name, r);
       this.vars[`${spec.name}.port`] = String(port);
-      this.vars[`${spec.name}.url`] = this.urlOf(r);
+      this.vars[`${spec.name}.url`] = urlOf(r);
     }
     for (const r of this.running.values()) await this.launch(r);
   }
@@ -138,7 +102,7 @@ export class ServiceManager {
   serviceMap(): Record<string, string> {
     const map: Record<string, string> = {};
     for (const r of this.running.values()) {
-      const u = new URL(this.urlOf(r));
+      const u = new URL(urlOf(r));
       map[`${u.hostname}:${r.port}`] = r.spec.name;
       if (u.hostname === '127.0.0.1') map[`localhost:${r.port}`] = r.spec.name;
       for (const host of [r.spec.name, ...r.spec.aliases]) map[host] ??= r.spec.name;
@@ -155,7 +119,7 @@ export class ServiceManager {
     this.identity = rules;
     for (const r of this.running.values()) {
       if (!r.spec.instrument || r.exit) continue;
-      const status = await postJson(new URL(IDENTITY_PATH, this.urlOf(r)).toString(), rules, this.options.token);
+      const status = await postJson(new URL(IDENTITY_PATH, urlOf(r)).toString(), rules, this.options.token);
       if (status === 204) continue;
       const why = `service ${r.spec.name} did not take the run's identity rules (POST ${IDENTITY_PATH} answered ${status || 'nothing'})`;
       // A service we started runs our instrumentation; one given by URL may run another (the Python one).
@@ -192,55 +156,16 @@ export class ServiceManager {
     return env;
   }
 
-  /** The service's health check with its URL or port and its header values (`${...}` substituted). */
-  private probeOf(r: Running, env: NodeJS.ProcessEnv): Probe {
-    const { health, name } = r.spec;
-    const base = new URL(this.urlOf(r));
-    if (health.kind === 'tcp') return { kind: 'tcp', host: base.hostname.replace(/^\[|\]$/g, ''), port: r.port };
-    const headers: Record<string, string> = {};
-    for (const [header, value] of Object.entries(health.headers)) {
-      headers[header] = value.replace(/\$\{([^}]+)\}/g, (_m, ref: string) => {
-        const found = ref.startsWith('env.') ? env[ref.slice(4)] : this.vars[ref];
-        if (found === undefined) {
-          const why = ref.startsWith('env.') ? `${ref.slice(4)} is not set in its environment` : 'unknown variable';
-          throw new ServiceError(`service ${name}, health header ${header}: \${${ref}}: ${why}`);
-        }
-        return found;
-      });
-    }
-    return { kind: 'http', method: health.method, url: new URL(`${base.origin}${health.path}`), headers, status: health.status };
-  }
-
   private async launch(r: Running): Promise<void> {
     const { spec } = r;
     const env = this.environmentOf(r);
-    const probe = this.probeOf(r, env);
+    const probe = probeOf(r, env, this.vars);
     r.probe = probe;
-    if (spec.command) {
-      const command = interpolate(spec.command, this.vars, `service ${spec.name}`);
-      r.log?.end();
-      r.log = createWriteStream(join(this.options.logDir, `${spec.name}.log`), { flags: 'a' });
-      r.exit = undefined;
-      const child = spawn('/bin/sh', ['-c', command], { cwd: spec.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      r.child = child;
-      for (const stream of [child.stdout!, child.stderr!]) {
-        stream.on('data', (chunk: Buffer) => {
-          r.tail.push(chunk);
-          r.log?.write(chunk);
-          r.output.push(chunk);
-        });
-      }
-      r.watched = undefined;
-      r.exited = new Promise((resolve) =>
-        child.on('exit', (code, signal) => {
-          r.exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
-          resolve();
-        }),
-      );
-    }
-    await this.waitHealthy(r, probe);
+    if (spec.command) spawnService(r, interpolate(spec.command, this.vars, `service ${spec.name}`), env, this.options.logDir);
+    await waitHealthy(r, probe);
     if (r.child?.pid !== undefined) r.watched = serviceProcesses(r.child.pid);
   }
+
 
   /**
    * Waits (briefly) for the exit event of every service whose process has already ended, so that a
@@ -265,36 +190,6 @@ export class ServiceManager {
   }
 
   /**
-   * Probes the service until it is up, bounded per attempt and in all by its start timeout. Fails when the
-   * service exits first, or with what was probed and what came back last, and the tail of its log.
-   */
-  private async waitHealthy(r: Running, probe: Probe): Promise<void> {
-    const { spec } = r;
-    const deadline = Date.now() + spec.startTimeoutMs;
-    const exited = () =>
-      new ServiceError(`service ${spec.name} ${r.exit} before answering its health check (${describeProbe(probe)}); last lines of its log:\n${r.tail.lines(15) || '(no output)'}`);
-    let attempts = 0;
-    for (;;) {
-      if (r.exit) throw exited();
-      const budget = Math.max(PROBE_ATTEMPT_MIN_MS, Math.min(PROBE_ATTEMPT_MS, deadline - Date.now()));
-      const attempt = probeOnce(probe, budget);
-      // A service that exits during an attempt ends the wait at once.
-      const last: Attempt | undefined = r.exited ? await Promise.race([attempt, r.exited.then(() => undefined)]) : await attempt;
-      if (!last) throw exited();
-      attempts++;
-      if (last.up) return;
-      if (Date.now() >= deadline) {
-        const hint = last.notHttp && probe.kind === 'http' ? ' (if it speaks no HTTP, give it "health": "tcp")' : '';
-        throw new ServiceError(
-          `service ${spec.name} did not pass its health check within ${spec.startTimeoutMs} ms: ${describeProbe(probe)}; ` +
-            `last of ${attempts} attempt(s): ${last.saw}${hint}; last lines of its log:\n${r.tail.lines(15) || '(no output)'}`,
-        );
-      }
-      await new Promise((res) => setTimeout(res, Math.min(PROBE_INTERVAL_MS, Math.max(0, deadline - Date.now()))));
-    }
-  }
-
-  /**
    * From now on, restart this service before every execution (as `"betweenExecutions": "restart"` would):
    * for a service found to keep state between executions. False when the runner cannot restart it (a `url`
    * service without a restart hook) or its config already says how to restore it.
@@ -313,7 +208,7 @@ export class ServiceManager {
       if (!between) continue;
       if (between === 'restart') await this.restart(r.spec.name);
       else {
-        const url = new URL(between.reset, this.urlOf(r)).toString();
+        const url = new URL(between.reset, urlOf(r)).toString();
         const status = await post(url);
         if (status < 200 || status >= 300) throw new ServiceError(`service ${r.spec.name}: the reset POST ${url} answered ${status}`);
       }
@@ -333,7 +228,7 @@ export class ServiceManager {
     mkdirSync(into, { recursive: true });
     for (const r of this.running.values()) {
       if (!r.spec.instrument || !r.spec.command) continue;
-      if (!r.exit) await post(new URL(COVERAGE_PATH, this.urlOf(r)).toString());
+      if (!r.exit) await post(new URL(COVERAGE_PATH, urlOf(r)).toString());
       const raw = this.rawCoverageDir(r.spec.name);
       if (!existsSync(raw)) continue;
       for (const file of readdirSync(raw)) renameSync(join(raw, file), join(into, `${r.spec.name}-${file}`));
@@ -379,7 +274,7 @@ export class ServiceManager {
     const command = spec.restart && interpolate(spec.restart, this.vars, `service ${spec.name}, restart`);
     await restartByHook(spec, r.down, command, { ...process.env, ...this.options.env }, r.log);
     r.down = undefined;
-    await this.waitHealthy(r, r.probe!);
+    await waitHealthy(r, r.probe!);
   }
 
   private markerOf(name: string): string | undefined {

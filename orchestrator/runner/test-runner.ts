@@ -56,7 +56,7 @@ export interface TestRunner {
 
 export class TestSetupError extends Error {}
 
-interface RunnerContext {
+export interface RunnerContext {
   orchestratorUrl: string;
   services: Record<string, ServiceEndpoint>;
   /** The run's marker (run-marker.ts): test processes carry `<marker>/test/<id>` or `<marker>/worker`. */
