@@ -16,6 +16,7 @@ import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort } from '../orchestrator/runner/ports.js';
+import { otelNodeArgs } from './otel-switch.js';
 
 /** The package root (dist/test/ → ../../). */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -67,9 +68,10 @@ function accepts(port: number): Promise<boolean> {
 /** Starts `dist/corpus/<app>/<script>` as the runner would (cwd corpus/<app>, PORT and HOST set). */
 async function start(app: string, name: string, script: string, env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(DIST, 'corpus', app, script)], {
+  const traced = await otelNodeArgs([]);
+  const child = spawn(process.execPath, [...traced.args, join(DIST, 'corpus', app, script)], {
     cwd: join(ROOT, 'corpus', app),
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...traced.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);

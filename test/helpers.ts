@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { explore, withDefaults, type ExplorationOptions, type ExplorationOutcome } from '../orchestrator/run/exploration.js';
+import { otelCliArgs, otelServiceEnv } from './otel-switch.js';
 
 /** The package root (dist/test/helpers.js → ../../). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,9 +22,13 @@ export function writeJson(dir: string, name: string, value: unknown): string {
   return path;
 }
 
-/** Runs an exploration with test defaults (any free port, a temporary output directory). */
-export function run(options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test'>): Promise<ExplorationOutcome> {
-  return explore(withDefaults({ outputDir: tempDir(), ...options }));
+/**
+ * Runs an exploration with test defaults (any free port, a temporary output directory), and the services
+ * traced when FILIBUSTER_TEST_OTEL asks for it (otel-switch.ts; the test's own serviceEnv wins).
+ */
+export async function run(options: Partial<ExplorationOptions> & Pick<ExplorationOptions, 'test'>): Promise<ExplorationOutcome> {
+  const serviceEnv = { ...(await otelServiceEnv()), ...options.serviceEnv };
+  return explore(withDefaults({ outputDir: tempDir(), ...options, serviceEnv: Object.keys(serviceEnv).length ? serviceEnv : options.serviceEnv }));
 }
 
 /** The executed fault sets, in order, as readable strings ("ran:503 on foo → bar (GET /bar)"). */
@@ -48,10 +53,14 @@ export function builtInCatalogue(args: readonly string[]): string[] {
   return isRun && !chosen ? [...args, '--no-analysis'] : [...args];
 }
 
-/** Runs the `filibuster` CLI as a real child process (a `run` with the built-in catalogue: builtInCatalogue). */
-export function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+/**
+ * Runs the `filibuster` CLI as a real child process (a `run` with the built-in catalogue: builtInCatalogue;
+ * its services traced under FILIBUSTER_TEST_OTEL: otel-switch.ts).
+ */
+export async function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const traced = [...args, ...(await otelCliArgs(args))];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...builtInCatalogue(args)], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
+    const child = spawn(process.execPath, [CLI, ...builtInCatalogue(traced)], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Session } from '../orchestrator/server/session.js';
 import { startServer, type OrchestratorServer } from '../orchestrator/server/server.js';
 import type { Failure } from '../orchestrator/search/model.js';
+import { otelNodeArgs } from './otel-switch.js';
 
 const CLIENT_SCRIPT = fileURLToPath(new URL('./fixtures/realism/client.js', import.meta.url));
 const REGISTER = new URL('../instrumentation/register.js', import.meta.url).href;
@@ -48,8 +49,10 @@ export async function startChild(instrumented: boolean, orchestratorUrl: string)
     env.FILIBUSTER_URL = orchestratorUrl;
     env.FILIBUSTER_SERVICE_NAME = 'client';
   }
-  const args = instrumented ? ['--import', REGISTER, CLIENT_SCRIPT] : [CLIENT_SCRIPT];
-  const proc = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Under FILIBUSTER_TEST_OTEL both children trace (the REAL failure is observed as the user's tracing sees it).
+  const traced = await otelNodeArgs(instrumented ? ['--import', REGISTER] : []);
+  Object.assign(env, traced.env);
+  const proc = spawn(process.execPath, [...traced.args, CLIENT_SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   let out = '';
