@@ -49,7 +49,8 @@ export interface CallStart {
   timeout?: VisibleTimeout;
 }
 
-export type CallOutcome = { returnValue: ReturnValue; target?: string } | { exception: ExceptionRecord };
+/** The callee's name is not part of it: it comes with the head, through `noteServedBy`, whatever the outcome. */
+export type CallOutcome = { returnValue: ReturnValue } | { exception: ExceptionRecord };
 
 const SLOT_SIZE = 2 ** 21;
 
@@ -217,10 +218,9 @@ class TrackedCall implements OutboundCall {
       execution_id: this.message.execution_id,
       ended_at: wallClockMs(),
     };
-    const target = ('target' in outcome ? outcome.target : undefined) ?? this.servedBy;
     if ('exception' in outcome) update.exception = outcome.exception;
     else update.return_value = outcome.returnValue;
-    if (target) update.target_service_name = target;
+    if (this.servedBy) update.target_service_name = this.servedBy;
     if (this.decisionTimedOut) update.decision_timeout = true;
     if (this.refused) update.fault_refused = this.refused;
     this.client.send(PATHS.update, update);
@@ -354,7 +354,6 @@ export class CallTracker {
     if (ctx.rootSequence !== undefined && !ctx.inboundEi) message.root_sequence = ctx.rootSequence;
     return message;
   }
-
 
   /** A connection the instrumentation does not cover (uncovered.ts): listed, never faulted. */
   reportUncovered(kind: string, target: string): void {

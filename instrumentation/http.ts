@@ -308,8 +308,8 @@ function observe(req: ClientRequest, call: OutboundCall): void {
   req.prependListener('response', (res: IncomingMessage) => {
     responded = true;
     const hash = createHash('md5');
-    const target = res.headers[HEADERS.servedBy];
-    call.noteServedBy(typeof target === 'string' ? target : undefined);
+    const servedBy = res.headers[HEADERS.servedBy];
+    call.noteServedBy(typeof servedBy === 'string' ? servedBy : undefined);
     let finished = false;
     // The body's end and the response's close both finish the call; the first one counts.
     const finish = () => {
@@ -322,7 +322,6 @@ function observe(req: ClientRequest, call: OutboundCall): void {
           text: hash.digest('hex'),
           content_type: String(res.headers['content-type'] ?? ''),
         },
-        target: typeof target === 'string' ? target : undefined,
       });
     };
     // Tee the body as Node's parser pushes it, without changing the stream's flow.

@@ -171,7 +171,6 @@ class ResponseRecord {
   private readonly hash = createHash('md5');
   private status: number | undefined;
   private contentType = '';
-  private target: string | undefined;
 
   constructor(call: OutboundCall) {
     this.call = call;
@@ -180,7 +179,6 @@ class ResponseRecord {
   head(status: number, contentType: string, servedBy: string | undefined): void {
     this.status = status;
     this.contentType = contentType;
-    this.target = servedBy;
     this.call.noteServedBy(servedBy);
   }
 
@@ -193,7 +191,6 @@ class ResponseRecord {
     if (this.status === undefined) return;
     this.call.complete({
       returnValue: { __class__: 'Response', status_code: String(this.status), text: this.hash.digest('hex'), content_type: this.contentType },
-      target: this.target,
     });
   }
 
